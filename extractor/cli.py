@@ -1,0 +1,169 @@
+"""The command line: a thin Typer shell over the library.
+
+Exit codes: 0 all good; 1 could not run (config, input, model server); 2 usage;
+3 ran, but some records carry error-severity issues or failed extraction.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, TextIO
+
+import typer
+from rich.console import Console
+
+from extractor.backends import BACKENDS, BackendOptions, open_model_pass
+from extractor.clean import CLEANERS, DEFAULT_STEPS, clean_text
+from extractor.errors import ExtractorError, InputError
+from extractor.load import DEFAULT_MAX_BYTES, iter_documents, load_path
+from extractor.models import Decision
+from extractor.pipeline import run_one
+from extractor.records import read_records, recheck, schema_json
+from extractor.settings import Settings
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_FINDINGS = 0, 1, 2, 3
+
+app = typer.Typer(help="Turn LGSCO decision statements into validated, source-grounded JSON.",
+                  no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+BackendOpt = Annotated[str | None, typer.Option(
+    "--backend", "-b", help=f"One of {', '.join(BACKENDS)}. Default: openai when OPENAI_API_KEY "
+    "or OPENAI_BASE_URL is set, else local (the embedded model).", envvar="EXTRACTOR_BACKEND")]
+ModelOpt = Annotated[str | None, typer.Option(help="Model name for the server.",
+                                              envvar="EXTRACTOR_MODEL")]
+BaseUrlOpt = Annotated[str | None, typer.Option(help="OpenAI-compatible server URL "
+                                                "(e.g. http://127.0.0.1:8080/v1).")]
+ModeOpt = Annotated[str | None, typer.Option(help="instructor mode: tools or json_schema "
+                                             "(default: chosen for the server).")]
+ModelPathOpt = Annotated[str | None, typer.Option(help="GGUF file for the local backend "
+                                                  "(default: the packaged Gemma 3 270M).")]
+MaxBytesOpt = Annotated[int, typer.Option(help="Refuse inputs larger than this many bytes.",
+                                          envvar="EXTRACTOR_MAX_BYTES")]
+
+
+@contextmanager
+def guarded() -> Iterator[None]:
+    """Translate library errors into one line on stderr and exit 1."""
+    try:
+        yield
+    except ExtractorError as exc:
+        if os.environ.get("EXTRACTOR_RAISE_ERRORS"):
+            raise
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(EXIT_ERROR) from None
+
+
+def write_jsonl(records: list[Decision] | Iterator[Decision], out: TextIO) -> None:
+    for record in records:
+        out.write(record.model_dump_json(exclude_none=False) + "\n")
+        out.flush()
+
+
+@app.command()
+def extract(
+    paths: Annotated[list[str], typer.Argument(help="Files (.txt .html .json .jsonl) or - for stdin.")],
+    backend: BackendOpt = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    mode: ModeOpt = None,
+    model_path: ModelPathOpt = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write JSON Lines here "
+                                             "instead of stdout.")] = None,
+    cassette: Annotated[str | None, typer.Option(help="Replay model HTTP from this vcrpy "
+                                                 "cassette (YAML).")] = None,
+    record: Annotated[bool, typer.Option("--record", help="With --cassette: record new "
+                                         "exchanges from the live server.")] = False,
+    max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
+) -> None:
+    """Extract decisions into JSON Lines records (one per document)."""
+    options = BackendOptions(backend, model, base_url, mode, model_path, cassette, record)
+    with guarded(), _output(out) as sink, open_model_pass(options, Settings.from_env()) as mp:
+        failed_inputs, findings = 0, False
+        for item in iter_documents(paths, max_bytes):
+            if isinstance(item, InputError):
+                err.print(f"error: {item}", markup=False)
+                failed_inputs += 1
+                continue
+            rec = run_one(item, mp)
+            findings |= rec.has_errors
+            write_jsonl([rec], sink)
+    raise typer.Exit(EXIT_ERROR if failed_inputs else EXIT_FINDINGS if findings else EXIT_OK)
+
+
+@contextmanager
+def _output(path: Path | None) -> Iterator[TextIO]:
+    if path is None:
+        yield sys.stdout
+        return
+    try:
+        handle = path.open("w", encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write ({exc.strerror})") from None
+    with handle:
+        yield handle
+
+
+@app.command()
+def clean(
+    path: Annotated[str, typer.Argument(help="One input file, or - for stdin.")],
+    steps: Annotated[str | None, typer.Option(help="Comma-separated cleaning steps; "
+                                              f"default: {','.join(DEFAULT_STEPS)}.")] = None,
+    max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
+) -> None:
+    """Print the cleaned text of a document (what the later stages read)."""
+    with guarded():
+        chosen = tuple(s.strip() for s in steps.split(",")) if steps else DEFAULT_STEPS
+        unknown = [s for s in chosen if s not in CLEANERS]
+        if unknown:
+            raise typer.BadParameter(f"unknown step {unknown[0]!r}; valid: {', '.join(CLEANERS)}")
+        for item in load_path(path, max_bytes):
+            if isinstance(item, InputError):
+                raise item
+            typer.echo(clean_text(item.text, chosen).text)
+
+
+@app.command()
+def check(
+    results: Annotated[str, typer.Argument(help="A JSON Lines file of records.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print records with fresh issues "
+                                          "as JSON Lines.")] = False,
+) -> None:
+    """Re-run the rules on saved records; exit 3 when any has an error."""
+    with guarded():
+        checked = [recheck(rec) for rec in read_records(results)]
+    if as_json:
+        write_jsonl(checked, sys.stdout)
+    else:
+        _print_issues(checked)
+    raise typer.Exit(EXIT_FINDINGS if any(r.has_errors for r in checked) else EXIT_OK)
+
+
+def _print_issues(records: list[Decision]) -> None:
+    for rec in records:
+        label = rec.meta.source or rec.reference or "?"
+        if not rec.issues:
+            typer.echo(f"{label}: ok")
+        for issue in rec.issues:
+            typer.echo(f"{label}: {issue.severity} {issue.rule} [{issue.field or '-'}] "
+                       f"{issue.message}")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the output record."""
+    typer.echo(schema_json())
+
+
+def main() -> None:
+    app()
+
+
+def register(fn: Callable[..., Any], name: str | None = None) -> None:
+    """Let sibling modules add commands (keeps each command next to its library code)."""
+    app.command(name=name)(fn)

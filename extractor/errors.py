@@ -1,0 +1,24 @@
+"""One exception tree, translated once at the CLI edge (exit code 1)."""
+
+
+class ExtractorError(Exception):
+    """Base class: the message is one line, fit to print as ``error: <message>``."""
+
+    exit_code = 1
+
+
+class ConfigError(ExtractorError):
+    """Bad settings or a backend that cannot start."""
+
+
+class InputError(ExtractorError):
+    """A document that cannot be read: missing, empty, binary, undecodable, too large."""
+
+
+class ExtractionError(ExtractorError):
+    """The model pass failed after its retries; carries what is known."""
+
+    def __init__(self, message: str, attempts: int = 0, last_raw: str | None = None):
+        super().__init__(message)
+        self.attempts = attempts
+        self.last_raw = last_raw

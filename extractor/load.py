@@ -1,0 +1,177 @@
+"""Stage 1, load: turn an input path into documents (deterministic; no model code).
+
+Accepted: ``.txt``, ``.html``/``.htm`` (a saved decision page), ``.json`` (an object with
+``text`` and optional ``url``/``id``), ``.jsonl`` (one such object per line) and ``-`` (stdin,
+format sniffed). Anything else is read as text. Problems are ``InputError`` with a one-line
+reason; in a JSONL file a broken line is reported on its own and the other lines still load.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+from extractor.errors import InputError
+
+DEFAULT_MAX_BYTES = 5_000_000  # a long decision page is ~100 kB; 5 MB is generous
+SNIFF_BYTES = 8192
+HTML_DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "svg", "form",
+                  "iframe", "template", "button")
+HTML_BLOCK_SEPARATOR = "\n"
+
+
+@dataclass
+class Document:
+    """One decision to extract. ``text`` is the loaded text every span indexes into."""
+
+    text: str
+    source: str
+    url: str | None = None
+    id: str | None = None
+    fmt: str = "txt"
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+def iter_documents(paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES
+                   ) -> Iterator[Document | InputError]:
+    """Yield every document of every path, or an ``InputError`` where one cannot be read."""
+    for path in paths:
+        try:
+            items: Iterable[Document | InputError] = load_path(path, max_bytes)
+        except InputError as exc:
+            items = [exc]
+        yield from items
+
+
+def load_path(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Document | InputError]:
+    """Load one path (or ``-``); raise ``InputError`` when the whole input is unusable."""
+    raw = _read_stdin(max_bytes) if path == "-" else _read_file(path, max_bytes)
+    text, notes = decode_bytes(raw, path)
+    fmt = sniff_format(path, text)
+    if fmt == "jsonl":
+        return list(_jsonl_documents(text, path, notes))
+    if fmt == "json":
+        return [_json_document(text, path, notes)]
+    if fmt == "html":
+        text = html_to_text(text)
+    return [_checked(Document(text=text, source=path, fmt=fmt, notes=notes))]
+
+
+def _read_file(path: str, max_bytes: int) -> bytes:
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"{path}: no such file")
+    if p.is_dir():
+        raise InputError(f"{path}: is a directory (give files, or use `extractor batch`)")
+    size = p.stat().st_size
+    if size > max_bytes:
+        raise InputError(f"{path}: file is {size:,} bytes, over the limit of {max_bytes:,} "
+                         "(raise it with --max-bytes)")
+    try:
+        return p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+
+
+def _read_stdin(max_bytes: int) -> bytes:
+    data = sys.stdin.buffer.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InputError(f"-: standard input is over the limit of {max_bytes:,} bytes")
+    return data
+
+
+def decode_bytes(raw: bytes, path: str) -> tuple[str, list[str]]:
+    """UTF-8 (with or without BOM), else Windows-1252 with a note; binary is refused."""
+    if not raw.strip():
+        raise InputError(f"{path}: input is empty")
+    if b"\x00" in raw[:SNIFF_BYTES]:
+        raise InputError(f"{path}: looks like a binary file, not text")
+    try:
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252"), ["decoded as Windows-1252 (not valid UTF-8)"]
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: cannot decode as UTF-8 or Windows-1252 "
+                         f"(byte {exc.start})") from None
+
+
+def sniff_format(path: str, text: str) -> str:
+    suffix = Path(path).suffix.lower() if path != "-" else ""
+    known = {".txt": "txt", ".html": "html", ".htm": "html", ".json": "json", ".jsonl": "jsonl"}
+    if suffix in known:
+        return known[suffix]
+    head = text.lstrip()[:200].lower()
+    if head.startswith("{"):
+        first_line = text.strip().splitlines()[0]
+        return "json" if first_line.rstrip().endswith("{") or text.strip().count("\n{") == 0 \
+            else "jsonl"
+    if head.startswith(("<!doctype html", "<html", "<head", "<body", "<div", "<p")):
+        return "html"
+    return "txt"
+
+
+def html_to_text(html: str) -> str:
+    """The visible text of a saved page, one block per line; scripts, styles, nav dropped."""
+    tree = HTMLParser(html)
+    tree.strip_tags(list(HTML_DROP_TAGS))
+    root = tree.body or tree.root
+    if root is None:
+        return ""
+    text = root.text(separator=HTML_BLOCK_SEPARATOR, strip=True)
+    return text
+
+
+def _record_document(obj: object, source: str, notes: list[str]) -> Document:
+    if not isinstance(obj, dict):
+        raise InputError(f"{source}: JSON record must be an object with a 'text' field")
+    text = obj.get("text")
+    if not isinstance(text, str):
+        raise InputError(f"{source}: JSON record has no 'text' string")
+    url = obj.get("url") if isinstance(obj.get("url"), str) else None
+    rid = obj.get("id")
+    return _checked(Document(text=text, source=source, url=url,
+                             id=str(rid) if rid is not None else None, fmt="json",
+                             notes=list(notes)))
+
+
+def _json_document(text: str, path: str, notes: list[str]) -> Document:
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}: invalid JSON ({exc.msg} at line {exc.lineno})") from None
+    return _record_document(obj, path, notes)
+
+
+def _jsonl_documents(text: str, path: str, notes: list[str]) -> Iterator[Document | InputError]:
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        source = f"{path}:{lineno}"
+        try:
+            obj = json.loads(line)
+            doc = _record_document(obj, source, notes)
+        except json.JSONDecodeError as exc:
+            yield InputError(f"{source}: invalid JSON ({exc.msg})")
+            continue
+        except InputError as exc:
+            yield exc
+            continue
+        yield doc
+
+
+def _checked(doc: Document) -> Document:
+    if not doc.text.strip():
+        raise InputError(f"{doc.source}: no text to extract")
+    return doc

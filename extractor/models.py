@@ -1,0 +1,139 @@
+"""The output record: the contract other tools read (see ARCHITECTURE.md).
+
+Field names here are fixed; extra fields (``spans``) are additions. The JSON Schema in
+``schemas/decision.schema.json`` is generated from ``Decision`` (``extractor schema``).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0"
+
+Outcome = Literal["upheld", "not_upheld", "closed_after_initial_enquiries"]
+Severity = Literal["error", "warning", "info"]
+PaymentStatus = Literal["agreed", "offered_by_body", "recommended"]
+Origin = Literal["rule", "model"]
+
+REASON_CODES: tuple[str, ...] = (
+    "no_evidence_of_fault", "no_injustice_from_fault", "injustice_not_significant",
+    "cannot_add_to_previous_investigation", "no_different_outcome",
+    "cannot_achieve_outcome_sought", "no_worthwhile_outcome", "other_body_better_placed",
+    "use_review_or_appeal_first", "complaint_handling_only", "satisfied_with_remedy",
+    "tribunal_appeal_available", "tribunal_appeal_used", "minister_appeal_available",
+    "court_remedy_available", "court_remedy_used", "court_proceedings_matter", "late_complaint",
+    "premature", "affects_all_or_most", "public_body_complainant", "no_consent_or_unsuitable_rep",
+    "body_out_of_jurisdiction", "personnel_matter", "school_internal_matter",
+    "social_housing_landlord", "commercial_matter", "crime_police_matter",
+    "previously_decided", "insufficient_information", "other",
+)
+REFERRED_TO_CODES: tuple[str, ...] = (
+    "information_commissioner", "courts", "tribunal", "housing_ombudsman", "phso",
+    "planning_inspectorate", "police", "regulator_other",
+)
+REMEDY_KINDS: tuple[str, ...] = (
+    "apology", "payment", "service_improvement", "reassessment_or_review", "refund_or_waiver",
+    "other",
+)
+OUTCOMES: tuple[str, ...] = ("upheld", "not_upheld", "closed_after_initial_enquiries")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Span(_Model):
+    """Where a value was read: ``text == source[start:end]`` of the loaded input text."""
+
+    text: str
+    start: int
+    end: int
+
+
+class Category(_Model):
+    top: str | None = None
+    sub: str | None = None
+
+
+class Reason(_Model):
+    code: str
+    evidence: str | None = None
+    start: int | None = None
+    end: int | None = None
+    origin: Origin = "rule"
+
+
+class Payment(_Model):
+    amount_gbp: float | None = None
+    status: PaymentStatus | None = None
+    purpose: str | None = None
+    evidence: str | None = None
+    start: int | None = None
+    end: int | None = None
+    origin: Origin = "rule"
+
+
+class Citation(_Model):
+    canonical: str
+    text: str
+    start: int
+    end: int
+
+
+class Issue(_Model):
+    rule: str
+    severity: Severity
+    field: str | None = None
+    message: str
+    span: Span | None = None
+
+
+class Usage(_Model):
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+class Meta(_Model):
+    backend: str = "none"
+    model: str | None = None
+    prompt_sha: str | None = None
+    schema_version: str = SCHEMA_VERSION
+    attempts: int = 0
+    usage: Usage = Field(default_factory=Usage)
+    seconds: float = 0.0
+    source_sha256: str = ""
+    source: str = ""
+    url: str | None = None
+    id: str | None = None
+
+
+class Decision(_Model):
+    """One extracted decision statement. Unknown is ``None`` or ``[]``, never a guess."""
+
+    reference: str | None = None
+    bodies: list[str] = Field(default_factory=list)
+    category: Category | None = None
+    outcome: Outcome | None = None
+    decision_date: str | None = Field(default=None, description="ISO date YYYY-MM-DD")
+    complainant: str | None = None
+    investigated: bool | None = None
+    fault_found: bool | None = None
+    reasons: list[Reason] = Field(default_factory=list)
+    referred_to: list[str] = Field(default_factory=list)
+    payments: list[Payment] = Field(default_factory=list)
+    remedy_kinds: list[str] = Field(default_factory=list)
+    citations: list[Citation] = Field(default_factory=list)
+    other_acts: list[str] = Field(default_factory=list)
+    summary: str | None = None
+    spans: dict[str, Span] = Field(
+        default_factory=dict,
+        description="Evidence span of each deterministic scalar field, keyed by field name",
+    )
+    issues: list[Issue] = Field(default_factory=list)
+    meta: Meta = Field(default_factory=Meta)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(i.severity == "error" for i in self.issues)

@@ -1,0 +1,60 @@
+"""Reading, re-checking and describing saved records (JSON Lines)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from extractor.errors import InputError
+from extractor.load import Document, load_path
+from extractor.models import Decision
+from extractor.rules import RULE_NAMES, check_decision
+
+
+def read_records(path: str) -> list[Decision]:
+    """Every record of a JSON Lines file; a malformed line is an ``InputError``."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"{path}: no such file")
+    records = []
+    for lineno, line in enumerate(p.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            records.append(Decision.model_validate_json(line))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(x) for x in first["loc"]) or "record"
+            raise InputError(f"{path}:{lineno}: not a decision record ({where}: "
+                             f"{first['msg']})") from None
+    if not records:
+        raise InputError(f"{path}: no records")
+    return records
+
+
+def source_text(record: Decision) -> str | None:
+    """The record's loaded source text, when its file is still there and unchanged."""
+    src = record.meta.source
+    path = src.rsplit(":", 1)[0] if src and not Path(src).exists() else src
+    if not path or not Path(path).is_file():
+        return None
+    try:
+        docs = [d for d in load_path(path) if isinstance(d, Document)]
+    except InputError:
+        return None
+    match = [d for d in docs if d.sha256 == record.meta.source_sha256]
+    return match[0].text if match else None
+
+
+def recheck(record: Decision) -> Decision:
+    """The record with its rule findings recomputed (other issues are kept)."""
+    kept = [i for i in record.issues if i.rule not in RULE_NAMES]
+    fresh = record.model_copy(update={"issues": kept})
+    fresh.issues.extend(check_decision(fresh, source_text(record)))
+    return fresh
+
+
+def schema_json() -> str:
+    return json.dumps(Decision.model_json_schema(), indent=2, ensure_ascii=False)
