@@ -1,0 +1,86 @@
+"""Stage 2 (clean): each named step, the default chain, and the offset map."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractor.clean import CLEANERS, DEFAULT_STEPS, clean_text
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+STEPS = [
+    # (step, raw, cleaned)
+    ("nbsp", "a\u00a0b\tc", "a b c"),
+    ("invisible", "a\u200bb\u00adc", "abc"),
+    ("quotes", "\u2018fault\u2019 \u201cinjustice\u201d", "'fault' \"injustice\""),
+    ("furniture", "Para one\nBack to top\nPara two\nPrint this page\nLGO logogram",
+     "Para one\nPara two\n"),
+    ("list_numbering", "  1. First\n12) Second\n- Third\n\u2022 Fourth\n(a) Fifth\n2024 stays",
+     "First\nSecond\nThird\nFourth\nFifth\n2024 stays"),
+    ("whitespace", "\n\n  a   b  \n\n\n c \n\n", "a b\nc"),
+    ("cookie_banner", "Final decision\nReview your privacy settings\nRequired cookies\nThese cookies "
+     "enable the website to work.\nWe recommend you set these 'ON'.\nPrivacy settings",
+     "Final decision\n"),
+    ("cookie_banner", "We use cookies on this site.\nAccept all cookies\nOxford City Council "
+     "(24 001 234)", "\nOxford City Council (24 001 234)"),
+]
+
+
+@pytest.mark.parametrize("step,raw,expected", STEPS, ids=[f"{s[0]}-{i}" for i, s in
+                                                            enumerate(STEPS)])
+def test_each_step(step, raw, expected):
+    assert clean_text(raw, [step]).text == expected
+
+
+def test_unknown_step_lists_valid_names():
+    with pytest.raises(ValueError, match="valid steps: nbsp"):
+        clean_text("x", ["nbsp", "shout"])
+
+
+def test_default_steps_are_all_registered():
+    assert set(DEFAULT_STEPS) <= set(CLEANERS)
+
+
+def assert_offsets_faithful(raw: str, steps=DEFAULT_STEPS) -> None:
+    """Every cleaned character comes from a raw character that cleans to it."""
+    cleaned = clean_text(raw, steps)
+    assert len(cleaned.offsets) == len(cleaned.text) + 1
+    assert cleaned.offsets == sorted(cleaned.offsets)
+    for i, ch in enumerate(cleaned.text):
+        src = raw[cleaned.offsets[i]]
+        if ch == src:
+            continue
+        assert ch in " \n'\"" and clean_text(src, ["nbsp", "quotes"]).text in (ch, " ", "\n"), (
+            i, ch, src)
+
+
+@pytest.mark.parametrize("name", ["seed_000_kensington.txt", "seed_001_kingston.txt"])
+def test_offsets_on_seeds(name):
+    assert_offsets_faithful((EXAMPLES / name).read_text(encoding="utf-8"))
+
+
+def test_to_source_selects_the_same_words():
+    raw = "  1.\u00a0The\u00a0Council\u2019s  decision\n\nBack to top\n  2. Next"
+    cleaned = clean_text(raw)
+    assert cleaned.text == "The Council's decision\nNext"
+    start = cleaned.text.index("Council's")
+    s, e = cleaned.to_source(start, start + len("Council's decision"))
+    assert raw[s:e] == "Council\u2019s  decision"
+    s, e = cleaned.to_source(cleaned.text.index("Next"), len(cleaned.text))
+    assert raw[s:e] == "Next"
+
+
+def test_seed_001_cookie_banner_is_gone():
+    raw = (EXAMPLES / "seed_001_kingston.txt").read_text(encoding="utf-8")
+    text = clean_text(raw).text
+    for junk in ("cookie", "Google Analytics", "Privacy settings", "Back to top",
+                 "Print this page", "LGO logogram"):
+        assert junk.lower() not in text.lower()
+    assert text.endswith("Investigator's decision on behalf of the Ombudsman")
+
+
+def test_decision_text_mentioning_privacy_is_kept():
+    raw = "My assessment\nThe Council breached Mr X's privacy when it shared his address.\nEnd"
+    assert clean_text(raw).text == raw

@@ -1,0 +1,127 @@
+"""The CLI contract: every exit code and its one-line error message."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from extractor.cli import app
+from extractor.models import Decision, Issue
+from extractor.records import schema_json
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = str(ROOT / "examples" / "seed_000_kensington.txt")
+runner = CliRunner()
+
+
+def run(*args: str, stdin: str | None = None):
+    return runner.invoke(app, list(args), input=stdin)
+
+
+def test_extract_none_writes_one_json_line_per_document():
+    result = run("extract", "--backend", "none", SEED, SEED)
+    assert result.exit_code in (0, 3), result.output
+    lines = [json.loads(x) for x in result.stdout.splitlines()]
+    assert len(lines) == 2
+    assert lines[0]["meta"]["source"] == SEED and lines[0]["meta"]["backend"] == "none"
+
+
+def test_extract_out_file(tmp_path):
+    out = tmp_path / "r.jsonl"
+    result = run("extract", "--backend", "none", "--out", str(out), SEED)
+    assert result.exit_code in (0, 3)
+    assert result.stdout == ""
+    assert Decision.model_validate_json(out.read_text().splitlines()[0]).meta.source == SEED
+
+
+def test_extract_stdin():
+    text = Path(SEED).read_text(encoding="utf-8")
+    result = run("extract", "--backend", "none", "-", stdin=text)
+    assert result.exit_code in (0, 3)
+    assert json.loads(result.stdout)["meta"]["source"] == "-"
+
+
+ERRORS = [
+    # (args, exit code, stderr fragment)
+    (["extract", "--backend", "none", "/nonexistent/x.txt"], 1, "error: /nonexistent/x.txt: no such file"),
+    (["extract", "--backend", "bogus", SEED], 1, "error: unknown backend 'bogus'"),
+    (["extract", "--backend", "none", "--max-bytes", "10", SEED], 1, "over the limit of 10"),
+    (["clean", "--steps", "nbsp,shout", SEED], 2, "unknown step 'shout'"),
+    (["check", "/nonexistent/r.jsonl"], 1, "error: /nonexistent/r.jsonl: no such file"),
+    (["extract", "--no-such-option", SEED], 2, "No such option"),
+    ([], 2, "Usage"),
+]
+
+
+@pytest.mark.parametrize("args,code,fragment", ERRORS, ids=[" ".join(e[0][:3]) for e in ERRORS])
+def test_errors_and_exit_codes(args, code, fragment):
+    result = run(*args)
+    assert result.exit_code == code
+    assert fragment in (result.stderr + result.stdout)
+
+
+def test_error_is_a_single_line():
+    result = run("extract", "--backend", "none", "/nonexistent/x.txt")
+    assert result.stderr.strip().count("\n") == 0
+
+
+def test_bad_document_does_not_stop_the_others(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    result = run("extract", "--backend", "none", str(empty), SEED)
+    assert result.exit_code == 1
+    assert "input is empty" in result.stderr
+    assert len(result.stdout.splitlines()) == 1
+
+
+def test_check_exit_3_on_error_issue(tmp_path):
+    rec = Decision(issues=[Issue(rule="extraction_failed", severity="error", field=None,
+                                 message="model gave up")])
+    path = tmp_path / "r.jsonl"
+    path.write_text(rec.model_dump_json() + "\n")
+    result = run("check", str(path))
+    assert result.exit_code == 3
+    assert "extraction_failed" in result.stdout
+
+
+def test_check_exit_0_and_json(tmp_path):
+    path = tmp_path / "r.jsonl"
+    path.write_text(run("extract", "--backend", "none", SEED).stdout)
+    result = run("check", "--json", str(path))
+    assert json.loads(result.stdout)["meta"]["source"] == SEED
+    assert result.exit_code in (0, 3)
+
+
+def test_check_rejects_non_records(tmp_path):
+    path = tmp_path / "r.jsonl"
+    path.write_text('{"reference": 5}\n')
+    result = run("check", str(path))
+    assert result.exit_code == 1
+    assert "r.jsonl:1: not a decision record" in result.stderr
+
+
+def test_clean_prints_cleaned_text():
+    result = run("clean", SEED)
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Royal Borough of Kensington & Chelsea (25 005 395)\n")
+    assert "\u2019" not in result.stdout
+
+
+def test_schema_file_is_current():
+    committed = (ROOT / "schemas" / "decision.schema.json").read_text(encoding="utf-8")
+    assert committed.strip() == schema_json().strip(), (
+        "schemas/decision.schema.json is stale: run `extractor schema > "
+        "schemas/decision.schema.json`")
+
+
+def test_python_dash_m_and_help():
+    proc = subprocess.run([sys.executable, "-m", "extractor", "--help"], capture_output=True,
+                          text=True, check=False)
+    assert proc.returncode == 0
+    for command in ("extract", "clean", "check", "schema"):
+        assert command in proc.stdout

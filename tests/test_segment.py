@@ -1,0 +1,122 @@
+"""Stage 3 (segment): header fields and sections for every page format."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractor.clean import clean_text
+from extractor.segment import segment
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+FULL_PAGE = """Wyvern District Council (23 004 567)
+Category : Planning > Enforcement
+Decision : Not upheld
+Decision date : 14 Feb 2024
+The Ombudsman's final decision:
+Summary: Mrs B complained about enforcement. We found no fault.
+The complaint
+Mrs B says the Council failed to act.
+The Ombudsman's role and powers
+We investigate complaints about 'fault'.
+What I found
+The Council visited the site twice.
+Decision
+I have completed my investigation.
+Investigator's decision on behalf of the Ombudsman"""
+
+MIRROR = """The Ombudsman's final decision
+Summary: We will not investigate this complaint about a parking fine.
+The complaint
+Mr X complains about a penalty charge notice.
+The Ombudsman's role and powers
+The law says we cannot normally investigate a complaint when someone can appeal to a tribunal.
+How I considered this complaint
+I considered the Ombudsman's Assessment Code.
+My assessment
+Mr X could have appealed to the tribunal.
+Final decision
+We will not investigate Mr X's complaint.
+Investigator's decision on behalf of the Ombudsman"""
+
+OLDER = """Eastshire County Council (15 012 345)
+Category : Adult care services > Charging
+Decision : Upheld
+Decision date : 03 Mar 2016
+The Ombudsman's final decision:
+Summary: The Council delayed a financial assessment.
+The complaint
+1. The complainant, whom I shall call Mr C, complains about charges.
+What I have investigated
+2. I have investigated the delay.
+Legal and administrative background
+3. The Care Act 2014 says councils must assess.
+How I considered this complaint
+4. I read the papers.
+What I found
+5. The Council took eight months.
+Recommended action
+6. The Council should apologise and pay Mr C £300.
+Decision
+7. I have completed my investigation.
+Investigator's decision on behalf of the Ombudsman"""
+
+CASES = [
+    # (id, text, header keys expected, section names in order)
+    ("full", FULL_PAGE, {"title", "org", "ref", "category", "decision", "decision_date", "summary"},
+     ["final_decision_heading", "complaint", "role_and_powers", "what_found", "final_decision",
+      "signoff"]),
+    ("mirror", MIRROR, {"summary"},
+     ["final_decision_heading", "complaint", "role_and_powers", "how_considered", "assessment",
+      "final_decision", "signoff"]),
+    ("older", OLDER, {"title", "org", "ref", "category", "decision", "decision_date", "summary"},
+     ["final_decision_heading", "complaint", "what_investigated", "role_and_powers",
+      "how_considered", "what_found", "agreed_action", "final_decision", "signoff"]),
+]
+
+
+@pytest.mark.parametrize("case,text,keys,sections", CASES, ids=[c[0] for c in CASES])
+def test_formats(case, text, keys, sections):
+    seg = segment(clean_text(text).text)
+    assert set(seg.header) == keys
+    assert [s.name for s in seg.sections] == sections
+
+
+def test_header_values_and_offsets():
+    text = clean_text(FULL_PAGE).text
+    seg = segment(text)
+    expected = {"org": "Wyvern District Council", "ref": "23 004 567",
+                "category": "Planning > Enforcement", "decision": "Not upheld",
+                "decision_date": "14 Feb 2024"}
+    for key, value in expected.items():
+        f = seg.header[key]
+        assert f.value == value
+        assert text[f.start:f.end] == value
+
+
+def test_header_decision_line_is_not_the_final_decision_section():
+    seg = segment(clean_text(FULL_PAGE).text)
+    final = seg.section("final_decision")
+    assert final is not None
+    assert seg.text[final.start:final.end] == "I have completed my investigation."
+
+
+def test_section_text_joins_named_sections():
+    seg = segment(clean_text(MIRROR).text)
+    assert seg.section_text("assessment", "final_decision") == (
+        "Mr X could have appealed to the tribunal.\nWe will not investigate Mr X's complaint.")
+
+
+def test_seeds_have_every_standard_section():
+    for name in ("seed_000_kensington.txt", "seed_001_kingston.txt"):
+        seg = segment(clean_text((EXAMPLES / name).read_text(encoding="utf-8")).text)
+        names = [s.name for s in seg.sections]
+        assert names == ["final_decision_heading", "complaint", "role_and_powers",
+                         "how_considered", "assessment", "final_decision", "signoff"], name
+
+
+def test_text_without_headings_has_no_sections():
+    seg = segment("A shopping list\neggs\nmilk")
+    assert seg.sections == [] and seg.header == {}
