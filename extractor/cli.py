@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,10 +21,12 @@ from rich.console import Console
 from extractor.backends import BACKENDS, BackendOptions, open_model_pass
 from extractor.clean import CLEANERS, DEFAULT_STEPS, clean_text
 from extractor.errors import ExtractorError, InputError
+from extractor.evaluate import extract_all, load_gold, report_table, score
 from extractor.load import DEFAULT_MAX_BYTES, iter_documents, load_path
 from extractor.models import Decision
 from extractor.pipeline import run_one
 from extractor.records import read_records, recheck, schema_json
+from extractor.review import write_review
 from extractor.settings import Settings
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_FINDINGS = 0, 1, 2, 3
@@ -45,6 +48,10 @@ ModelPathOpt = Annotated[str | None, typer.Option(help="GGUF file for the local 
                                                   "(default: the packaged Gemma 3 270M).")]
 MaxBytesOpt = Annotated[int, typer.Option(help="Refuse inputs larger than this many bytes.",
                                           envvar="EXTRACTOR_MAX_BYTES")]
+CassetteOpt = Annotated[str | None, typer.Option(help="Replay model HTTP from this vcrpy "
+                                                 "cassette (YAML).")]
+RecordOpt = Annotated[bool, typer.Option("--record", help="With --cassette: record new "
+                                         "exchanges from the live server.")]
 
 
 @contextmanager
@@ -75,16 +82,16 @@ def extract(
     model_path: ModelPathOpt = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write JSON Lines here "
                                              "instead of stdout.")] = None,
-    cassette: Annotated[str | None, typer.Option(help="Replay model HTTP from this vcrpy "
-                                                 "cassette (YAML).")] = None,
-    record: Annotated[bool, typer.Option("--record", help="With --cassette: record new "
-                                         "exchanges from the live server.")] = False,
+    cassette: CassetteOpt = None,
+    record: RecordOpt = False,
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
+    html: Annotated[Path | None, typer.Option(help="Also write a review page (HTML) of the "
+                                              "records here.")] = None,
 ) -> None:
     """Extract decisions into JSON Lines records (one per document)."""
     options = BackendOptions(backend, model, base_url, mode, model_path, cassette, record)
     with guarded(), _output(out) as sink, open_model_pass(options, Settings.from_env()) as mp:
-        failed_inputs, findings = 0, False
+        failed_inputs, findings, reviewed = 0, False, []
         for item in iter_documents(paths, max_bytes):
             if isinstance(item, InputError):
                 err.print(f"error: {item}", markup=False)
@@ -93,6 +100,10 @@ def extract(
             rec = run_one(item, mp)
             findings |= rec.has_errors
             write_jsonl([rec], sink)
+            if html:
+                reviewed.append((rec, item.text))
+        if html:
+            write_review(html, [r for r, _ in reviewed], [t for _, t in reviewed])
     raise typer.Exit(EXIT_ERROR if failed_inputs else EXIT_FINDINGS if findings else EXIT_OK)
 
 
@@ -152,6 +163,54 @@ def _print_issues(records: list[Decision]) -> None:
         for issue in rec.issues:
             typer.echo(f"{label}: {issue.severity} {issue.rule} [{issue.field or '-'}] "
                        f"{issue.message}")
+
+
+@app.command()
+def review(
+    results: Annotated[str, typer.Argument(help="A JSON Lines file of records.")],
+    html: Annotated[Path, typer.Option(help="Write the review page (one offline HTML file) "
+                                       "here.")],
+) -> None:
+    """Write a page to review records against their source text, span by span."""
+    with guarded():
+        write_review(html, read_records(results))
+    err.print(f"wrote {html}", markup=False)
+
+
+@app.command("eval")
+def eval_(
+    inputs: Annotated[list[str] | None, typer.Argument(help="Decision files to extract and "
+                                                       "score (matched to labels by name).")] = None,
+    gold: Annotated[list[str] | None, typer.Option(help="Gold labels, JSON Lines as "
+                                                   "corpus/dev-gold.jsonl (repeatable).")] = None,
+    results: Annotated[str | None, typer.Option(help="Score these saved records instead of "
+                                                "extracting INPUT.")] = None,
+    backend: BackendOpt = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    mode: ModeOpt = None,
+    model_path: ModelPathOpt = None,
+    cassette: CassetteOpt = None,
+    record: RecordOpt = False,
+    max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+) -> None:
+    """Per-field accuracy / precision / recall / F1 of extraction against gold labels."""
+    if not gold or not (inputs or results):
+        raise typer.BadParameter("give --gold GOLD.jsonl and INPUT files (or --results FILE)")
+    options = BackendOptions(backend, model, base_url, mode, model_path, cassette, record)
+    with guarded():
+        labels, started = load_gold(gold), time.perf_counter()
+        records, failures = (read_records(results), []) if results else extract_all(
+            inputs or [], options, Settings.from_env(), max_bytes)
+        report, seconds = score(labels, records), round(time.perf_counter() - started, 2)
+    for failure in failures:
+        err.print(f"error: {failure}", markup=False)
+    if as_json:
+        typer.echo(json.dumps({**report.as_dict(), "seconds": seconds}, indent=1))
+    else:
+        Console().print(report_table(report, seconds))
+    raise typer.Exit(EXIT_ERROR if failures else EXIT_OK)
 
 
 @app.command()

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from html import escape
 from pathlib import Path
 
+from extractor.errors import InputError
 from extractor.models import Category, Citation, Decision, Payment, Reason
 from extractor.records import source_text
 
@@ -223,7 +224,11 @@ def render_html(records: Sequence[Decision], texts: Sequence[str | None] | None 
 
 def write_review(path: str | Path, records: Sequence[Decision],
                  texts: Sequence[str | None] | None = None) -> None:
-    Path(path).write_text(render_html(records, texts), encoding="utf-8")
+    page = render_html(records, texts)
+    try:
+        Path(path).write_text(page, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write ({exc.strerror})") from None
 
 
 CSS = """
