@@ -135,10 +135,11 @@ def _value_html(value: object) -> str:
     return escape(str(value))
 
 
-def _evidence_html(ev: Evidence) -> str:
+def _evidence_html(ev: Evidence, has_source: bool) -> str:
     quote = escape(f"“{ev.quote}”") if ev.quote else ""
     if ev.at is None:
-        return f'<li class="unplaced">{escape(ev.label)}: {quote} <em>not found in the source</em></li>'
+        note = " <em>not found in the source</em>" if has_source else ""
+        return f'<li class="unplaced">{escape(ev.label)}: {quote}{note}</li>'
     note = "" if ev.exact else ' <em>(offsets did not select the quote; found by search)</em>'
     return (f'<li><a class="ev" href="#{ev.sid}" data-span="{ev.sid}">{escape(ev.label)}</a> '
             f'{quote}{note}</li>')
@@ -153,12 +154,13 @@ def _issue_html(record: Decision, k: int, evs: Sequence[Evidence]) -> str:
             f'{escape(issue.message)}{link}</li>')
 
 
-def _field_row(record: Decision, name: str, evs: Sequence[Evidence], prefix: str) -> str:
+def _field_row(record: Decision, name: str, evs: Sequence[Evidence], prefix: str,
+               has_source: bool) -> str:
     mine = [e for e in evs if e.field == name and e.kind == "ev"]
     issues = [k for k, i in enumerate(record.issues) if field_base(i.field) == name]
     spans = " ".join(e.sid for e in mine if e.sid)
     cls = "field" + (" has-issue" if issues else "") + (" has-span" if spans else "")
-    ev_cell = "<ul>" + "".join(_evidence_html(e) for e in mine) + "</ul>" if mine else ""
+    ev_cell = "<ul>" + "".join(_evidence_html(e, has_source) for e in mine) + "</ul>" if mine else ""
     issue_cell = "<ul>" + "".join(_issue_html(record, k, evs) for k in issues) + "</ul>" if issues else ""
     return (f'<tr id="{prefix}-f-{name}" class="{cls}" data-field="{name}" data-spans="{spans}">'
             f"<th>{name}</th><td>{_value_html(getattr(record, name))}</td>"
@@ -186,7 +188,8 @@ def _title(record: Decision, n: int) -> str:
 def record_html(record: Decision, source: str | None, n: int) -> str:
     prefix = f"r{n}"
     evs = placed_evidence(record, source, prefix)
-    rows = "".join(_field_row(record, name, evs, prefix) for name in FIELD_ROWS)
+    rows = "".join(_field_row(record, name, evs, prefix, source is not None)
+                   for name in FIELD_ROWS)
     loose = [k for k, i in enumerate(record.issues) if field_base(i.field) is None]
     loose_html = ("<h3>Record issues</h3><ul class=issues>"
                   + "".join(_issue_html(record, k, evs) for k in loose) + "</ul>") if loose else ""
