@@ -19,6 +19,7 @@ import typer
 from rich.console import Console
 
 from extractor.backends import BACKENDS, BackendOptions, open_model_pass
+from extractor.batch import BatchOptions, describe_backend, run_batch
 from extractor.clean import CLEANERS, DEFAULT_STEPS, clean_text
 from extractor.errors import ExtractorError, InputError
 from extractor.evaluate import extract_all, load_gold, report_table, score
@@ -26,8 +27,10 @@ from extractor.load import DEFAULT_MAX_BYTES, iter_documents, load_path
 from extractor.models import Decision
 from extractor.pipeline import run_one
 from extractor.records import read_records, recheck, schema_json
+from extractor.report import format_run, format_runs, format_summary, make_progress
 from extractor.review import write_review
 from extractor.settings import Settings
+from extractor.store import Store
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_FINDINGS = 0, 1, 2, 3
 
@@ -211,6 +214,60 @@ def eval_(
     else:
         Console().print(report_table(report, seconds))
     raise typer.Exit(EXIT_ERROR if failures else EXIT_OK)
+
+
+DbOpt = Annotated[str, typer.Option("--db", help="The SQLite run store.", envvar="EXTRACTOR_DB")]
+
+
+@app.command()
+def batch(
+    inputs: Annotated[list[str], typer.Argument(help="Files, folders (recursive), globs or "
+                                                "JSON Lines files of records.")],
+    db: DbOpt = "runs.sqlite",
+    concurrency: Annotated[int, typer.Option(min=1, help="Model requests in flight.")] = 1,
+    resume: Annotated[bool, typer.Option(help="Skip documents already done with the same text, "
+                                         "backend, model, prompt and schema.")] = True,
+    retry_failed: Annotated[bool, typer.Option(help="Re-run only the documents whose result "
+                                               "failed.")] = False,
+    jsonl: Annotated[str | None, typer.Option(help="Export the run's records (JSON Lines).")]
+    = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="Process at most N documents.")]
+    = None,
+    backend: BackendOpt = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    mode: ModeOpt = None,
+    model_path: ModelPathOpt = None,
+    max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
+) -> None:
+    """Run many documents into a SQLite store (resumable); print a summary."""
+    backend_options = BackendOptions(backend, model, base_url, mode, model_path)
+    options = BatchOptions(concurrency, resume, retry_failed, limit, max_bytes, jsonl,
+                           recorded=describe_backend(backend_options))
+    with guarded(), open_model_pass(backend_options, Settings.from_env()) as mp:
+        summary = run_batch(inputs, db, mp, options, make_progress(err))
+    typer.echo(format_summary(summary))
+    raise typer.Exit(summary.exit_code)
+
+
+runs_app = typer.Typer(help="Read back what batch runs did.", no_args_is_help=True)
+app.add_typer(runs_app, name="runs")
+
+
+@runs_app.command("list")
+def runs_list(db: DbOpt = "runs.sqlite") -> None:
+    """List the runs in the store, newest first."""
+    with guarded(), Store.existing(db) as store:
+        typer.echo(format_runs(store.runs()))
+
+
+@runs_app.command("show")
+def runs_show(run_id: Annotated[int, typer.Argument(help="The run id.")],
+              db: DbOpt = "runs.sqlite") -> None:
+    """Show one run: options, totals, top rules and failed documents."""
+    with guarded(), Store.existing(db) as store:
+        run = store.run(run_id)
+        typer.echo(format_run(run, store.top_rules(run_id), store.failures(run_id)))
 
 
 @app.command()

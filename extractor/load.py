@@ -61,7 +61,7 @@ def load_path(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Document | 
     if fmt == "jsonl":
         return list(_jsonl_documents(text, path, notes))
     if fmt == "json":
-        return [_json_document(text, path, notes)]
+        return [json_record(text, path, notes)]
     if fmt == "html":
         text = html_to_text(text)
     return [_checked(Document(text=text, source=path, fmt=fmt, notes=notes))]
@@ -146,29 +146,25 @@ def _record_document(obj: object, source: str, notes: list[str]) -> Document:
                              notes=list(notes)))
 
 
-def _json_document(text: str, path: str, notes: list[str]) -> Document:
-    try:
-        obj = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}: invalid JSON ({exc.msg} at line {exc.lineno})") from None
-    return _record_document(obj, path, notes)
-
-
 def _jsonl_documents(text: str, path: str, notes: list[str]) -> Iterator[Document | InputError]:
     for lineno, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        source = f"{path}:{lineno}"
         try:
-            obj = json.loads(line)
-            doc = _record_document(obj, source, notes)
-        except json.JSONDecodeError as exc:
-            yield InputError(f"{source}: invalid JSON ({exc.msg})")
-            continue
+            yield json_record(line, f"{path}:{lineno}", notes)
         except InputError as exc:
             yield exc
-            continue
-        yield doc
+
+
+def json_record(text: str, source: str, notes: list[str]) -> Document:
+    """One JSON record (a .json file or a JSONL line) as a document; also used by the batch
+    runner's streaming JSONL reader."""
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as exc:
+        where = f" at line {exc.lineno}" if "\n" in text.strip() else ""
+        raise InputError(f"{source}: invalid JSON ({exc.msg}{where})") from None
+    return _record_document(obj, source, notes)
 
 
 def _checked(doc: Document) -> Document:

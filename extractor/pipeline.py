@@ -35,12 +35,23 @@ def run_one(doc: Document, model_pass: ModelPass | None = None) -> Decision:
     started = time.perf_counter()
     record, cleaned, seg = deterministic_pass(doc)
     if model_pass is not None:
-        record = model_pass.refine(record, doc, cleaned, seg)
-        record.meta.backend = model_pass.name
-        record.meta.model = model_pass.model
-        record.meta.prompt_sha = model_pass.prompt_sha
+        record = model_stage(record, doc, cleaned, seg, model_pass)
     finish(record, doc, started)
     return record
+
+
+def model_stage(record: Decision, doc: Document, cleaned: Cleaned, seg: Segmented,
+                model_pass: ModelPass) -> Decision:
+    """The model pass on a deterministic record (the batch runner calls it in a worker)."""
+    refined = model_pass.refine(record, doc, cleaned, seg)
+    stamp_backend(refined, model_pass)
+    return refined
+
+
+def stamp_backend(record: Decision, model_pass: ModelPass) -> None:
+    record.meta.backend = model_pass.name
+    record.meta.model = model_pass.model
+    record.meta.prompt_sha = model_pass.prompt_sha
 
 
 def finish(record: Decision, doc: Document, started: float) -> Decision:

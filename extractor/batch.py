@@ -1,0 +1,357 @@
+"""Bulk runs: many documents into the SQLite run store, resumable, with bounded concurrency.
+
+Threads: the caller's thread reads inputs and runs the deterministic pass of each document; a
+pool of ``concurrency`` workers runs the model pass (so one document's deterministic pass never
+waits on another's model call); one writer thread owns the store connection and commits each
+finished document in its own transaction. Every failure of one document becomes a ``failed``
+result with its reason, and the run goes on.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Protocol, TextIO
+from urllib.parse import urlsplit, urlunsplit
+
+from extractor.backends import BackendOptions
+from extractor.errors import ExtractorError, InputError
+from extractor.inputs import Item, count, expand, iter_items
+from extractor.load import DEFAULT_MAX_BYTES
+from extractor.models import SCHEMA_VERSION, Decision, Issue
+from extractor.pipeline import ModelPass, deterministic_pass, finish, model_stage, stamp_backend
+from extractor.store import ResultRow, RunConfig, Store, StoreError
+
+WRITE_QUEUE_SIZE = 512      # finished documents waiting for the writer (bounds memory)
+PREFETCH_PER_WORKER = 2     # documents prepared per model worker before the reader waits
+MAX_REASON_CHARS = 500
+FAILED_RULE = "extraction_failed"
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    concurrency: int = 1
+    resume: bool = True
+    retry_failed: bool = False
+    limit: int | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+    jsonl: str | None = None
+    recorded: dict[str, Any] = field(default_factory=dict)  # more options to keep with the run
+
+
+@dataclass
+class RunSummary:
+    """What a run did; updated by the writer thread as results are committed."""
+
+    run_id: int = 0
+    total: int = 0
+    skipped: int = 0
+    ok: int = 0
+    issues: int = 0
+    failed: int = 0
+    with_errors: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    rules: Counter[str] = field(default_factory=Counter)
+    status: str = "running"
+    started: float = field(default_factory=time.perf_counter)
+    seconds: float | None = None
+
+    @property
+    def processed(self) -> int:
+        return self.ok + self.issues + self.failed
+
+    @property
+    def elapsed(self) -> float:
+        return self.seconds if self.seconds is not None else time.perf_counter() - self.started
+
+    @property
+    def rate(self) -> float:
+        return self.processed / self.elapsed if self.elapsed > 0 else 0.0
+
+    @property
+    def exit_code(self) -> int:
+        """3 when a document failed or carries an error-severity issue, else 0."""
+        return 3 if self.failed or self.with_errors else 0
+
+    def add(self, row: ResultRow) -> None:
+        setattr(self, row.status, getattr(self, row.status) + 1)
+        self.with_errors += any(issue[1] == "error" for issue in row.issues)
+        self.rules.update({issue[0] for issue in row.issues})
+        self.prompt_tokens += row.prompt_tokens
+        self.completion_tokens += row.completion_tokens
+
+    def totals(self) -> dict[str, Any]:
+        fields = ("total", "skipped", "ok", "issues", "failed", "with_errors", "prompt_tokens",
+                  "completion_tokens")
+        return {**{name: getattr(self, name) for name in fields}, "seconds": round(
+            self.elapsed, 3), "rate": round(self.rate, 2), "top_rules": self.rules.most_common(5)}
+
+
+class Progress(Protocol):
+    def start(self, summary: RunSummary) -> None: ...
+    def update(self, summary: RunSummary) -> None: ...
+    def stop(self, summary: RunSummary) -> None: ...
+
+
+def describe_backend(options: BackendOptions) -> dict[str, Any]:
+    """The backend options as stored with a run (any password in the base URL dropped)."""
+    described = {k: v for k, v in asdict(options).items() if v not in (None, False)}
+    if options.base_url:
+        url = urlsplit(options.base_url)
+        host = url.hostname or ""
+        netloc = f"{host}:{url.port}" if url.port else host
+        described["base_url"] = urlunsplit(url._replace(netloc=netloc))
+    return described
+
+
+def run_config(model_pass: ModelPass | None) -> RunConfig:
+    if model_pass is None:
+        return RunConfig("none", None, None, SCHEMA_VERSION)
+    return RunConfig(model_pass.name, model_pass.model, model_pass.prompt_sha, SCHEMA_VERSION)
+
+
+def run_batch(inputs: Iterable[str], db_path: str, model_pass: ModelPass | None = None,
+              options: BatchOptions | None = None, progress: Progress | None = None
+              ) -> RunSummary:
+    """Run every document of ``inputs`` into the store at ``db_path``; the run's summary."""
+    options = options or BatchOptions()
+    inputs = list(inputs)
+    paths = [p for p in expand(inputs) if not _same_file(p, options.jsonl)]
+    export = _open_export(options.jsonl)
+    with Store(db_path) as store:
+        config = run_config(model_pass)
+        recorded = {k: v for k, v in asdict(options).items() if k != "recorded"}
+        run_id = store.start_run(config, {"inputs": inputs, **recorded, **options.recorded})
+        summary = RunSummary(run_id=run_id, total=count(paths))
+        runner = Runner(store, config, model_pass, options, summary, progress)
+        runner.run(iter_items(paths, options.max_bytes))
+        if export is not None:
+            with export:
+                _export(store, run_id, runner.writer.skipped_ids, export)
+    return summary
+
+
+def _same_file(path: str, other: str | None) -> bool:
+    """Whether ``path`` is ``other`` (the export file, which must not be read as input)."""
+    return other is not None and os.path.abspath(path) == os.path.abspath(other)
+
+
+def _open_export(path: str | None) -> TextIO | None:
+    if path is None:
+        return None
+    try:
+        return Path(path).open("w", encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write ({exc.strerror})") from None
+
+
+def _export(store: Store, run_id: int, skipped_ids: list[int], out: TextIO) -> None:
+    for record in store.records(run_id, skipped_ids):
+        out.write(record + "\n")
+
+
+class Writer(threading.Thread):
+    """Owns its own store connection; commits each finished document in one transaction."""
+
+    def __init__(self, db_path: str, run_id: int, config: RunConfig, summary: RunSummary,
+                 progress: Progress | None):
+        super().__init__(name="extractor-writer", daemon=True)
+        self.db_path, self.run_id, self.config_sha = db_path, run_id, config.sha
+        self.summary, self.progress = summary, progress
+        self.queue: queue.Queue[ResultRow | int | None] = queue.Queue(WRITE_QUEUE_SIZE)
+        self.skipped_ids: list[int] = []
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        store = None
+        try:
+            store = Store(self.db_path)
+        except BaseException as exc:  # noqa: BLE001 - reported by the reader thread
+            self.error = exc
+        while (message := self.queue.get()) is not None:
+            if store is not None and self.error is None:  # else drain: no producer may block
+                self._handle(store, message)
+        if store is not None:
+            store.close()
+
+    def _handle(self, store: Store, message: ResultRow | int) -> None:
+        try:
+            if isinstance(message, ResultRow):
+                store.write(self.run_id, self.config_sha, message)
+                self.summary.add(message)
+            else:
+                self.summary.skipped += 1
+                if message > 0:
+                    self.skipped_ids.append(message)
+            if self.progress is not None:
+                self.progress.update(self.summary)
+        except BaseException as exc:  # noqa: BLE001 - reported by the reader thread
+            self.error = exc
+
+    def close(self) -> None:
+        self.queue.put(None)
+        self.join()
+
+
+@dataclass
+class Prepared:
+    """A document after its deterministic pass, waiting for the model pass."""
+
+    item: Item
+    record: Decision
+    cleaned: Any
+    seg: Any
+    seconds: float
+
+
+class Runner:
+    """One run: reads items, skips what is done, dispatches the rest, finishes the run row."""
+
+    def __init__(self, store: Store, config: RunConfig, model_pass: ModelPass | None,
+                 options: BatchOptions, summary: RunSummary, progress: Progress | None):
+        self.store, self.config, self.model_pass = store, config, model_pass
+        self.options, self.summary, self.progress = options, summary, progress
+        self.writer = Writer(store.path, summary.run_id, config, summary, progress)
+        self.slots = threading.Semaphore(PREFETCH_PER_WORKER * options.concurrency)
+        self.dispatched = 0
+
+    def run(self, items: Iterable[Item]) -> None:
+        if self.progress is not None:
+            self.progress.start(self.summary)
+        self.writer.start()
+        status = "interrupted"
+        try:
+            with ThreadPoolExecutor(self.options.concurrency, "extractor-model") as pool:
+                self._feed(items, pool)
+            status = "done"
+        finally:
+            self._end(status)
+
+    def _feed(self, items: Iterable[Item], pool: ThreadPoolExecutor) -> None:
+        try:
+            for item in items:
+                if self.writer.error is not None or self._limit_reached():
+                    break
+                if self._wanted(item):
+                    self.dispatched += 1
+                    self._dispatch(item, pool)
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+
+    def _end(self, status: str) -> None:
+        self.writer.close()
+        summary = self.summary
+        summary.seconds = time.perf_counter() - summary.started
+        summary.status = "failed" if self.writer.error is not None else status
+        self.store.finish_run(summary.run_id, summary.status, summary.totals())
+        if self.progress is not None:
+            self.progress.stop(summary)
+        if self.writer.error is not None:
+            raise StoreError(f"{self.store.path}: cannot record results ({self.writer.error})")
+
+    def _limit_reached(self) -> bool:
+        return self.options.limit is not None and self.dispatched >= self.options.limit
+
+    def _wanted(self, item: Item) -> bool:
+        """Whether to run ``item``; a skipped one is counted (with its stored result)."""
+        if not self.options.resume and not self.options.retry_failed:
+            return True
+        found = self.store.lookup(item.key, item.sha256, self.config.sha)
+        if found is None and not self.options.retry_failed:
+            return True
+        if found is not None and self.options.retry_failed and found[1] == "failed":
+            return True
+        self.writer.queue.put(found[0] if found else 0)
+        return False
+
+    def _dispatch(self, item: Item, pool: ThreadPoolExecutor) -> None:
+        if item.doc is None:
+            self.writer.queue.put(failed_row(item, str(item.error)))
+            return
+        started = time.perf_counter()
+        try:
+            record, cleaned, seg = deterministic_pass(item.doc)
+        except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
+            self.writer.queue.put(failed_row(item, reason(exc)))
+            return
+        if self.model_pass is None:
+            self.writer.queue.put(finished_row(item, record, started))
+            return
+        prepared = Prepared(item, record, cleaned, seg, time.perf_counter() - started)
+        self.slots.acquire()
+        pool.submit(self._model_row, prepared).add_done_callback(self._model_done)
+
+    def _model_row(self, prep: Prepared) -> ResultRow:
+        assert self.model_pass is not None and prep.item.doc is not None
+        started = time.perf_counter() - prep.seconds
+        facts = prep.record.model_copy(deep=True)
+        try:
+            record = model_stage(prep.record, prep.item.doc, prep.cleaned, prep.seg,
+                                 self.model_pass)
+        except Exception as exc:  # noqa: BLE001 - recorded as failed with its reason
+            stamp_backend(facts, self.model_pass)
+            return finished_row(prep.item, facts, started, failure=exc)
+        return finished_row(prep.item, record, started)
+
+    def _model_done(self, future: Future[ResultRow]) -> None:
+        try:
+            if not future.cancelled():
+                self.writer.queue.put(future.result())
+        finally:
+            self.slots.release()
+
+
+def reason(exc: BaseException) -> str:
+    """A one-line reason for a failed document."""
+    text = str(exc) if isinstance(exc, ExtractorError) else \
+        f"internal error: {type(exc).__name__}: {exc}"
+    return " ".join(text.split())[:MAX_REASON_CHARS]
+
+
+def finished_row(item: Item, record: Decision, started: float,
+                 failure: BaseException | None = None) -> ResultRow:
+    """The row of a document that went through the pipeline (``failure``: its model pass
+    failed, and the record keeps the deterministic fields)."""
+    assert item.doc is not None
+    try:
+        finish(record, item.doc, started)
+    except Exception as exc:  # noqa: BLE001 - a crashing rule fails this document only
+        return failed_row(item, reason(exc))
+    if failure is not None:
+        record.meta.attempts = max(record.meta.attempts, getattr(failure, "attempts", 0))
+        record.issues.append(Issue(rule=FAILED_RULE, severity="error", message=reason(failure)))
+    if failure is None:
+        return _row(item, status_of(record), record, None)
+    return _row(item, "failed", record, reason(failure))
+
+
+def status_of(record: Decision) -> str:
+    """``issues`` when a rule found an error or a warning, else ``ok``."""
+    return "issues" if any(i.severity in ("error", "warning") for i in record.issues) else "ok"
+
+
+def failed_row(item: Item, why: str) -> ResultRow:
+    return _row(item, "failed", None, why)
+
+
+def _row(item: Item, status: str, record: Decision | None, error: str | None) -> ResultRow:
+    doc, meta = item.doc, record.meta if record is not None else None
+    return ResultRow(
+        doc_key=item.key, sha256=item.sha256, source=item.source, status=status,
+        url=doc.url if doc else None, ext_id=doc.id if doc else None, error=error,
+        attempts=meta.attempts if meta else 0,
+        prompt_tokens=meta.usage.prompt_tokens if meta else 0,
+        completion_tokens=meta.usage.completion_tokens if meta else 0,
+        seconds=meta.seconds if meta else 0.0,
+        record=record.model_dump_json() if record is not None else None,
+        issues=[(i.rule, i.severity, i.field, i.message, i.span.start if i.span else None,
+                 i.span.end if i.span else None) for i in record.issues] if record else [])

@@ -1,0 +1,121 @@
+"""Append-only, named migrations of the run store (``extractor/store.py``).
+
+Each migration is a function ``mNNN_name(conn)`` registered in order with ``@migration``. Applied
+names are recorded in ``_extractor_migrations``; ``migrate`` runs the missing ones, each in its own
+transaction. Never edit or reorder a released migration: add a new one at the end.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+Migration = Callable[[sqlite3.Connection], None]
+MIGRATIONS: list[Migration] = []
+MIGRATIONS_TABLE = "_extractor_migrations"
+
+
+def migration(fn: Migration) -> Migration:
+    MIGRATIONS.append(fn)
+    return fn
+
+
+@migration
+def m001_runs(conn: sqlite3.Connection) -> None:
+    conn.execute("""
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY,
+            started TEXT NOT NULL,
+            finished TEXT,
+            status TEXT NOT NULL,           -- running | done | interrupted | failed
+            options TEXT NOT NULL,          -- JSON: inputs and command options
+            backend TEXT NOT NULL,
+            model TEXT,
+            prompt_sha TEXT,
+            schema_version TEXT NOT NULL,
+            config_sha TEXT NOT NULL,       -- hash of backend, model, prompt_sha, schema_version
+            totals TEXT                     -- JSON, written when the run ends
+        )""")
+
+
+@migration
+def m002_documents(conn: sqlite3.Connection) -> None:
+    conn.execute("""
+        CREATE TABLE documents (
+            id INTEGER PRIMARY KEY,
+            doc_key TEXT NOT NULL,          -- id:…, url:… or src:… (see inputs.document_key)
+            sha256 TEXT NOT NULL,           -- of the loaded text (of the error for bad input)
+            source TEXT NOT NULL,
+            url TEXT,
+            ext_id TEXT,
+            UNIQUE (doc_key, sha256)
+        )""")
+
+
+@migration
+def m003_results(conn: sqlite3.Connection) -> None:
+    conn.execute("""
+        CREATE TABLE results (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id),
+            run_id INTEGER NOT NULL REFERENCES runs(id),
+            config_sha TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('ok', 'issues', 'failed')),
+            error TEXT,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            prompt_tokens INTEGER NOT NULL DEFAULT 0,
+            completion_tokens INTEGER NOT NULL DEFAULT 0,
+            seconds REAL NOT NULL DEFAULT 0,
+            record TEXT,                    -- the Decision as JSON (NULL when unreadable)
+            created TEXT NOT NULL,
+            UNIQUE (document_id, config_sha)
+        )""")
+    conn.execute("CREATE INDEX results_run ON results (run_id, status)")
+    conn.execute("CREATE INDEX results_config ON results (config_sha)")
+
+
+@migration
+def m004_issues(conn: sqlite3.Connection) -> None:
+    conn.execute("""
+        CREATE TABLE issues (
+            id INTEGER PRIMARY KEY,
+            result_id INTEGER NOT NULL REFERENCES results(id) ON DELETE CASCADE,
+            rule TEXT NOT NULL,
+            severity TEXT NOT NULL,
+            field TEXT,
+            message TEXT NOT NULL,
+            span_start INTEGER,
+            span_end INTEGER
+        )""")
+    conn.execute("CREATE INDEX issues_result ON issues (result_id)")
+    conn.execute("CREATE INDEX issues_rule ON issues (rule)")
+
+
+def applied(conn: sqlite3.Connection) -> list[str]:
+    conn.execute(f"CREATE TABLE IF NOT EXISTS {MIGRATIONS_TABLE} "
+                 "(name TEXT PRIMARY KEY, applied TEXT NOT NULL)")
+    return [r[0] for r in conn.execute(f"SELECT name FROM {MIGRATIONS_TABLE} ORDER BY rowid")]
+
+
+def migrate(conn: sqlite3.Connection) -> list[str]:
+    """Apply every migration not yet recorded (in autocommit mode); return the names applied."""
+    done = set(applied(conn))
+    ran = []
+    for fn in MIGRATIONS:
+        if fn.__name__ in done:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if fn.__name__ in set(applied(conn)):  # another process got there first
+                conn.execute("ROLLBACK")
+                continue
+            fn(conn)
+            conn.execute(f"INSERT INTO {MIGRATIONS_TABLE} (name, applied) VALUES (?, ?)",
+                         (fn.__name__, datetime.now(UTC).isoformat(timespec="seconds")))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        ran.append(fn.__name__)
+    return ran
