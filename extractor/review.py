@@ -242,8 +242,9 @@ main{flex:1;min-width:0}.record{display:flex;gap:1rem;padding:0 .8rem}
 .left{flex:1 1 55%;min-width:0;height:100vh;overflow:auto}
 .right{flex:1 1 45%;min-width:0;height:100vh;overflow:auto}
 .source{white-space:pre-wrap;font:13px/1.5 ui-monospace,monospace;background:#fafafa;padding:.6rem}
-mark.ev{background:#fff3a8}mark.issue{background:#ffd0d0}
-mark.active{background:#ffb347;outline:2px solid #e07000}
+mark{background:transparent;color:inherit}mark.ev{background:rgba(255,225,0,.35)}
+mark.issue{text-decoration:underline wavy #d33}
+mark.active{background:rgba(255,140,0,.55);outline:2px solid #e07000}
 table{border-collapse:collapse;width:100%;table-layout:fixed}th,td{border:1px solid #ddd;
 padding:.25rem .4rem;vertical-align:top;text-align:left;overflow-wrap:anywhere}
 .fields col.name{width:8.5rem}.fields col.issues{width:25%}.meta th{width:8.5rem}.fields tbody th{font-family:ui-monospace,monospace}
