@@ -1,0 +1,66 @@
+"""The severity policy: every rule id the rules can emit, with its default severity.
+
+A caller tunes it per call (``check_decision(rec, text, severity={"category_sub_unknown":
+"info"})``); ``"off"`` silences a rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+# DOMAIN §1.4 makes a decision before the business year of its prefix an error, but the
+# business-year meaning of the prefix is inferred, not documented: a warning by default.
+REF_BEFORE_BUSINESS_YEAR_SEVERITY = "warning"
+
+# Rule id -> default severity ("error" | "warning" | "info").
+SEVERITY: dict[str, str] = {
+    "reference_format": "error",           # not "YY SSS SSS[x]"
+    "reference_prefix_range": "error",     # YY outside 13..current year
+    "reference_serial_range": "warning",   # serial 0 or above a year's intake
+    "reference_url_mismatch": "error",     # the URL's decision slug names another case
+    "reference_date_before_business_year": REF_BEFORE_BUSINESS_YEAR_SEVERITY,
+    "reference_date_lag": "warning",       # decided 3+ years after the prefix, or in its April
+    "decision_date_invalid": "error",      # not a real calendar date in ISO form
+    "decision_date_future": "error",
+    "decision_date_too_early": "error",    # before the published scheme (1 Apr 2013)
+    "category_top_unknown": "error",
+    "category_top_annual_report_grouping": "error",
+    "category_sub_unknown": "warning",     # the list of subs is not exhaustive
+    "category_url_mismatch": "error",
+    "outcome_invalid": "error",
+    "citation_format": "error",
+    "citation_unknown_provision": "error",
+    "citation_unseen_subsection": "info",
+    "citation_offsets": "error",           # source[start:end] is not the citation's text
+    "ungrounded_text": "error",            # a quoted string that is not in the source
+    "span_mismatch": "error",              # start/end do not select the quoted text
+    "closed_but_investigated": "error",
+    "closed_with_fault_finding": "warning",
+    "not_upheld_with_remedy": "warning",
+    "upheld_without_fault": "warning",
+    "reasons_missing": "warning",
+    "no_discretion_reason_investigated": "warning",
+    "unpublished_reason_only": "info",
+    "reason_citation_disagreement": "info",
+    "reason_code_unknown": "error",
+    "referred_to_unknown": "error",
+    "remedy_kind_unknown": "error",
+    "payment_status_invalid": "error",
+    "payment_amount_implausible": "warning",
+    "not_a_decision": "warning",
+    "rule_internal_error": "warning",      # a rule failed on this record (a bug, reported)
+}
+# Every rule id the rules can emit: ``records.recheck`` drops stale findings with these ids
+# (issues added elsewhere, such as ``extraction_failed``, are kept).
+RULE_NAMES: frozenset[str] = frozenset(SEVERITY)
+SEVERITY_LEVELS = ("error", "warning", "info", "off")
+
+
+def policy(overrides: Mapping[str, str] | None) -> dict[str, str]:
+    """``SEVERITY`` with a caller's overrides; a bad override is the caller's bug (ValueError)."""
+    bad = {k: v for k, v in (overrides or {}).items()
+           if k not in SEVERITY or v not in SEVERITY_LEVELS}
+    if bad:
+        raise ValueError(f"bad severity overrides {bad}; rules: {sorted(SEVERITY)}, "
+                         f"levels: {SEVERITY_LEVELS}")
+    return {**SEVERITY, **(overrides or {})}

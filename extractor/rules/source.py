@@ -1,0 +1,59 @@
+"""Rules that read the source text: grounding of every quoted string, and not_a_decision.
+Both are skipped when the source text is not at hand."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from extractor.models import Issue
+from extractor.rules.base import Context, get, issue, items
+
+# Words an LGSCO statement cannot do without (used to spot inputs that are not decisions).
+LGSCO_MARKER_REGEX = re.compile(r"ombudsman|summary\s*:|\bdecision\b", re.IGNORECASE)
+
+
+def _quoted(d: Any) -> Iterator[tuple[str, Any, Any, Any, str]]:
+    """(field, text, start, end, offsets rule) for every string the record quotes."""
+    for key in ("reasons", "payments"):
+        for i, item in enumerate(items(d, key)):
+            yield (f"{key}[{i}].evidence", get(item, "evidence"), get(item, "start"),
+                   get(item, "end"), "span_mismatch")
+    yield "summary", get(d, "summary"), None, None, "span_mismatch"
+    spans = get(d, "spans")
+    for key, span in spans.items() if isinstance(spans, Mapping) else ():
+        yield (f"spans.{key}", get(span, "text"), get(span, "start"), get(span, "end"),
+               "span_mismatch")
+    for i, c in enumerate(items(d, "citations")):
+        yield (f"citations[{i}].text", get(c, "text"), get(c, "start"), get(c, "end"),
+               "citation_offsets")
+
+
+def rule_grounding(ctx: Context) -> list[Issue]:
+    """Every quoted string occurs in the source (up to quote/space normalisation) and its
+    offsets, when given, select it."""
+    if ctx.grounder is None:
+        return []
+    issues = []
+    for field_name, quoted, start, end, offsets_rule in _quoted(ctx.decision):
+        if quoted is None or (isinstance(quoted, str) and not quoted.strip()):
+            continue
+        problem = ctx.grounder.check(quoted, start, end)
+        if problem is not None:
+            rule = "ungrounded_text" if problem.missing else offsets_rule
+            issues.append(issue(rule, field_name, problem.message))
+    return issues
+
+
+def rule_not_a_decision(ctx: Context) -> list[Issue]:
+    d = ctx.decision
+    cat = get(d, "category")
+    empty = (get(d, "reference") is None and get(d, "outcome") is None
+             and get(cat, "top") is None and get(cat, "sub") is None
+             and not items(d, "citations"))
+    if ctx.source is None or not empty or LGSCO_MARKER_REGEX.search(ctx.source):
+        return []
+    return [issue("not_a_decision", None,
+                  "no reference, category, outcome or citation, and no LGSCO wording: "
+                  "this does not look like an LGSCO decision")]
