@@ -244,8 +244,12 @@ def batch(
     backend_options = BackendOptions(backend, model, base_url, mode, model_path)
     options = BatchOptions(concurrency, resume, retry_failed, limit, max_bytes, jsonl,
                            recorded=describe_backend(backend_options))
-    with guarded(), open_model_pass(backend_options, Settings.from_env()) as mp:
-        summary = run_batch(inputs, db, mp, options, make_progress(err))
+    try:
+        with guarded(), open_model_pass(backend_options, Settings.from_env()) as mp:
+            summary = run_batch(inputs, db, mp, options, make_progress(err))
+    except KeyboardInterrupt:
+        err.print("interrupted: finished documents are saved; run again to resume")
+        raise typer.Exit(130) from None
     typer.echo(format_summary(summary))
     raise typer.Exit(summary.exit_code)
 
