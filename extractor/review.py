@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from html import escape
 from pathlib import Path
@@ -24,6 +24,7 @@ META_ROWS = ("backend", "model", "prompt_sha", "schema_version", "attempts", "us
              "source", "source_sha256", "url", "id")
 # The record field an issue or span key names: "reasons[2].evidence" -> "reasons".
 FIELD_BASE_REGEX = re.compile(r"[A-Za-z_]+")
+OTHER_ROW = "other spans"  # the row for spans whose key names no record field
 
 
 @dataclass(frozen=True)
@@ -43,22 +44,28 @@ class Evidence:
 
 
 def field_base(name: str | None) -> str | None:
+    """The table row a field path belongs to ("category_top" -> "category"); None if none."""
     m = FIELD_BASE_REGEX.match(name or "")
-    return m[0] if m and m[0] in FIELD_ROWS else None
+    if not m:
+        return None
+    return m[0] if m[0] in FIELD_ROWS else next(
+        (row for row in FIELD_ROWS if m[0].startswith(row + "_")), None)
 
 
 def _item_label(item: Reason | Payment | Citation) -> str:
     if isinstance(item, Reason):
         return item.code + (" (model)" if item.origin == "model" else "")
     if isinstance(item, Payment):
-        amount = "£?" if item.amount_gbp is None else f"£{item.amount_gbp:,.2f}".replace(".00", "")
+        amount = "£?" if item.amount_gbp is None else f"£{item.amount_gbp:,.2f}"
+        amount = amount.removesuffix(".00")
         return " ".join(x for x in (amount, item.status, item.purpose and f"({item.purpose})") if x)
     return item.canonical
 
 
 def collect_evidence(record: Decision) -> list[Evidence]:
     """Every quote of the record, in field order, then the spans of its issues."""
-    evs = [Evidence(field_base(k) or k, k, s.text, s.start, s.end) for k, s in record.spans.items()]
+    evs = [Evidence(field_base(k) or OTHER_ROW, k, s.text, s.start, s.end)
+           for k, s in record.spans.items()]
     for name in ("reasons", "payments"):
         evs += [Evidence(name, _item_label(it), it.evidence, it.start, it.end)
                 for it in getattr(record, name) if it.evidence]
@@ -99,23 +106,21 @@ def _open_tag(ev: Evidence, first: bool) -> str:
 def highlight(source: str, evs: Sequence[Evidence]) -> str:
     """``source`` escaped, each placed evidence wrapped in <mark>; overlapping spans that do
     not nest are split into fragments sharing ``data-span`` (the first carries the id)."""
-    placed = [e for e in evs if e.at]
-    bounds = sorted({0, len(source)} | {p for e in placed for p in e.at})  # type: ignore[union-attr]
-    stack: list[Evidence] = []
+    placed = sorted(((e.at[0], -e.at[1], e) for e in evs if e.at), key=lambda t: t[:2])
+    bounds = sorted({0, len(source)} | {p for s, neg_end, _ in placed for p in (s, -neg_end)})
+    stack: list[tuple[int, Evidence]] = []  # (end, evidence), outermost first
     out: list[str] = []
     for i, pos in enumerate(bounds):
-        ending = [k for k, e in enumerate(stack) if e.at[1] == pos]  # type: ignore[index]
-        if ending:
-            depth = min(ending)
-            reopen = [e for e in stack[depth:] if e.at[1] != pos]  # type: ignore[index]
-            out.append("</mark>" * (len(stack) - depth))
-            del stack[depth:]
-            for e in reopen:
-                out.append(_open_tag(e, first=False))
-                stack.append(e)
-        for e in sorted((e for e in placed if e.at[0] == pos), key=lambda e: -e.at[1]):  # type: ignore[index]
+        depth = next((k for k, (end, _) in enumerate(stack) if end == pos), len(stack))
+        reopen = [(end, e) for end, e in stack[depth:] if end != pos]
+        out.append("</mark>" * (len(stack) - depth))
+        del stack[depth:]
+        for end, e in reopen:
+            out.append(_open_tag(e, first=False))
+            stack.append((end, e))
+        for _, neg_end, e in (t for t in placed if t[0] == pos):  # longest first: outermost
             out.append(_open_tag(e, first=True))
-            stack.append(e)
+            stack.append((-neg_end, e))
         if i + 1 < len(bounds):
             out.append(escape(source[pos:bounds[i + 1]]))
     return "".join(out)
@@ -150,7 +155,8 @@ def _issue_html(record: Decision, k: int, evs: Sequence[Evidence]) -> str:
     link = next((f' <a class="ev" href="#{e.sid}" data-span="{e.sid}">span</a>' for e in evs
                  if e.issue == k and e.sid), "")
     where = f" [{escape(issue.field)}]" if issue.field else ""
-    return (f'<li class="sev-{issue.severity}"><b>{issue.severity}</b> {escape(issue.rule)}{where}: '
+    return (f'<li class="sev-{issue.severity}"><b>{issue.severity}</b> {escape(issue.rule)}'
+            f"{where}: "
             f'{escape(issue.message)}{link}</li>')
 
 
@@ -160,11 +166,17 @@ def _field_row(record: Decision, name: str, evs: Sequence[Evidence], prefix: str
     issues = [k for k, i in enumerate(record.issues) if field_base(i.field) == name]
     spans = " ".join(e.sid for e in mine if e.sid)
     cls = "field" + (" has-issue" if issues else "") + (" has-span" if spans else "")
-    ev_cell = "<ul>" + "".join(_evidence_html(e, has_source) for e in mine) + "</ul>" if mine else ""
-    issue_cell = "<ul>" + "".join(_issue_html(record, k, evs) for k in issues) + "</ul>" if issues else ""
-    return (f'<tr id="{prefix}-f-{name}" class="{cls}" data-field="{name}" data-spans="{spans}">'
-            f"<th>{name}</th><td>{_value_html(getattr(record, name))}</td>"
-            f"<td>{ev_cell}</td><td>{issue_cell}</td></tr>")
+    ev_cell = _list_html(_evidence_html(e, has_source) for e in mine)
+    issue_cell = _list_html(_issue_html(record, k, evs) for k in issues)
+    value = _value_html(getattr(record, name, None))
+    return (f'<tr id="{prefix}-f-{name.replace(" ", "-")}" class="{cls}" data-field="{name}" '
+            f'data-spans="{spans}"><th>{name}</th><td>{value}</td><td>{ev_cell}</td>'
+            f"<td>{issue_cell}</td></tr>")
+
+
+def _list_html(items: Iterable[str]) -> str:
+    joined = "".join(items)
+    return f"<ul>{joined}</ul>" if joined else ""
 
 
 def _meta_html(record: Decision) -> str:
@@ -185,19 +197,26 @@ def _title(record: Decision, n: int) -> str:
     return record.reference or (Path(record.meta.source).name if record.meta.source else f"#{n}")
 
 
-def record_html(record: Decision, source: str | None, n: int) -> str:
+def _steps_html(n: int, total: int) -> str:
+    """Previous / next links between records (plain anchors: they work without JS too)."""
+    prev = f'<a href="#r{n - 1}">← previous</a>' if n > 0 else ""
+    nxt = f'<a href="#r{n + 1}">next →</a>' if n + 1 < total else ""
+    return f'<p class="steps">{prev} {n + 1} of {total} {nxt}</p>' if total > 1 else ""
+
+
+def record_html(record: Decision, source: str | None, n: int, total: int = 1) -> str:
     prefix = f"r{n}"
     evs = placed_evidence(record, source, prefix)
-    rows = "".join(_field_row(record, name, evs, prefix, source is not None)
-                   for name in FIELD_ROWS)
-    loose = [k for k, i in enumerate(record.issues) if field_base(i.field) is None]
-    loose_html = ("<h3>Record issues</h3><ul class=issues>"
-                  + "".join(_issue_html(record, k, evs) for k in loose) + "</ul>") if loose else ""
+    names = FIELD_ROWS + ((OTHER_ROW,) if any(e.field == OTHER_ROW for e in evs) else ())
+    rows = "".join(_field_row(record, name, evs, prefix, source is not None) for name in names)
+    loose = _list_html(_issue_html(record, k, evs) for k, i in enumerate(record.issues)
+                       if field_base(i.field) is None)
+    loose_html = f"<h3>Record issues</h3>{loose}" if loose else ""
     raw = escape(json.dumps(record.model_dump(mode="json"), indent=1, ensure_ascii=False))
     return (f'<section class="record" id="{prefix}"><div class="left">'
-            f"<h2>{escape(_title(record, n))}</h2><p class=src>{escape(record.meta.source)}</p>"
-            f"{loose_html}<table class=fields><colgroup><col class=name><col><col><col class=issues>"
-            f"</colgroup><thead><tr><th>field</th><th>value</th>"
+            f"{_steps_html(n, total)}<h2>{escape(_title(record, n))}</h2><p class=src>{escape(record.meta.source)}</p>"
+            f"{loose_html}<table class=fields><colgroup><col class=name><col><col>"
+            f"<col class=issues></colgroup><thead><tr><th>field</th><th>value</th>"
             f"<th>evidence</th><th>issues</th></tr></thead><tbody>{rows}</tbody></table>"
             f"<h3>Run</h3>{_meta_html(record)}<details><summary>record JSON</summary>"
             f"<pre>{raw}</pre></details></div>"
@@ -218,7 +237,8 @@ def render_html(records: Sequence[Decision], texts: Sequence[str | None] | None 
     """The review page. ``texts[i]`` is record i's loaded source text; when absent it is
     re-loaded from ``meta.source`` if that file still has the recorded sha256."""
     sources = list(texts) if texts is not None else [source_text(r) for r in records]
-    body = "".join(record_html(r, s, n) for n, (r, s) in enumerate(zip(records, sources)))
+    body = "".join(record_html(r, s, n, len(records))
+                   for n, (r, s) in enumerate(zip(records, sources, strict=True)))
     nav = _nav_html(records) if len(records) > 1 else ""
     return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>extractor review'
             f"</title><style>{CSS}</style></head><body class=\"{'multi' if nav else 'single'}\">"
@@ -247,7 +267,8 @@ mark.issue{text-decoration:underline wavy #d33}
 mark.active{background:rgba(255,140,0,.55);outline:2px solid #e07000}
 table{border-collapse:collapse;width:100%;table-layout:fixed}th,td{border:1px solid #ddd;
 padding:.25rem .4rem;vertical-align:top;text-align:left;overflow-wrap:anywhere}
-.fields col.name{width:8.5rem}.fields col.issues{width:25%}.meta th{width:8.5rem}.fields tbody th{font-family:ui-monospace,monospace}
+.fields col.name{width:8.5rem}.fields col.issues{width:25%}.meta th{width:8.5rem}
+.fields tbody th{font-family:ui-monospace,monospace}
 tr.has-span{cursor:pointer}tr.has-span:hover,tr.active{background:#eef4ff}
 tr.has-issue th{color:#b00}ul{margin:0;padding-left:1.1rem}.null{color:#999}
 .sev-error{color:#b00}.sev-warning{color:#a60}.sev-info{color:#555}.unplaced{color:#a60}

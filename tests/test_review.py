@@ -21,7 +21,9 @@ from extractor.cli import app
 from extractor.load import Document, load_path
 from extractor.models import Category, Citation, Decision, Issue, Meta, Payment, Reason, Span
 from extractor.pipeline import run_one
-from extractor.review import Evidence, collect_evidence, highlight, place, render_html
+from extractor.review import (
+    OTHER_ROW, Evidence, collect_evidence, field_base, highlight, place, render_html,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "examples").glob("seed_*.txt"))
@@ -128,6 +130,23 @@ PLACES = [
                          ids=[f"{p[0].quote}-{p[0].start}" for p in PLACES])
 def test_place(evidence, at, exact):
     assert place(SOURCE, evidence) == (at, exact)
+
+
+FIELD_BASES = [
+    ("reference", "reference"),
+    ("reasons[2].evidence", "reasons"),   # list item and attribute
+    ("category.top", "category"),
+    ("category_top", "category"),         # a flattened sub-field
+    ("payments[0]", "payments"),
+    ("page_title", None),                 # names no record field
+    ("", None),
+    (None, None),
+]
+
+
+@pytest.mark.parametrize(("name", "row"), FIELD_BASES, ids=[str(f[0]) for f in FIELD_BASES])
+def test_field_base(name, row):
+    assert field_base(name) == row
 
 
 def test_place_without_source():
@@ -244,6 +263,23 @@ def test_several_records_get_a_nav():
     assert 'href="#r1" data-record="r1">25 000 001</a>' in page
     assert page.count('class="record"') == 2
     assert "<nav>" not in render_html([rec])
+
+
+def test_spans_of_unknown_fields_get_their_own_row():
+    rec, text = seed_record()
+    rec.spans["page_title"] = span(text, "Royal Borough")
+    page = render_html([rec], [text])
+    row = re.search(r'<tr id="r0-f-other-spans".*?</tr>', page, re.S)
+    assert row and f"<th>{OTHER_ROW}</th>" in row[0] and "page_title" in row[0]
+    assert "r0-f-other-spans" not in render_html([seed_record()[0]], [text])
+
+
+def test_several_records_step_to_each_other():
+    rec, text = seed_record()
+    page = render_html([rec, rec, rec], [text] * 3)
+    assert '<p class="steps"> 1 of 3 <a href="#r1">next →</a></p>' in page
+    assert '<a href="#r0">← previous</a> 2 of 3 <a href="#r2">next →</a>' in page
+    assert 'class="steps"' not in render_html([rec], [text])
 
 
 @pytest.mark.parametrize("change", ["missing", "edited"])
