@@ -241,7 +241,7 @@ def completion(request: dict[str, Any], behaviour: str, model: str) -> dict[str,
     """A chat completion for ``request``: a tool call when tools were offered, else content."""
     schema, tool = answer_schema(request)
     prompt = prompt_text(request)
-    answer = json.dumps(build_answer(schema, behaviour, prompt))
+    answer = json.dumps(build_answer(schema, behaviour, prompt), ensure_ascii=False)
     finish = "stop"
     if behaviour == "bad_json":
         answer = answer.replace("{", "{'", 1).replace(":", " =", 1) or "{'not json"
@@ -293,11 +293,19 @@ def prompt_text(request: dict[str, Any]) -> str:
 
 def build_answer(schema: dict[str, Any], behaviour: str, prompt: str) -> Any:
     if behaviour == "wrong_shape":
-        return {"answer": ["this", "is", "not", "the", "schema"], "confidence": "high"}
+        return wrong_shape(schema)
     quotes = [UNGROUNDED_QUOTE] if behaviour == "ungrounded" else source_sentences(prompt)
     builder = _Builder(schema.get("$defs") or schema.get("definitions") or {}, quotes,
                        fill=behaviour == "ungrounded")
     return builder.build(schema, "")
+
+
+def wrong_shape(schema: dict[str, Any]) -> dict[str, Any]:
+    """Valid JSON that no field of ``schema`` accepts: a list where an object is wanted, an
+    object everywhere else (strings, numbers, booleans, lists, nulls)."""
+    props = schema.get("properties") or {"answer": {}}
+    return {name: ["not", "this"] if prop.get("type") == "object" else {"unexpected": "object"}
+            for name, prop in props.items()}
 
 
 def source_sentences(prompt: str) -> list[str]:
