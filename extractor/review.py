@@ -141,7 +141,7 @@ def _value_html(value: object) -> str:
 
 
 def _evidence_html(ev: Evidence, has_source: bool) -> str:
-    quote = escape(f"“{ev.quote}”") if ev.quote else ""
+    quote = f'<q title="{escape(ev.quote)}">{escape(ev.quote)}</q>' if ev.quote else ""
     if ev.at is None:
         note = " <em>not found in the source</em>" if has_source else ""
         return f'<li class="unplaced">{escape(ev.label)}: {quote}{note}</li>'
@@ -215,7 +215,7 @@ def record_html(record: Decision, source: str | None, n: int, total: int = 1) ->
     raw = escape(json.dumps(record.model_dump(mode="json"), indent=1, ensure_ascii=False))
     return (f'<section class="record" id="{prefix}"><div class="left">'
             f"{_steps_html(n, total)}<h2>{escape(_title(record, n))}</h2><p class=src>{escape(record.meta.source)}</p>"
-            f"{loose_html}<table class=fields><colgroup><col class=name><col><col>"
+            f"{loose_html}<table class=fields><colgroup><col class=name><col class=value><col>"
             f"<col class=issues></colgroup><thead><tr><th>field</th><th>value</th>"
             f"<th>evidence</th><th>issues</th></tr></thead><tbody>{rows}</tbody></table>"
             f"<h3>Run</h3>{_meta_html(record)}<details><summary>record JSON</summary>"
@@ -267,7 +267,8 @@ mark.issue{text-decoration:underline wavy #d33}
 mark.active{background:rgba(255,140,0,.55);outline:2px solid #e07000}
 table{border-collapse:collapse;width:100%;table-layout:fixed}th,td{border:1px solid #ddd;
 padding:.25rem .4rem;vertical-align:top;text-align:left;overflow-wrap:anywhere}
-.fields col.name{width:8.5rem}.fields col.issues{width:25%}.meta th{width:8.5rem}
+.fields col.name{width:8.5rem}.fields col.value{width:24%}.fields col.issues{width:22%}
+q{display:-webkit-box;-webkit-line-clamp:3;-webkit-box-orient:vertical;overflow:hidden}.meta th{width:8.5rem}
 .fields tbody th{font-family:ui-monospace,monospace}
 tr.has-span{cursor:pointer}tr.has-span:hover,tr.active{background:#eef4ff}
 tr.has-issue th{color:#b00}ul{margin:0;padding-left:1.1rem}.null{color:#999}
