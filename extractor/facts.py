@@ -1,13 +1,325 @@
-"""Stage 4, facts: every field a rule can settle, each with its evidence span (no model code)."""
+"""Stage 4, facts: every field a rule can settle, each with its evidence span (no model code).
+
+The patterns run on the cleaned text; every span and quoted string is mapped back through
+``Cleaned.to_source`` and read from ``doc.text``, so ``doc.text[start:end] == text`` always.
+Unknown stays ``None`` / ``[]``.
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
+from extractor import outcome as wording
+from extractor import patterns as p
+from extractor.citations import find_citations
 from extractor.clean import Cleaned
 from extractor.load import Document
-from extractor.models import Decision
+from extractor.models import Category, Citation, Decision, Payment, Reason, Span
+from extractor.reasons import find_reasons, find_referrals
+from extractor.remedies import find_payments, find_remedy_kinds
 from extractor.segment import Segmented
+from extractor.taxonomy import TOP_BY_SLUG, sub_for_slug
+
+HEADER_OUTCOMES = {"upheld": "upheld", "not upheld": "not_upheld",
+                   "closed after initial enquiries": "closed_after_initial_enquiries"}
+# Where the reasons, referrals and remedies are read (never the role-and-powers boilerplate).
+REASON_SECTIONS = ("assessment", "final_decision")
+REMEDY_SECTIONS = ("assessment", "agreed_action", "final_decision")
+PAYMENT_EXCLUDED_SECTIONS = ("complaint", "role_and_powers", "how_considered",
+                             "what_investigated", "signoff")
+COMPLAINANT_SECTIONS = ("complaint", "what_investigated")
+
+
+@dataclass
+class Context:
+    """The three views of one document and the mapping between them."""
+
+    doc: Document
+    cleaned: Cleaned
+    seg: Segmented
+
+    @property
+    def text(self) -> str:
+        return self.cleaned.text
+
+    def span(self, start: int, end: int) -> Span:
+        s, e = self.cleaned.to_source(start, end)
+        return Span(text=self.doc.text[s:e], start=s, end=e)
+
+    def ranges(self, *names: str) -> list[tuple[int, int]]:
+        """(start, end) of the summary (when named) and of the named sections."""
+        out = []
+        if "summary" in names and "summary" in self.seg.header:
+            f = self.seg.header["summary"]
+            out.append((f.start, f.end))
+        out += [(s.start, s.end) for s in self.seg.sections if s.name in names]
+        return out
+
+    def sentences(self, *names: str) -> list[tuple[int, int]]:
+        return [s for start, end in self.ranges(*names)
+                for s in p.iter_sentences(self.text, start, end)]
+
+    def preamble(self) -> tuple[int, int]:
+        return 0, self.seg.body_start()
 
 
 def extract_facts(doc: Document, cleaned: Cleaned, seg: Segmented) -> Decision:
     """The deterministic record of one document; spans index ``doc.text``."""
-    return Decision()
+    ctx = Context(doc, cleaned, seg)
+    rec = Decision()
+    url = p.parse_decision_url(doc.url)
+    _reference(ctx, rec, url)
+    _bodies(ctx, rec)
+    _category(ctx, rec, url)
+    _decision_date(ctx, rec)
+    _complainant(ctx, rec)
+    _summary(ctx, rec)
+    _citations(ctx, rec)
+    _other_acts(ctx, rec)
+    _outcome(ctx, rec)
+    _reasons(ctx, rec)
+    _remedies(ctx, rec)
+    return rec
+
+
+def _set(ctx: Context, rec: Decision, name: str, value: object, start: int, end: int) -> None:
+    setattr(rec, name, value)
+    rec.spans[name] = ctx.span(start, end)
+
+
+# --- header fields --------------------------------------------------------------------------
+
+def _reference(ctx: Context, rec: Decision, url: p.UrlFacts) -> None:
+    for key in ("ref", "mirror_ref"):
+        f = ctx.seg.header.get(key)
+        ref = p.normalise_ref(f.value) if f else None
+        if ref:
+            _set(ctx, rec, "reference", ref, f.start, f.end)
+            return
+    start, end = ctx.preamble()
+    m = p.DISPLAY_REF_REGEX.search(ctx.text, start, end)
+    if m:
+        _set(ctx, rec, "reference", p.format_ref(m), m.start(), m.end())
+    elif url.reference:
+        rec.reference = url.reference
+
+
+def _bodies(ctx: Context, rec: Decision) -> None:
+    org = ctx.seg.header.get("org")
+    if org:
+        _set(ctx, rec, "bodies", [org.value.strip()], org.start, org.end)
+    else:
+        _org_line(ctx, rec)
+    kinds = {_org_kind(b) for b in rec.bodies}
+    for start, end in ctx.ranges("summary", "complaint"):
+        for m in p.ORG_DEFINITION_REGEX.finditer(ctx.text, start, end):
+            name, kind = m["org"], _label_kind(m["label"])
+            if kind in kinds or name.lower() in (b.lower() for b in rec.bodies):
+                continue
+            kinds.add(kind)
+            rec.bodies.append(name)
+            rec.spans.setdefault("bodies", ctx.span(m.start("org"), m.end("org")))
+
+
+def _org_line(ctx: Context, rec: Decision) -> None:
+    """Header-less mirror pages print the body's name on a line of its own before the body."""
+    start, end = ctx.preamble()
+    for line_start, line_end in _lines(ctx.text, start, end):
+        line = ctx.text[line_start:line_end]
+        m = p.ORG_LINE_REGEX.match(line)
+        if m and p.ORG_KEYWORD_REGEX.search(line) and not p.NOT_ORG_LINE_REGEX.match(line):
+            _set(ctx, rec, "bodies", [line], line_start, line_end)
+            return
+
+
+def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    out, pos = [], start
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        stop = end if nl == -1 else nl
+        out.append((pos, stop))
+        pos = stop + 1
+    return out
+
+
+PROVIDER_LABELS = {"Care Provider", "Provider", "Home", "Care Home", "Agency", "Company"}
+NHS_LABELS = {"Trust", "ICB", "CCG"}
+
+
+def _label_kind(label: str) -> str:
+    return "provider" if label in PROVIDER_LABELS else "nhs" if label in NHS_LABELS else "council"
+
+
+def _org_kind(name: str) -> str:
+    words = set(name.replace(",", " ").split())
+    if words & {"NHS", "Trust", "ICB", "CCG"}:
+        return "nhs"
+    if words & {"Council", "Borough", "Authority", "London"}:
+        return "council"
+    return "provider"
+
+
+def _category(ctx: Context, rec: Decision, url: p.UrlFacts) -> None:
+    f = ctx.seg.header.get("category")
+    if f and ">" in f.value:
+        top, _, sub = f.value.partition(">")
+        _set(ctx, rec, "category", Category(top=top.strip(), sub=sub.strip() or None),
+             f.start, f.end)
+        return
+    if url.top_slug and url.top_slug in TOP_BY_SLUG:
+        top = TOP_BY_SLUG[url.top_slug]
+        rec.category = Category(top=top, sub=sub_for_slug(top, url.sub_slug or "")
+                                or _unslug(url.sub_slug))
+        return
+    start, end = ctx.preamble()
+    m = p.MIRROR_META_REGEX.search(ctx.text, start, end)
+    if m and m["top"]:
+        top = TOP_BY_SLUG.get(_slug(m["top"]))
+        if top:
+            sub = sub_for_slug(top, _slug(m["sub"] or "")) or (m["sub"] and m["sub"].capitalize())
+            _set(ctx, rec, "category", Category(top=top, sub=sub or None),
+                 m.start("top"), m.end("sub") if m["sub"] else m.end("top"))
+
+
+def _slug(label: str) -> str:
+    return "-".join(label.lower().replace("'", " ").split())
+
+
+def _unslug(slug: str | None) -> str | None:
+    if not slug:
+        return None
+    text = " ".join(w for w in slug.split("-") if w)
+    return text[:1].upper() + text[1:]
+
+
+def _decision_date(ctx: Context, rec: Decision) -> None:
+    f = ctx.seg.header.get("decision_date")
+    found = p.find_date(f.value) if f else None
+    if f and found:
+        _set(ctx, rec, "decision_date", found[0], f.start + found[1], f.start + found[2])
+        return
+    start, end = ctx.preamble()
+    m = p.DECIDED_REGEX.search(ctx.text, start, end)
+    found = p.find_date(ctx.text[m.end():m.end() + 40]) if m else None
+    if m and found and found[1] == 0:
+        _set(ctx, rec, "decision_date", found[0], m.end(), m.end() + found[2])
+
+
+# Complainant evidence, strongest first: an introduction formula, the person a representative
+# complains for, the subject of "complains", then any pseudonym (DOMAIN §6).
+COMPLAINANT_REGEXES = (p.PSEUDONYM_INTRO_REGEX, p.PSEUDONYM_APPOSITION_REGEX, p.ON_BEHALF_REGEX,
+                       p.COMPLAINING_SUBJECT_REGEX)
+
+
+def _complainant(ctx: Context, rec: Decision) -> None:
+    zones = [ctx.ranges(*COMPLAINANT_SECTIONS), ctx.ranges("summary"),
+             ctx.ranges("final_decision", "assessment", "what_found")]
+    for regex in COMPLAINANT_REGEXES:
+        for ranges in zones:
+            if _complainant_from(ctx, rec, regex, ranges):
+                return
+    for ranges in zones:
+        for start, end in ranges:
+            m = _first_pseudonym(ctx.text, start, end)
+            if m is not None:
+                _set(ctx, rec, "complainant", p.normalise_pseudonym(m.group()), *m.span())
+                return
+
+
+def _complainant_from(ctx: Context, rec: Decision, regex, ranges) -> bool:
+    for start, end in ranges:
+        m = regex.search(ctx.text, start, end)
+        if m is not None:
+            group = "name" if m.groupdict().get("name") else "owner"
+            _set(ctx, rec, "complainant", p.normalise_pseudonym(m[group]), *m.span(group))
+            return True
+    return False
+
+
+def _first_pseudonym(text: str, start: int, end: int) -> re.Match[str] | None:
+    single = p.PSEUDONYM_REGEX.search(text, start, end)
+    joint = p.JOINT_PSEUDONYM_REGEX.search(text, start, end)
+    if joint and (single is None or joint.start() <= single.start()):
+        return joint
+    return single
+
+
+def _summary(ctx: Context, rec: Decision) -> None:
+    f = ctx.seg.header.get("summary")
+    if f and f.value.strip():
+        span = ctx.span(f.start, f.end)
+        rec.summary = span.text
+        rec.spans["summary"] = span
+
+
+# --- citations and Acts ---------------------------------------------------------------------
+
+def _citations(ctx: Context, rec: Decision) -> None:
+    for f in find_citations(ctx.text):
+        span = ctx.span(f.start, f.end)
+        rec.citations.append(Citation(canonical=f.canonical, text=span.text, start=span.start,
+                                      end=span.end))
+
+
+def _other_acts(ctx: Context, rec: Decision) -> None:
+    seen: set[str] = set()
+    for name, _start, _end in p.find_other_acts(ctx.text):
+        if name.lower() not in seen:
+            seen.add(name.lower())
+            rec.other_acts.append(name)
+
+
+# --- outcome and the wording signals -------------------------------------------------------
+
+def _outcome(ctx: Context, rec: Decision) -> None:
+    f = ctx.seg.header.get("decision")
+    header = HEADER_OUTCOMES.get(" ".join(f.value.lower().split())) if f else None
+    w = wording.read_wording(ctx.text, ctx.sentences("summary"))
+    if not w.any:
+        w = wording.read_wording(ctx.text, ctx.sentences("final_decision"))
+    if header:
+        _set(ctx, rec, "outcome", header, f.start, f.end)
+    else:
+        judged = wording.outcome_from(w)
+        if judged:
+            _set(ctx, rec, "outcome", judged[0], *judged[1])
+    investigated = wording.investigated_from(w, rec.outcome)
+    if investigated is None:
+        return
+    rec.investigated = investigated[0]
+    if investigated[1]:
+        rec.spans["investigated"] = ctx.span(*investigated[1])
+    fault = wording.fault_from(w, rec.outcome) if rec.investigated else None
+    if fault is not None:
+        rec.fault_found = fault[0]
+        if fault[1]:
+            rec.spans["fault_found"] = ctx.span(*fault[1])
+
+
+def _reasons(ctx: Context, rec: Decision) -> None:
+    """Reasons and referrals, for decisions not investigated (or discontinued)."""
+    if rec.investigated and rec.outcome != "closed_after_initial_enquiries":
+        return
+    sentences = ctx.sentences("summary", *REASON_SECTIONS)
+    cited = [c.canonical for c in rec.citations]
+    hits = find_reasons(ctx.text, sentences, cited)
+    for hit in hits:
+        span = ctx.span(hit.start, hit.end)
+        rec.reasons.append(Reason(code=hit.code, evidence=span.text, start=span.start,
+                                  end=span.end))
+    rec.referred_to = [h.code for h in find_referrals(ctx.text, sentences, hits)]
+
+
+def _remedies(ctx: Context, rec: Decision) -> None:
+    names = [s.name for s in ctx.seg.sections if s.name not in PAYMENT_EXCLUDED_SECTIONS]
+    for hit in find_payments(ctx.text, ctx.sentences("summary", *names)):
+        span = ctx.span(hit.start, hit.end)
+        rec.payments.append(Payment(amount_gbp=hit.amount, status=hit.status,
+                                    purpose=hit.purpose, evidence=span.text, start=span.start,
+                                    end=span.end))
+    kinds = [k for k, _s, _e in find_remedy_kinds(ctx.text,
+                                                   ctx.sentences("summary", *REMEDY_SECTIONS))]
+    if rec.payments and "payment" not in kinds:
+        kinds.append("payment")
+    rec.remedy_kinds = kinds

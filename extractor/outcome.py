@@ -1,0 +1,124 @@
+"""Outcome, investigated and fault found, judged from standard wording (DOMAIN.md §2.3, §5).
+
+Used when a page has no "Decision :" header, and for ``investigated`` / ``fault_found`` always.
+The Summary is read first, then the final decision. Only clear house phrasing counts:
+"We will not investigate" (closed after initial enquiries, not investigated), "I have
+discontinued my investigation" (closed, but investigated), "We found fault" / "The Council was
+at fault" (upheld), "The Council was not at fault" / "We did not find fault" (not upheld).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_FLAGS = re.IGNORECASE
+
+# "We will not investigate", "The Ombudsman will not start an investigation", "We cannot
+# lawfully investigate", "decided not to investigate".
+NOT_INVESTIGATING_REGEX = re.compile(
+    r"\b(?:will|shall|can|could|do|does|did|would|may) ?not (?:\w+ ){0,2}?(?:(?:start|begin"
+    r"|continue) )?(?:(?:an|any|our|my|the|further) )?investigat"
+    r"|\bcannot (?:lawfully |legally )?investigate|\bdecided? not to (?:\w+ ){0,2}investigat"
+    r"|\bwill not be investigating", _FLAGS)
+# "I have discontinued my investigation", "The Ombudsman has discontinued the investigation".
+DISCONTINUED_REGEX = re.compile(
+    r"\bdiscontinu(?:e|ed|ing) (?:the|my|our|its|this|an|his|her) investigation"
+    r"|\binvestigation (?:has been|was|is) discontinued", _FLAGS)
+# Fault found: "We found fault", "There was fault by the Council", "The Council is at fault",
+# "We found failings", "I uphold the complaint".
+FAULT_FOUND_REGEX = re.compile(
+    r"\b(?:found|find|finds|identified) (?:some |several |a number of |significant )?"
+    r"(?:fault|faults|failings|failures)\b"
+    r"|\bthere (?:was|were|has been|have been|is) (?:some |also |further )?(?:fault|faults"
+    r"|failings)\b"
+    r"|\b(?:was|were|is|are|has been|have been) at fault\b"
+    r"|\bfound (?:the \w+(?: \w+)?|it|them) (?:to be |was |were )?at fault"
+    r"|\bI uphold\b|\bfault causing injustice", _FLAGS)
+# A negation or hedge shortly before a fault-found phrase cancels it.
+HEDGE_BEFORE_REGEX = re.compile(
+    r"\b(?:not|no|never|nor|neither|unlikely|without|whether|if|cannot|any)\b|n't", _FLAGS)
+HEDGE_WINDOW = 30
+# No fault: "The Council was not at fault", "We did not find fault", "We find no fault".
+NO_FAULT_REGEX = re.compile(
+    r"\b(?:not|no) (?:\w+ ){0,2}at fault\b"
+    r"|\b(?:did|do|does|have|has|could|can) ?not (?:find|found|identify|see) (?:any )?fault"
+    r"|\b(?:found|find|finds|finding) no (?:evidence of )?fault|\bno fault (?:by|in|with|on)"
+    r"|\bdo not uphold|\bnot upheld", _FLAGS)
+
+
+@dataclass
+class Wording:
+    """What the standard phrases of a passage say; each signal keeps its sentence."""
+
+    not_investigating: tuple[int, int] | None = None
+    discontinued: tuple[int, int] | None = None
+    fault: tuple[int, int] | None = None
+    no_fault: tuple[int, int] | None = None
+
+    @property
+    def any(self) -> bool:
+        return any((self.not_investigating, self.discontinued, self.fault, self.no_fault))
+
+
+def read_wording(text: str, sentences: list[tuple[int, int]]) -> Wording:
+    w = Wording()
+    for start, end in sentences:
+        sentence = text[start:end]
+        span = (start, end)
+        if w.discontinued is None and DISCONTINUED_REGEX.search(sentence):
+            w.discontinued = span
+        elif w.not_investigating is None and NOT_INVESTIGATING_REGEX.search(sentence):
+            w.not_investigating = span
+        if w.fault is None and _fault_found(sentence):
+            w.fault = span
+        if w.no_fault is None and NO_FAULT_REGEX.search(sentence):
+            w.no_fault = span
+    return w
+
+
+def _fault_found(sentence: str) -> bool:
+    for m in FAULT_FOUND_REGEX.finditer(sentence):
+        if not HEDGE_BEFORE_REGEX.search(sentence[max(0, m.start() - HEDGE_WINDOW):m.start()]):
+            return True
+    return False
+
+
+def outcome_from(w: Wording) -> tuple[str, tuple[int, int]] | None:
+    """The outcome the wording makes clear, with its sentence."""
+    if w.fault:
+        return "upheld", w.fault
+    if w.discontinued or w.not_investigating:
+        return "closed_after_initial_enquiries", w.discontinued or w.not_investigating
+    if w.no_fault:
+        return "not_upheld", w.no_fault
+    return None
+
+
+def investigated_from(w: Wording, outcome: str | None) -> tuple[bool, tuple[int, int] | None] | None:
+    """Was it investigated? Wording first (a header "Upheld" can sit on a "We will not
+    investigate" remedy), then the outcome."""
+    if w.discontinued:
+        return True, w.discontinued
+    if w.not_investigating and not w.fault:
+        return False, w.not_investigating
+    if outcome in ("upheld", "not_upheld"):
+        return True, w.fault or w.no_fault
+    if outcome == "closed_after_initial_enquiries":
+        return False, None
+    if w.fault or w.no_fault:
+        return True, w.fault or w.no_fault
+    return None
+
+
+def fault_from(w: Wording, outcome: str | None) -> tuple[bool, tuple[int, int] | None] | None:
+    """Fault found (only meaningful for an investigated decision)."""
+    if w.fault:
+        return True, w.fault
+    if outcome == "upheld":
+        return True, None
+    if w.no_fault:
+        return False, w.no_fault
+    if outcome == "not_upheld":
+        return False, None
+    return None

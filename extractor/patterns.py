@@ -1,0 +1,273 @@
+"""Named regular expressions and small parsers for the facts stage (no model code).
+
+Case references (DOMAIN.md §1), dates (§2), money, pseudonyms (§6), other Acts (§3.4), decision
+URLs and sentences. Every pattern is a commented module constant, compiled once. Parsers return
+plain values (or ``None``); positions are in whatever text the caller passes.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+# --- Case references (DOMAIN §1.1, §1.4) ----------------------------------------------------
+
+# Display form "22 001 239" with an optional letter suffix ("17 002 402b"); not part of a
+# longer number, and the suffix is a lone lower-case letter.
+DISPLAY_REF_REGEX = re.compile(
+    r"(?<![\w/-])(?P<yy>\d{2}) (?P<s1>\d{3}) (?P<s2>\d{3})(?P<suffix>[a-z])?(?![\w-])")
+# URL slug form "22-001-239" (lgo.org.uk path) and the mirrors' "lgo-24-005-669-<body>".
+SLUG_REF_REGEX = re.compile(
+    r"(?<![\d-])(?P<yy>\d{2})-(?P<s1>\d{3})-(?P<s2>\d{3})(?P<suffix>[a-z])?(?![\da-z])")
+# Unspaced "25008223": only meaningful after a "ref"/"reference" label, so the label is required.
+COMPACT_REF_REGEX = re.compile(
+    r"\b(?:ref(?:erence)?\.?(?:\s+(?:no\.?|number))?\s*:?\s*)"
+    r"(?P<yy>\d{2})(?P<s1>\d{3})(?P<s2>\d{3})(?P<suffix>[a-z])?\b", re.IGNORECASE)
+# Legacy reports "96/A/1637" (three regional Ombudsmen A, B, C): recognised only to be refused.
+LEGACY_REF_REGEX = re.compile(r"^\d{2}/[ABC]/\d{3,5}$")
+# Any separator form, for normalising a value already known to be a reference.
+ANY_REF_REGEX = re.compile(r"^\s*(?P<yy>\d{2})[ -]?(?P<s1>\d{3})[ -]?(?P<s2>\d{3})(?P<suffix>[a-z])?\s*$")
+
+# A decision URL: /decisions/<top-slug>/<sub-slug>/<ref-slug> on lgo.org.uk ...
+DECISION_URL_REGEX = re.compile(
+    r"/decisions/(?P<top>[a-z0-9-]+)/(?P<sub>[a-z0-9-]+)/(?P<ref>\d{2}-\d{3}-\d{3}[a-z]?)"
+    r"(?=[/?#&]|$)", re.IGNORECASE)
+# ... or a mirror slug ".../lgo-24-005-669-dudley-metropolitan-borough-council/".
+MIRROR_URL_REGEX = re.compile(
+    r"/lgo-(?P<ref>\d{2}-\d{3}-\d{3}[a-z]?)(?=-|/|$)(?:-(?P<body>[a-z0-9-]+))?", re.IGNORECASE)
+
+
+def normalise_ref(value: str) -> str | None:
+    """``"22-001-239"``, ``"22001239"``, ``"22 001 239"`` -> ``"22 001 239"``; legacy -> None."""
+    if LEGACY_REF_REGEX.match(value.strip()):
+        return None
+    m = ANY_REF_REGEX.match(value)
+    return format_ref(m) if m else None
+
+
+def format_ref(m: re.Match[str]) -> str:
+    return f"{m['yy']} {m['s1']} {m['s2']}{m['suffix'] or ''}"
+
+
+def decode_url(url: str) -> str:
+    """Undo (possibly repeated) percent-encoding, as in e-mail redirect links."""
+    for _ in range(3):
+        decoded = unquote(url)
+        if decoded == url:
+            break
+        url = decoded
+    return url
+
+
+@dataclass(frozen=True)
+class UrlFacts:
+    reference: str | None = None
+    top_slug: str | None = None
+    sub_slug: str | None = None
+
+
+def parse_decision_url(url: str | None) -> UrlFacts:
+    """Reference and category slugs of a decision URL (any host; encoded links decoded)."""
+    if not url:
+        return UrlFacts()
+    url = decode_url(url)
+    m = DECISION_URL_REGEX.search(url)
+    if m:
+        return UrlFacts(normalise_ref(m["ref"]), m["top"].lower(), m["sub"].lower())
+    m = MIRROR_URL_REGEX.search(url)
+    if m:
+        return UrlFacts(normalise_ref(m["ref"]))
+    return UrlFacts()
+
+
+# --- Header-less pages (DOMAIN §2.1 "Mirrors") ----------------------------------------------
+
+# The mirrors' metadata run: "... Reference 24-005-669 Sector Benefits And Tax Category Council
+# Tax Decided 29 July 2024" (title-cased labels; any part may be missing).
+MIRROR_META_REGEX = re.compile(
+    r"\bReference (?P<ref>\d{2}-\d{3}-\d{3}[a-z]?)\b"
+    r"(?: Sector (?P<top>[A-Z][A-Za-z' ]*?))?(?: Category (?P<sub>[A-Z][A-Za-z' -]*?))?"
+    r"(?= Decided\b|\s*$)")
+# "Decided 29 July 2024", "Decided: 29 July 2024".
+DECIDED_REGEX = re.compile(r"\bDecided:? (?=\d)")
+# A line that is only an organisation's name ("West Sussex County Council") ...
+ORG_LINE_REGEX = re.compile(
+    r"^(?P<org>(?:The )?[A-Z][\w&'.,-]*(?: (?:[A-Z][\w&'.,-]*|of|and|upon|on|the|in|for|&"
+    r"|\([A-Z][\w ]*\)))*)$")
+# ... which names an organisation kind.
+ORG_KEYWORD_REGEX = re.compile(
+    r"\b(?:Council|Borough|County|City|District|Authority|Limited|Ltd|LLP|plc|NHS|Trust|ICB"
+    r"|CCG|Care|Homes?|Services|Transport for London|Academy|School|Partnership|Agency)\b")
+# Site furniture lines that are not the body complained about.
+NOT_ORG_LINE_REGEX = re.compile(r"^(?:LGO|Source|View|Full decision|Local Government "
+                                r"(?:and|&) Social Care Ombudsman)\b")
+# "Lyndhurst Park Care Home (the Home)", "North Somerset Council (the Council)": a named
+# organisation given its generic label (DOMAIN §6).
+ORG_DEFINITION_REGEX = re.compile(
+    r"(?P<org>[A-Z][\w&'-]*(?: (?:[A-Z][\w&'-]*|of|and|upon|on|the|in|for|&"
+    r"|\([A-Z][\w ]*\)))*) \((?:the )?[\"']?(?P<label>Council|Care Provider|Provider|Home|Care Home"
+    r"|Trust|Authority|ICB|CCG|Company|Agency|Landlord)[\"']?\)")
+
+
+# --- Dates (DOMAIN §2.1: "05 Mar 2021"; listings "13-Feb-2024"; mirrors "29 July 2024") -------
+
+MONTHS: dict[str, int] = {
+    name: i for i, names in enumerate((
+        ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
+        ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
+        ("oct", "october"), ("nov", "november"), ("dec", "december")), start=1)
+    for name in names}
+MONTH_REGEX = (r"(?P<mon>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?"
+               r"|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+# "06 Oct 2025", "6 October 2025", "6th October, 2025", "06-Oct-2025".
+DAY_MONTH_YEAR_REGEX = re.compile(
+    r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?[ -]" + MONTH_REGEX + r"(?:,? |-)(?P<y>\d{4})\b",
+    re.IGNORECASE)
+# "October 6, 2025" / "Oct 6 2025".
+MONTH_DAY_YEAR_REGEX = re.compile(
+    r"\b" + MONTH_REGEX + r" (?P<d>\d{1,2})(?:st|nd|rd|th)?,? (?P<y>\d{4})\b", re.IGNORECASE)
+# ISO "2025-10-06".
+ISO_DATE_REGEX = re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")
+# UK numeric "06/10/2025" or "06.10.2025" (day first).
+NUMERIC_DATE_REGEX = re.compile(r"\b(?P<d>\d{1,2})[/.](?P<m>\d{1,2})[/.](?P<y>\d{4})\b")
+DATE_REGEXES = (DAY_MONTH_YEAR_REGEX, MONTH_DAY_YEAR_REGEX, ISO_DATE_REGEX, NUMERIC_DATE_REGEX)
+
+
+def _date_from(m: re.Match[str]) -> str | None:
+    groups = m.groupdict()
+    month = MONTHS.get(groups["mon"].lower().rstrip(".")) if groups.get("mon") else int(groups["m"])
+    try:
+        return _dt.date(int(m["y"]), month or 0, int(m["d"])).isoformat()
+    except ValueError:
+        return None
+
+
+def find_date(text: str) -> tuple[str, int, int] | None:
+    """The first real calendar date in ``text`` in any supported style: (ISO, start, end)."""
+    best: tuple[str, int, int] | None = None
+    for regex in DATE_REGEXES:
+        for m in regex.finditer(text):
+            iso = _date_from(m)
+            if iso and (best is None or m.start() < best[1]):
+                best = (iso, m.start(), m.end())
+                break
+    return best
+
+
+def parse_date(text: str) -> str | None:
+    """ISO form of the first date in ``text`` (None when there is no valid one)."""
+    found = find_date(text)
+    return found[0] if found else None
+
+
+# --- Money ---------------------------------------------------------------------------------
+
+# "£1,050", "£1050", "£250.50", "£ 300": pounds with optional thousands commas and pence.
+MONEY_REGEX = re.compile(r"£\s?(?P<pounds>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<pence>\d{2}))?(?![\d,]\d)")
+
+
+def parse_amount(m: re.Match[str]) -> float:
+    pounds = float(m["pounds"].replace(",", ""))
+    return pounds + (int(m["pence"]) / 100 if m["pence"] else 0.0)
+
+
+def find_amounts(text: str) -> Iterator[tuple[float, int, int]]:
+    for m in MONEY_REGEX.finditer(text):
+        yield parse_amount(m), m.start(), m.end()
+
+
+# --- Pseudonyms (DOMAIN §6) ----------------------------------------------------------------
+
+TITLE_REGEX_PART = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr)"
+# "Mr X", "Mrs B": a title and one capital letter that is a word of its own.
+PSEUDONYM_REGEX = re.compile(rf"\b{TITLE_REGEX_PART}\.? [A-Z](?![\w])")
+# Joint complainants: "Mr and Mrs X", "Mr X and Mrs X", "Dr X and Dr Y".
+JOINT_PSEUDONYM_REGEX = re.compile(
+    rf"\b(?:{TITLE_REGEX_PART} and {TITLE_REGEX_PART} [A-Z]"
+    rf"|{TITLE_REGEX_PART} [A-Z] and {TITLE_REGEX_PART} [A-Z])(?![\w])")
+# A pseudonym or a joint pair, as one group.
+NAME_PART = (rf"(?:{TITLE_REGEX_PART} and {TITLE_REGEX_PART} [A-Z]"
+             rf"|{TITLE_REGEX_PART}\.? [A-Z](?: and {TITLE_REGEX_PART}\.? [A-Z])?)(?![\w])")
+# Introduction formulas for the complainant: "The complainant, whom I shall call Mr X",
+# "The complainant (who I refer to here as Mrs X)", "I have called the complainant 'Ms B'".
+PSEUDONYM_INTRO_REGEX = re.compile(
+    r"(?:[Tt]he complainants?,? [(]?(?:whom|who) (?:I|we) (?:shall |will |have )?(?:call(?:ed)?"
+    r"|refer(?:red)? to(?: here)? as) |I (?:have |shall |will )?call(?:ed)? the complainants? )"
+    rf"['\"‘“]?(?P<name>{NAME_PART}|[A-Z](?![\w]))")
+# "The complainant, Mrs C, says", "The complainant (Mr X)".
+PSEUDONYM_APPOSITION_REGEX = re.compile(rf"[Tt]he complainants?,? [(‘'\"“]?(?P<name>{NAME_PART})")
+# "'Mr B' complains on behalf of 'Miss C'": the person represented is the complainant.
+ON_BEHALF_REGEX = re.compile(
+    rf"['‘]?{NAME_PART}['’]? complain(?:s|ed) on behalf of (?:(?:his|her|their) [a-z]+,? )?"
+    rf"['‘]?(?P<name>{NAME_PART})")
+# "Mr X complains", "Mr and Mrs X complained", "Dr X and Dr Y complain": the complaining subject.
+COMPLAINING_SUBJECT_REGEX = re.compile(
+    rf"(?P<name>{NAME_PART})['’]?(?: also| has| have| had| first)? complain(?:s|ed)?\b"
+    rf"|(?P<owner>{NAME_PART})['’]s? complaints?\b")
+
+
+def normalise_pseudonym(name: str) -> str:
+    return re.sub(r"\s+", " ", name.replace(".", "")).strip()
+
+
+# --- Other Acts (DOMAIN §3.4) --------------------------------------------------------------
+
+# "Care Act 2014", "Wildlife & Countryside Act 1981", "Children and Families Act 2014",
+# "Housing Act 1996"; capitalised words (with "and", "&", "of", "for", "etc.", a bracketed
+# word) ending in "Act" and an optional year. A leading "The" is not part of the name.
+ACT_NAME_REGEX = re.compile(
+    r"(?<![\w])(?P<name>(?:[A-Z][A-Za-z'-]*|\([A-Z][A-Za-z ]*\))"
+    r"(?: (?:[A-Z][A-Za-z'-]*|and|&|of|for|the|to|in|on|etc\.?|\([A-Z][A-Za-z ]*\)))*? Act)"
+    r"(?:,? (?P<year>1[89]\d\d|20\d\d))?(?![\w])")
+# Words that cannot start an Act name (sentence furniture picked up by the capital letter).
+ACT_STOPWORDS = frozenset({"The", "This", "That", "An", "A", "Under", "In", "Of", "And", "Its",
+                           "Their", "Our", "Parliament"})
+# The Act this project cites separately (citations field).
+LGA_NAME_REGEX = re.compile(r"^Local Government Act$")
+
+
+def find_other_acts(text: str) -> Iterator[tuple[str, int, int]]:
+    """("Name Year" or "Name" when no year is written, start, end) of every Act but the LGA 1974."""
+    for m in ACT_NAME_REGEX.finditer(text):
+        words = m["name"].split(" ")
+        while words and words[0] in ACT_STOPWORDS:
+            words.pop(0)
+        if len(words) < 2:
+            continue  # "the Act"
+        name = " ".join(words)
+        if LGA_NAME_REGEX.match(name) and m["year"] in (None, "1974"):
+            continue
+        start = m.start("name") + len(m["name"]) - len(name)
+        yield (f"{name} {m['year']}" if m["year"] else name), start, m.end()
+
+
+# --- Sentences -----------------------------------------------------------------------------
+
+# A sentence ends at ". " / "? " / "! " (not after a title such as "Mr." or an initial) or at a
+# line end; paragraphs are one per line after cleaning.
+SENTENCE_END_REGEX = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\b[A-Z])[.?!](?=\s|$)"
+                                r"|\n")
+
+
+def iter_sentences(text: str, start: int = 0, end: int | None = None
+                   ) -> Iterator[tuple[int, int]]:
+    """(start, end) of each non-blank sentence of ``text[start:end]`` (end excludes the stop)."""
+    end = len(text) if end is None else end
+    pos = start
+    for m in SENTENCE_END_REGEX.finditer(text, start, end):
+        stop = m.end() if m.group() != "\n" else m.start()
+        yield from _trimmed(text, pos, stop)
+        pos = m.end()
+    yield from _trimmed(text, pos, end)
+
+
+def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        yield start, end

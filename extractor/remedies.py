@@ -1,0 +1,137 @@
+"""Money remedies (amount, status, purpose) and remedy kinds, from standard remedy phrasing.
+
+A "£" amount is a payment only in a sentence that gives it as a remedy: a remedy verb (pay,
+refund, waive, credit, reduce ...) and a status cue. The cue nearest before the amount decides
+the status: "should" / "recommend" -> recommended; "agreed" / "will" -> agreed; "offered" /
+"has paid" -> offered_by_body. A sentence without a cue takes the last cue of the sentence before
+("The Council agreed to our recommendations. This included ... £1,000 payment"). Amounts the
+complainant claims or owes ("says", "wants", "overpayment of £650") are not remedies.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from extractor.patterns import MONEY_REGEX, parse_amount
+
+_W = r"(?:[\w'’(),-]+ )"
+_FLAGS = re.IGNORECASE
+
+# Status cues, each with the status it signals (searched before the amount).
+STATUS_CUE_REGEX = re.compile(
+    r"\b(?P<recommended>should|recommend(?:s|ed|ing)?|we (?:ask|asked) the)\b"
+    r"|\b(?P<agreed>agree(?:s|d)?|will|accepted (?:our|the) recommendations?)\b"
+    r"|\b(?P<offered_by_body>offer(?:s|ed)?|(?:has|have|had) (?:already |now |since )?"
+    r"(?:paid|refunded|reimbursed|waived|reduced|credited|made (?:a )?payments?|awarded))\b",
+    _FLAGS)
+# The sentence must speak of a money remedy.
+REMEDY_VERB_REGEX = re.compile(
+    r"\b(?:pay|pays|paid|paying|payments?|refund\w*|reimburs\w*|waiv\w*|credit\w*|reduc\w*"
+    r"|compensat\w*|award\w*|offer\w*|deduct\w*|write off|written off|remed(?:y|ies))\b", _FLAGS)
+# A complainant's claim, wish or debt is not a remedy.
+NOT_A_REMEDY_REGEX = re.compile(
+    rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|[Ss]he|[Hh]e|[Tt]hey|[Tt]he complainants?) {_W}{{0,2}}"
+    r"(?:says?|said|claims?|claimed|wants?|wanted|asks?|asked for|seeks?|sought|believes?"
+    r"|requested|is seeking|would like)\b"
+    r"|\b(?:overpayment|arrears|threshold|savings|capital|income|rent) (?:of )?$", _FLAGS)
+NEGATION_REGEX = re.compile(r"\b(?:not|no longer|declined|refused|never)\b", _FLAGS)
+# "£500 for the distress caused", "£150 to acknowledge the time and trouble".
+PURPOSE_REGEX = re.compile(
+    r"^\s*(?:payment\s+|remedy\s+)?(?:to (?:acknowledge|recognise|recognize|reflect|remedy|"
+    r"make up for|compensate (?:\w+ )?for)|for|in recognition of|as a (?:symbolic )?(?:payment|"
+    r"remedy) for)\s+(?:the\s+|his\s+|her\s+|their\s+|its\s+|any\s+)?"
+    r"(?P<purpose>[^,.;£]{3,80}?)(?=\s*(?:[,.;]|\band\b\s+(?:to\b|£|pay)|$))", _FLAGS)
+
+
+@dataclass(frozen=True)
+class MoneyHit:
+    amount: float
+    status: str
+    purpose: str | None
+    start: int  # of the evidence sentence
+    end: int
+
+
+def find_payments(text: str, sentences: list[tuple[int, int]]) -> list[MoneyHit]:
+    """One hit per amount (first mention with a clear status), in text order."""
+    hits: dict[float, MoneyHit] = {}
+    previous_cue: str | None = None
+    for start, end in sentences:
+        sentence = text[start:end]
+        for hit in _sentence_payments(sentence, start, previous_cue):
+            hits.setdefault(hit.amount, hit)
+        cues = list(STATUS_CUE_REGEX.finditer(sentence))
+        previous_cue = cues[-1].lastgroup if cues else None
+    return sorted(hits.values(), key=lambda h: h.start)
+
+
+def _sentence_payments(sentence: str, offset: int, previous_cue: str | None
+                       ) -> Iterator[MoneyHit]:
+    if "£" not in sentence or not REMEDY_VERB_REGEX.search(sentence):
+        return
+    for m in MONEY_REGEX.finditer(sentence):
+        before = sentence[:m.start()]
+        if NOT_A_REMEDY_REGEX.search(before):
+            continue
+        cues = list(STATUS_CUE_REGEX.finditer(before))
+        if cues and NEGATION_REGEX.search(before[cues[-1].start():]):
+            continue
+        status = cues[-1].lastgroup if cues else previous_cue
+        if status is None:
+            continue
+        purpose = PURPOSE_REGEX.match(sentence, m.end())
+        yield MoneyHit(parse_amount(m), status, purpose["purpose"].strip() if purpose else None,
+                       offset, offset + len(sentence))
+
+
+# --- Remedy kinds --------------------------------------------------------------------------
+
+REMEDY_KIND_REGEXES: dict[str, re.Pattern[str]] = {
+    "apology": re.compile(r"\bapologi[sz](?:e|ed|es|ing)\b|\bapolog(?:y|ies)\b", _FLAGS),
+    "payment": re.compile(
+        rf"\b(?:symbolic|financial|remedy|time and trouble) payments?\b|\bfinancial remedy"
+        rf"|\bpay {_W}{{0,3}}£|\bpay (?:him|her|them|Mr \w|Mrs \w|Ms \w|Miss \w|Dr \w)\b"
+        rf"|\b(?:make|made|making) {_W}{{0,2}}payments?\b|£[\d,]+ (?:payment|to (?:Mr|Mrs|Ms"
+        rf"|Miss|Dr|him|her|them))", _FLAGS),
+    "service_improvement": re.compile(
+        rf"\bservice improvements?|\bremind {_W}{{0,3}}(?:staff|officers|workers|employees)"
+        rf"|\b(?:staff|officer) (?:training|guidance|reminders?)|\btraining (?:to|for) "
+        rf"{_W}{{0,2}}(?:staff|officers)|\bguidance (?:to|for) {_W}{{0,2}}staff"
+        rf"|\b(?:review|amend|update|change|improve) {_W}{{0,2}}(?:its|their) {_W}{{0,2}}"
+        rf"(?:procedures?|polic(?:y|ies)|process(?:es)?|practices?|guidance|literature|website"
+        rf"|services?|leaflets?|letters?|information)\b|\baction plan\b|\bimprove its services"
+        rf"|\bsteps to (?:prevent|avoid)|\bprevent {_W}{{0,2}}(?:recurrence|future|similar"
+        rf"|happening again)|\blearn(?:ed|t)? lessons|\blessons (?:have been |were )?learn",
+        _FLAGS),
+    "reassessment_or_review": re.compile(
+        rf"\bre-?assess(?:ed|es|ment|ing)?\b|\b(?:carry out|complete|completes|undertake"
+        rf"|arrange|conduct|do|hold) {_W}{{0,2}}(?:new|fresh|further|updated|another|early)"
+        rf" {_W}{{0,2}}(?:assessment|review|hearing)\b|\b(?:complete|carry out|undertake) "
+        rf"(?:a |an )?review of (?:its|the|his|her|their)\b|\b(?:fresh|new) (?:appeal|hearing)\b"
+        rf"|\breconsider(?:s|ed|ing)? (?:its|the|his|her|their)\b", _FLAGS),
+    "refund_or_waiver": re.compile(
+        rf"\brefund\w*|\breimburs\w*|\bwaiv(?:e|ed|es|ing)\b|\bwrit(?:e|ten) off\b|\bcredit\b"
+        rf"|\bdeduct\w*|\bcancel\w* {_W}{{0,3}}(?:fees?|charges?|invoices?|debt|arrears"
+        rf"|penalty)|\bremov(?:e|al|ed) (?:of )?{_W}{{0,4}}(?:fees?|charges?|costs?)\b"
+        rf"|\breduc(?:e|ed|tion)\w* {_W}{{0,4}}(?:invoice|bill|fees?|charges?|debt|arrears)",
+        _FLAGS),
+}
+# A complainant's wish ("wants the Council to apologise") or complaint is not a remedy given.
+WISH_REGEX = re.compile(
+    r"\b(?:wants?|wanted|would like|asks?|asked for|seeks?|sought|requests?|requested"
+    r"|complain(?:s|ed)?|says?|said|claims?|claimed|expects?|hopes?|disagrees?)\b", _FLAGS)
+
+
+def find_remedy_kinds(text: str, sentences: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
+    """(kind, sentence start, end) of each remedy kind the sentences give, first mention."""
+    found: dict[str, tuple[str, int, int]] = {}
+    for start, end in sentences:
+        sentence = text[start:end]
+        if WISH_REGEX.search(sentence):
+            continue
+        for kind, regex in REMEDY_KIND_REGEXES.items():
+            if kind not in found and regex.search(sentence):
+                found[kind] = (kind, start, end)
+    return sorted(found.values(), key=lambda k: k[1])
