@@ -39,7 +39,7 @@ CANONICAL_CITATION_REGEX = re.compile(
         (?P<subs>(?:\((?:\d{1,2}[A-Z]?|[a-z]|[ivx]{1,4})\))*)   # (6) (1B) (c) (i) ...
       | Sch(?P<schedule>5A?)[ ]para(?P<para>\d[A-Z]?)   # Sch5 para5A
         (?P<subpara>\((?:\d{1,2}|[a-z])\))?            # para5(2), house style para5(b)
-    )$""", re.VERBOSE)
+    )$""", re.VERBOSE | re.ASCII)
 SUBSECTION_TOKEN_REGEX = re.compile(r"\(([^()]+)\)")
 ROMAN_ONE = "i"  # house style: "34H(i)" means 34H(1)
 
@@ -76,7 +76,7 @@ def parse_canonical(canonical: str) -> Provision | None:
     return Provision(section=m["section"], subs=subs)
 
 
-FIRST_SUBSECTION_REGEX = re.compile(r"(\d{1,2})[A-Z]?")   # (6), (1B)
+FIRST_SUBSECTION_REGEX = re.compile(r"(\d{1,2})[A-Z]?", re.ASCII)   # (6), (1B)
 
 
 def provision_problem(p: Provision) -> str | None:
@@ -111,7 +111,9 @@ REASON_GROUNDS: dict[str, tuple[str, ...]] = {
         "cannot_add_to_previous_investigation", "no_different_outcome",
         "cannot_achieve_outcome_sought", "no_worthwhile_outcome", "other_body_better_placed",
         "use_review_or_appeal_first", "complaint_handling_only")},
-    "satisfied_with_remedy": ("s24A(7)", "s30(1B)", "s34H(1)"),
+    # DOMAIN gives s24A(7) (s30(1B)/s34H(1) after investigating); assessment statements
+    # ("unlikely to achieve more than the Council has offered") cite the general s24A(6) too.
+    "satisfied_with_remedy": ("s24A(7)", "s30(1B)", "s34H(1)") + _DISCRETION,
     "tribunal_appeal_available": ("s26(6)(a)",),
     "tribunal_appeal_used": ("s26(6)(a)",),
     "minister_appeal_available": ("s26(6)(b)",),

@@ -17,8 +17,10 @@ from extractor.models import Issue, Span
 from extractor.rules.policy import SEVERITY
 
 # Display reference "25 005 395", optional letter suffix for joint cases ("17 002 402b").
-REFERENCE_REGEX = re.compile(r"^(?P<yy>\d{2}) (?P<s1>\d{3}) (?P<s2>\d{3})(?P<suffix>[a-z])?$")
-ISO_DATE_REGEX = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# (ASCII: "\d" would also take other scripts' digits, which int() then reads.)
+REFERENCE_REGEX = re.compile(
+    r"^(?P<yy>\d{2}) (?P<s1>\d{3}) (?P<s2>\d{3})(?P<suffix>[a-z])?$", re.ASCII)
+ISO_DATE_REGEX = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 NOT_INVESTIGATED = "closed_after_initial_enquiries"
 
 

@@ -63,10 +63,11 @@ def rule_reasons(ctx: Context) -> list[Issue]:
     investigated = get(d, "investigated")
     if not codes and (investigated is False or get(d, "outcome") == NOT_INVESTIGATED):
         return [issue("reasons_missing", "reasons", "not investigated, but no reason given")]
-    if codes and investigated is True and all(c in NO_DISCRETION_CODES for c in codes):
+    named = [c for c in codes if isinstance(c, str)]  # garbage codes are vocabulary issues
+    if named and investigated is True and all(c in NO_DISCRETION_CODES for c in named):
         return [issue("no_discretion_reason_investigated", "reasons",
                       f"investigated, yet the only reasons are legal bars: {show(codes)}")]
-    if len(codes) == 1 and codes[0] in UNPUBLISHED_CODES:
+    if len(named) == 1 and len(codes) == 1 and codes[0] in UNPUBLISHED_CODES:
         return [issue("unpublished_reason_only", "reasons",
                       f"{codes[0]} is normally an unpublished closure")]
     return []

@@ -13,10 +13,12 @@ from extractor.taxonomy import ANNUAL_REPORT_GROUPINGS, CATEGORIES, known_subs, 
 
 # Decision slug in a URL's last path segment: lgo.org.uk ".../22-018-059a" or a mirror
 # "lgo-24-005-669-dudley-...".
-URL_SLUG_REGEX = re.compile(r"(?<![\d-])(?P<slug>\d{2}-\d{3}-\d{3}[a-z]?)(?![\da-z])")
+URL_SLUG_REGEX = re.compile(
+    r"(?<!\d)(?<!\d-)(?P<slug>\d{2}-\d{3}-\d{3}[a-z]?)(?![\da-z])", re.ASCII)
 # lgo.org.uk decision path: /decisions/<top-slug>/<sub-slug>/<ref-slug>
 URL_CATEGORY_REGEX = re.compile(
-    r"/decisions/(?P<top>[\w-]+)/(?P<sub>[\w-]+)/\d{2}-\d{3}-\d{3}[a-z]?$", re.IGNORECASE)
+    r"/decisions/(?P<top>[\w-]+)/(?P<sub>[\w-]+)/\d{2}-\d{3}-\d{3}[a-z]?$",
+    re.IGNORECASE | re.ASCII)
 
 FIRST_PREFIX = 13                 # statements published for complaints from 1 Apr 2013
 MAX_SERIAL = 35_000               # highest seen 25 293; annual intake ~20-25k
