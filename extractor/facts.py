@@ -111,6 +111,7 @@ def _bodies(ctx: Context, rec: Decision) -> None:
         _set(ctx, rec, "bodies", [org.value.strip()], org.start, org.end)
     else:
         _org_line(ctx, rec)
+    _named_in_summary(ctx, rec)
     kinds = {_org_kind(b) for b in rec.bodies}
     for start, end in ctx.ranges("summary", "complaint"):
         for m in p.ORG_DEFINITION_REGEX.finditer(ctx.text, start, end):
@@ -120,6 +121,24 @@ def _bodies(ctx: Context, rec: Decision) -> None:
             kinds.add(kind)
             rec.bodies.append(name)
             rec.spans.setdefault("bodies", ctx.span(m.start("org"), m.end("org")))
+
+
+def _named_in_summary(ctx: Context, rec: Decision) -> None:
+    """Other organisations the Summary names where it speaks of fault or the complaint
+    (joint investigations: "We also found fault that X Council and Y ICB took too long")."""
+    for start, end in ctx.sentences("summary"):
+        if not FAULT_OR_COMPLAINT_REGEX.search(ctx.text, start, end):
+            continue
+        for m in p.ORG_NAME_REGEX.finditer(ctx.text, start, end):
+            name = m["org"]
+            if name.split()[0] in p.GENERIC_ORG_WORDS:
+                continue
+            if name.lower() not in (b.lower() for b in rec.bodies):
+                rec.bodies.append(name)
+                rec.spans.setdefault("bodies", ctx.span(*m.span("org")))
+
+
+FAULT_OR_COMPLAINT_REGEX = re.compile(r"\b(?:fault|faults|complain\w*|failed|failings?)\b")
 
 
 def _org_line(ctx: Context, rec: Decision) -> None:
@@ -320,6 +339,4 @@ def _remedies(ctx: Context, rec: Decision) -> None:
                                     end=span.end))
     kinds = [k for k, _s, _e in find_remedy_kinds(ctx.text,
                                                    ctx.sentences("summary", *REMEDY_SECTIONS))]
-    if rec.payments and "payment" not in kinds:
-        kinds.append("payment")
     rec.remedy_kinds = kinds

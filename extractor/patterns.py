@@ -101,6 +101,16 @@ ORG_LINE_REGEX = re.compile(
 ORG_KEYWORD_REGEX = re.compile(
     r"\b(?:Council|Borough|County|City|District|Authority|Limited|Ltd|LLP|plc|NHS|Trust|ICB"
     r"|CCG|Care|Homes?|Services|Transport for London|Academy|School|Partnership|Agency)\b")
+# An organisation named in running text: capitalised words ending in an organisation noun
+# ("North East Lincolnshire Council", "Humber and North Yorkshire ICB", "OM Care Ltd").
+ORG_NAME_REGEX = re.compile(
+    r"(?<![\w'])(?P<org>[A-Z][\w&'-]*(?: (?:[A-Z][\w&'-]*|of|and|upon|on|the|&))*?"
+    r" (?:Council|ICB|CCG|Trust|Limited|Ltd|LLP|plc))\b")
+# Words that make a name generic ("the County Council", "the NHS Trust") when alone.
+GENERIC_ORG_WORDS = frozenset({"The", "County", "City", "Borough", "District", "Parish", "Town",
+                               "Metropolitan", "Council", "NHS", "Foundation", "Trust", "Care",
+                               "Limited", "Ltd", "ICB", "CCG", "Local", "Unitary", "Combined",
+                               "Authority", "Councils", "Home", "Provider", "Both", "Each"})
 # Site furniture lines that are not the body complained about.
 NOT_ORG_LINE_REGEX = re.compile(r"^(?:LGO|Source|View|Full decision|Local Government "
                                 r"(?:and|&) Social Care Ombudsman)\b")
@@ -246,9 +256,10 @@ def find_other_acts(text: str) -> Iterator[tuple[str, int, int]]:
 
 # --- Sentences -----------------------------------------------------------------------------
 
-# A sentence ends at ". " / "? " / "! " (not after a title such as "Mr." or an initial) or at a
-# line end; paragraphs are one per line after cleaning.
-SENTENCE_END_REGEX = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\b[A-Z])[.?!](?=\s|$)"
+# A sentence ends at ". " / "? " / "! " (not after a title such as "Mr.") or at a line end;
+# paragraphs are one per line after cleaning. Statements have no real initials, so "Mr X." ends
+# a sentence.
+SENTENCE_END_REGEX = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)[.?!](?=\s|$)"
                                 r"|\n")
 
 

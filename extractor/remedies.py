@@ -36,6 +36,8 @@ NOT_A_REMEDY_REGEX = re.compile(
     r"(?:says?|said|claims?|claimed|wants?|wanted|asks?|asked for|seeks?|sought|believes?"
     r"|requested|is seeking|would like)\b"
     r"|\b(?:overpayment|arrears|threshold|savings|capital|income|rent) (?:of )?$", _FLAGS)
+# A remedy word that describes a failure, not a remedy.
+NOT_GIVEN_REGEX = re.compile(r"\b(?:not|never|failed to|failure to|without|no)\b", _FLAGS)
 NEGATION_REGEX = re.compile(r"\b(?:not|no longer|declined|refused|never)\b", _FLAGS)
 # "£500 for the distress caused", "£150 to acknowledge the time and trouble".
 PURPOSE_REGEX = re.compile(
@@ -93,15 +95,17 @@ REMEDY_KIND_REGEXES: dict[str, re.Pattern[str]] = {
     "payment": re.compile(
         rf"\b(?:symbolic|financial|remedy|time and trouble) payments?\b|\bfinancial remedy"
         rf"|\bpay {_W}{{0,3}}£|\bpay (?:him|her|them|Mr \w|Mrs \w|Ms \w|Miss \w|Dr \w)\b"
-        rf"|\b(?:make|made|making) {_W}{{0,2}}payments?\b|£[\d,]+ (?:payment|to (?:Mr|Mrs|Ms"
+        rf"|\b(?:make|made|making) {_W}{{0,2}}payments?\b|\bpayment of £|\bpay {_W}{{0,3}}(?:redress"
+        rf"|compensation|a sum|an amount|remedy)\b|£[\d,]+ (?:payment|to (?:Mr|Mrs|Ms"
         rf"|Miss|Dr|him|her|them))", _FLAGS),
     "service_improvement": re.compile(
         rf"\bservice improvements?|\bremind {_W}{{0,3}}(?:staff|officers|workers|employees)"
         rf"|\b(?:staff|officer) (?:training|guidance|reminders?)|\btraining (?:to|for) "
         rf"{_W}{{0,2}}(?:staff|officers)|\bguidance (?:to|for) {_W}{{0,2}}staff"
-        rf"|\b(?:review|amend|update|change|improve) {_W}{{0,2}}(?:its|their) {_W}{{0,2}}"
-        rf"(?:procedures?|polic(?:y|ies)|process(?:es)?|practices?|guidance|literature|website"
-        rf"|services?|leaflets?|letters?|information)\b|\baction plan\b|\bimprove its services"
+        rf"|\b(?:review|amend|update|change|improve|changes? to) {_W}{{0,2}}(?:(?:its|their|the"
+        rf"|future) )?{_W}{{0,2}}(?:procedures?|polic(?:y|ies)|process(?:es)?|practices?|guidance"
+        rf"|literature|website|services?|leaflets?|information)\b|\baction plan\b"
+        rf"|\breview how (?:it|they)\b|\bwrite to (?:other|all) "
         rf"|\bsteps to (?:prevent|avoid)|\bprevent {_W}{{0,2}}(?:recurrence|future|similar"
         rf"|happening again)|\blearn(?:ed|t)? lessons|\blessons (?:have been |were )?learn",
         _FLAGS),
@@ -110,10 +114,14 @@ REMEDY_KIND_REGEXES: dict[str, re.Pattern[str]] = {
         rf"|arrange|conduct|do|hold) {_W}{{0,2}}(?:new|fresh|further|updated|another|early)"
         rf" {_W}{{0,2}}(?:assessment|review|hearing)\b|\b(?:complete|carry out|undertake) "
         rf"(?:a |an )?review of (?:its|the|his|her|their)\b|\b(?:fresh|new) (?:appeal|hearing)\b"
-        rf"|\breconsider(?:s|ed|ing)? (?:its|the|his|her|their)\b", _FLAGS),
+        rf"|\breconsider(?:s|ed|ing)? (?:its|the|his|her|their)\b|\b(?:a|an) (?:fresh|new"
+        rf"|further|updated) {_W}?(?:assessment|review|investigation)\b|\breview {_W}{{0,2}}"
+        rf"(?:its|the|his|her|their) (?:decision|assessment|case|needs|care|plan|application"
+        rf"|eligibility|banding|priority)|\b(?:invite|offer|allow) {_W}{{0,3}}(?:to )?(?:a |an )?"
+        rf"(?:new |fresh |further )?appeal\b|\boffer {_W}{{0,5}}(?:assessment|review)\b", _FLAGS),
     "refund_or_waiver": re.compile(
         rf"\brefund\w*|\breimburs\w*|\bwaiv(?:e|ed|es|ing)\b|\bwrit(?:e|ten) off\b|\bcredit\b"
-        rf"|\bdeduct\w*|\bcancel\w* {_W}{{0,3}}(?:fees?|charges?|invoices?|debt|arrears"
+        rf"|\bdeduct (?:the|this|any|an?) {_W}{{0,3}}(?:fees?|charges?|costs?)\b|\bcancel\w* {_W}{{0,3}}(?:fees?|charges?|invoices?|debt|arrears"
         rf"|penalty)|\bremov(?:e|al|ed) (?:of )?{_W}{{0,4}}(?:fees?|charges?|costs?)\b"
         rf"|\breduc(?:e|ed|tion)\w* {_W}{{0,4}}(?:invoice|bill|fees?|charges?|debt|arrears)",
         _FLAGS),
@@ -132,6 +140,12 @@ def find_remedy_kinds(text: str, sentences: list[tuple[int, int]]) -> list[tuple
         if WISH_REGEX.search(sentence):
             continue
         for kind, regex in REMEDY_KIND_REGEXES.items():
-            if kind not in found and regex.search(sentence):
+            if kind not in found and _given(regex, sentence):
                 found[kind] = (kind, start, end)
     return sorted(found.values(), key=lambda k: k[1])
+
+
+def _given(regex: re.Pattern[str], sentence: str) -> bool:
+    """A match not negated just before ("did not offer him an appeal", "failed to review")."""
+    return any(not NOT_GIVEN_REGEX.search(sentence[max(0, m.start() - 20):m.start()])
+               for m in regex.finditer(sentence))
