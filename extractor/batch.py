@@ -18,21 +18,20 @@ from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, TextIO
+from typing import Any, Protocol
 from urllib.parse import urlsplit, urlunsplit
 
 from extractor.backends import BackendOptions
-from extractor.errors import ExtractorError, InputError
+from extractor.errors import InputError
 from extractor.inputs import Item, count, expand, iter_items
 from extractor.load import DEFAULT_MAX_BYTES
-from extractor.models import SCHEMA_VERSION, Decision, Issue
-from extractor.pipeline import ModelPass, deterministic_pass, finish, model_stage, stamp_backend
+from extractor.models import SCHEMA_VERSION, Decision
+from extractor.pipeline import ModelPass, deterministic_pass, model_stage, stamp_backend
+from extractor.results import failed_row, finished_row, reason
 from extractor.store import ResultRow, RunConfig, Store, StoreError
 
 WRITE_QUEUE_SIZE = 512      # finished documents waiting for the writer (bounds memory)
 PREFETCH_PER_WORKER = 2     # documents prepared per model worker before the reader waits
-MAX_REASON_CHARS = 500
-FAILED_RULE = "extraction_failed"
 
 
 @dataclass(frozen=True)
@@ -102,13 +101,13 @@ class Progress(Protocol):
 
 
 def describe_backend(options: BackendOptions) -> dict[str, Any]:
-    """The backend options as stored with a run (any password in the base URL dropped)."""
+    """The backend options as stored with a run (credentials in the base URL dropped)."""
     described = {k: v for k, v in asdict(options).items() if v not in (None, False)}
     if options.base_url:
         url = urlsplit(options.base_url)
         host = url.hostname or ""
         netloc = f"{host}:{url.port}" if url.port else host
-        described["base_url"] = urlunsplit(url._replace(netloc=netloc))
+        described["base_url"] = urlunsplit(url._replace(netloc=netloc, query=""))
     return described
 
 
@@ -125,7 +124,7 @@ def run_batch(inputs: Iterable[str], db_path: str, model_pass: ModelPass | None 
     options = options or BatchOptions()
     inputs = list(inputs)
     paths = [p for p in expand(inputs) if not _same_file(p, options.jsonl)]
-    export = _open_export(options.jsonl)
+    _check_writable(options.jsonl)  # fail now, not after a night of work
     with Store(db_path) as store:
         config = run_config(model_pass)
         recorded = {k: v for k, v in asdict(options).items() if k != "recorded"}
@@ -133,9 +132,10 @@ def run_batch(inputs: Iterable[str], db_path: str, model_pass: ModelPass | None 
         summary = RunSummary(run_id=run_id, total=count(paths))
         runner = Runner(store, config, model_pass, options, summary, progress)
         runner.run(iter_items(paths, options.max_bytes))
-        if export is not None:
-            with export:
-                _export(store, run_id, runner.writer.skipped_ids, export)
+        if options.jsonl is not None:
+            with Path(options.jsonl).open("w", encoding="utf-8") as out:
+                for record in store.records(run_id, runner.writer.skipped_ids):
+                    out.write(record + "\n")
     return summary
 
 
@@ -144,18 +144,12 @@ def _same_file(path: str, other: str | None) -> bool:
     return other is not None and os.path.abspath(path) == os.path.abspath(other)
 
 
-def _open_export(path: str | None) -> TextIO | None:
-    if path is None:
-        return None
+def _check_writable(path: str | None) -> None:
     try:
-        return Path(path).open("w", encoding="utf-8")
+        if path is not None:
+            Path(path).open("a", encoding="utf-8").close()
     except OSError as exc:
         raise InputError(f"{path}: cannot write ({exc.strerror})") from None
-
-
-def _export(store: Store, run_id: int, skipped_ids: list[int], out: TextIO) -> None:
-    for record in store.records(run_id, skipped_ids):
-        out.write(record + "\n")
 
 
 class Writer(threading.Thread):
@@ -308,50 +302,3 @@ class Runner:
                 self.writer.queue.put(future.result())
         finally:
             self.slots.release()
-
-
-def reason(exc: BaseException) -> str:
-    """A one-line reason for a failed document."""
-    text = str(exc) if isinstance(exc, ExtractorError) else \
-        f"internal error: {type(exc).__name__}: {exc}"
-    return " ".join(text.split())[:MAX_REASON_CHARS]
-
-
-def finished_row(item: Item, record: Decision, started: float,
-                 failure: BaseException | None = None) -> ResultRow:
-    """The row of a document that went through the pipeline (``failure``: its model pass
-    failed, and the record keeps the deterministic fields)."""
-    assert item.doc is not None
-    try:
-        finish(record, item.doc, started)
-    except Exception as exc:  # noqa: BLE001 - a crashing rule fails this document only
-        return failed_row(item, reason(exc))
-    if failure is not None:
-        record.meta.attempts = max(record.meta.attempts, getattr(failure, "attempts", 0))
-        record.issues.append(Issue(rule=FAILED_RULE, severity="error", message=reason(failure)))
-    if failure is None:
-        return _row(item, status_of(record), record, None)
-    return _row(item, "failed", record, reason(failure))
-
-
-def status_of(record: Decision) -> str:
-    """``issues`` when a rule found an error or a warning, else ``ok``."""
-    return "issues" if any(i.severity in ("error", "warning") for i in record.issues) else "ok"
-
-
-def failed_row(item: Item, why: str) -> ResultRow:
-    return _row(item, "failed", None, why)
-
-
-def _row(item: Item, status: str, record: Decision | None, error: str | None) -> ResultRow:
-    doc, meta = item.doc, record.meta if record is not None else None
-    return ResultRow(
-        doc_key=item.key, sha256=item.sha256, source=item.source, status=status,
-        url=doc.url if doc else None, ext_id=doc.id if doc else None, error=error,
-        attempts=meta.attempts if meta else 0,
-        prompt_tokens=meta.usage.prompt_tokens if meta else 0,
-        completion_tokens=meta.usage.completion_tokens if meta else 0,
-        seconds=meta.seconds if meta else 0.0,
-        record=record.model_dump_json() if record is not None else None,
-        issues=[(i.rule, i.severity, i.field, i.message, i.span.start if i.span else None,
-                 i.span.end if i.span else None) for i in record.issues] if record else [])
