@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 # A mention of the Act: with its year, or without any year ("Local Government Act, section
 # 26D"); "Local Government Act 2000" is another Act.
-LGA_REGEX = re.compile(r"Local Government Act(?:,? 1974\b|(?![ ,]*\d{4}))")
+LGA_REGEX = re.compile(r"Local Government Act(?:,? 1974\b|(?![ ,]*\d{4}))|\bLGA ?1974\b")
 
 # One section with its subsections: "section 24A(6)", "sections 26(1)", "s26(1)", "34 B",
 # "34(B)" and "34(B)6" (house style for 34B / 34B(6)), "24A (6)", "34 H(3 and 4)", "24A(1)(A)".
@@ -42,8 +42,8 @@ SCHEDULE_ITEM_REGEX = re.compile(r"""
 # Between items: commas, "and", "or", "/", "&", "as amended" (bracketed or not).
 SEPARATOR_REGEX = re.compile(
     r"(?:\s*(?:,|/|&|\band\b|\bor\b|\(as amended\)|\bas amended\b)\s*)+", re.IGNORECASE)
-# Between the Act's name and a following list.
-LEAD_GLUE_REGEX = re.compile(r"[ ]?,?[ ]?")
+# Between the Act's name and a following list: ", ", " (as amended), ", ", as amended, ".
+LEAD_GLUE_REGEX = re.compile(r"[ ]?,?[ ]?(?:\(?as amended\)?[ ]?,?[ ]?)?", re.IGNORECASE)
 # Between a leading list and the Act's name: ", " or "of the" / "under the".
 BACK_GLUE_REGEX = re.compile(r"\s*(?:,|\b(?:of|under|in)\b(?: the)?)?\s*(?:the\s*)?")
 # Where a leading list may start.

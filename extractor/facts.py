@@ -21,14 +21,17 @@ from extractor.remedies import find_payments, find_remedy_kinds
 from extractor.segment import Segmented
 from extractor.taxonomy import TOP_BY_SLUG, sub_for_slug
 
-HEADER_OUTCOMES = {"upheld": "upheld", "not upheld": "not_upheld",
-                   "closed after initial enquiries": "closed_after_initial_enquiries"}
+# Header decision values (matched at the start, so "Upheld: ..." variants still map).
+HEADER_OUTCOMES = (("not upheld", "not_upheld"), ("upheld", "upheld"),
+                   ("closed after initial enquiries", "closed_after_initial_enquiries"))
 # Where the reasons, referrals and remedies are read (never the role-and-powers boilerplate).
 REASON_SECTIONS = ("assessment", "final_decision")
 REMEDY_SECTIONS = ("assessment", "agreed_action", "final_decision")
 PAYMENT_EXCLUDED_SECTIONS = ("complaint", "role_and_powers", "how_considered",
                              "what_investigated", "signoff")
 COMPLAINANT_SECTIONS = ("complaint", "what_investigated")
+# Sections whose remedies are lists under one "has agreed to:" / "should:" lead-in.
+CARRY_CUE_SECTIONS = ("agreed_action", "final_decision")
 
 
 @dataclass
@@ -98,9 +101,10 @@ def _reference(ctx: Context, rec: Decision, url: p.UrlFacts) -> None:
             _set(ctx, rec, "reference", ref, f.start, f.end)
             return
     start, end = ctx.preamble()
-    m = p.DISPLAY_REF_REGEX.search(ctx.text, start, end)
+    m = p.DISPLAY_REF_REGEX.search(ctx.text, start, end) or p.COMPACT_REF_REGEX.search(
+        ctx.text, start, end)
     if m:
-        _set(ctx, rec, "reference", p.format_ref(m), m.start(), m.end())
+        _set(ctx, rec, "reference", p.format_ref(m), m.start("yy"), m.end())
     elif url.reference:
         rec.reference = url.reference
 
@@ -181,7 +185,7 @@ def _org_kind(name: str) -> str:
 
 def _category(ctx: Context, rec: Decision, url: p.UrlFacts) -> None:
     f = ctx.seg.header.get("category")
-    if f and ">" in f.value:
+    if f and f.value.strip():
         top, _, sub = f.value.partition(">")
         _set(ctx, rec, "category", Category(top=top.strip(), sub=sub.strip() or None),
              f.start, f.end)
@@ -223,6 +227,11 @@ def _decision_date(ctx: Context, rec: Decision) -> None:
     found = p.find_date(ctx.text[m.end():m.end() + 40]) if m else None
     if m and found and found[1] == 0:
         _set(ctx, rec, "decision_date", found[0], m.end(), m.end() + found[2])
+        return
+    m = p.LISTING_LINE_REGEX.search(ctx.text, start, end)
+    iso = p.parse_date(m["date"]) if m else None
+    if m and iso:
+        _set(ctx, rec, "decision_date", iso, *m.span("date"))
 
 
 # Complainant evidence, strongest first: an introduction formula, the person a representative
@@ -293,12 +302,17 @@ def _other_acts(ctx: Context, rec: Decision) -> None:
 
 def _outcome(ctx: Context, rec: Decision) -> None:
     f = ctx.seg.header.get("decision")
-    header = HEADER_OUTCOMES.get(" ".join(f.value.lower().split())) if f else None
+    value = " ".join(f.value.lower().split()) if f else ""
+    header = next((code for label, code in HEADER_OUTCOMES if value.startswith(label)), None)
     w = wording.read_wording(ctx.text, ctx.sentences("summary"))
     if not w.any:
         w = wording.read_wording(ctx.text, ctx.sentences("final_decision"))
+    listing = p.LISTING_LINE_REGEX.search(ctx.text, *ctx.preamble())
     if header:
         _set(ctx, rec, "outcome", header, f.start, f.end)
+    elif listing:
+        code = next(c for label, c in HEADER_OUTCOMES if listing["decision"].lower() == label)
+        _set(ctx, rec, "outcome", code, *listing.span("decision"))
     else:
         judged = wording.outcome_from(w)
         if judged:
@@ -331,8 +345,10 @@ def _reasons(ctx: Context, rec: Decision) -> None:
 
 
 def _remedies(ctx: Context, rec: Decision) -> None:
-    names = [s.name for s in ctx.seg.sections if s.name not in PAYMENT_EXCLUDED_SECTIONS]
-    for hit in find_payments(ctx.text, ctx.sentences("summary", *names)):
+    groups = [(ctx.sentences("summary"), True)] + [
+        (list(p.iter_sentences(ctx.text, s.start, s.end)), s.name in CARRY_CUE_SECTIONS)
+        for s in ctx.seg.sections if s.name not in PAYMENT_EXCLUDED_SECTIONS]
+    for hit in find_payments(ctx.text, groups):
         span = ctx.span(hit.start, hit.end)
         rec.payments.append(Payment(amount_gbp=hit.amount, status=hit.status,
                                     purpose=hit.purpose, evidence=span.text, start=span.start,

@@ -17,8 +17,9 @@ _FLAGS = re.IGNORECASE
 # "We will not investigate", "The Ombudsman will not start an investigation", "We cannot
 # lawfully investigate", "decided not to investigate".
 NOT_INVESTIGATING_REGEX = re.compile(
-    r"\b(?:will|shall|can|could|do|does|did|would|may) ?not (?:\w+ ){0,2}?(?:(?:start|begin"
-    r"|continue) )?(?:(?:an|any|our|my|the|further) )?investigat"
+    r"\b(?:will|shall|should|can|could|do|does|did|would|may) ?not (?:\w+ ){0,2}?(?:(?:start"
+    r"|begin|continue) )?(?:(?:an|any|our|my|the|further) )?investigat"
+    r"|\bwill not (?:consider|look into) (?:this|the|Mr|Mrs|Ms|Miss|Dr|his|her|their)\b"
     r"|\bcannot (?:lawfully |legally )?investigate|\bdecided? not to (?:\w+ ){0,2}investigat"
     r"|\bwill not be investigating", _FLAGS)
 # "I have discontinued my investigation", "The Ombudsman has discontinued the investigation".
@@ -29,9 +30,9 @@ DISCONTINUED_REGEX = re.compile(
 # "We found failings", "I uphold the complaint".
 FAULT_FOUND_REGEX = re.compile(
     r"\b(?:found|find|finds|identified) (?:some |several |a number of |significant )?"
-    r"(?:fault|faults|failings|failures)\b"
+    r"(?:fault|faults|failings|failures|maladministration)\b"
     r"|\bthere (?:was|were|has been|have been|is) (?:some |also |further )?(?:fault|faults"
-    r"|failings)\b"
+    r"|failings|maladministration)\b|\b(?:I|we) (?:have )?(?:uphold|upheld)\b"
     r"|\b(?:was|were|is|are|has been|have been) at fault\b"
     r"|\bfound (?:the \w+(?: \w+)?|it|them) (?:to be |was |were )?at fault"
     r"|\bI uphold\b|\bfault causing injustice", _FLAGS)
@@ -43,7 +44,8 @@ HEDGE_WINDOW = 30
 NO_FAULT_REGEX = re.compile(
     r"\b(?:not|no) (?:\w+ ){0,2}at fault\b"
     r"|\b(?:did|do|does|have|has|could|can) ?not (?:find|found|identify|see) (?:any )?fault"
-    r"|\b(?:found|find|finds|finding) no (?:evidence of )?fault|\bno fault (?:by|in|with|on)"
+    r"|\b(?:found|find|finds|finding) no (?:evidence of )?(?:fault|maladministration)"
+    r"|\bno (?:fault|maladministration) (?:by|in|with|on)"
     r"|\bdo not uphold|\bnot upheld", _FLAGS)
 
 

@@ -122,6 +122,12 @@ ORG_DEFINITION_REGEX = re.compile(
     r"|Trust|Authority|ICB|CCG|Company|Agency|Landlord)[\"']?\)")
 
 
+# A category listing line: "Statement Closed after initial enquiries School transport 13-Feb-2024".
+LISTING_LINE_REGEX = re.compile(
+    r"^(?:Statement|Report) (?P<decision>Upheld|Not upheld|Closed after initial enquiries) "
+    r"(?P<sub>.+) (?P<date>\d{2}-[A-Z][a-z]{2}-\d{4})$", re.MULTILINE)
+
+
 # --- Dates (DOMAIN §2.1: "05 Mar 2021"; listings "13-Feb-2024"; mirrors "29 July 2024") -------
 
 MONTHS: dict[str, int] = {
@@ -243,7 +249,7 @@ def find_other_acts(text: str) -> Iterator[tuple[str, int, int]]:
     """("Name Year" or "Name" when no year is written, start, end) of every Act but the LGA 1974."""
     for m in ACT_NAME_REGEX.finditer(text):
         words = m["name"].split(" ")
-        while words and words[0] in ACT_STOPWORDS:
+        while words and (words[0] in ACT_STOPWORDS or not words[0][:1].isupper()):
             words.pop(0)
         if len(words) < 2:
             continue  # "the Act"

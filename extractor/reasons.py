@@ -72,6 +72,8 @@ REASON_RULES: tuple[PhraseRule, ...] = (
         unless=re.compile(r"significant", _FLAGS)),
     PhraseRule("cannot_add_to_previous_investigation", _rx(
         rf"\b(?:could|can|would|will) ?not add {_W}{{0,3}}to\b",
+        rf"\bunlikely {_W}{{0,3}}(?:could|would|to|can) add (?:anything |much )?(?:more |further )?"
+        rf"to\b",
         rf"\b(?:add|adding) (?:little|nothing) {_W}{{0,2}}to\b")),
     PhraseRule("no_different_outcome", _rx(
         rf"\b(?:not|unlikely to) {_W}{{0,3}}(?:lead to|result in|achieve|produce|bring about"
@@ -92,6 +94,8 @@ REASON_RULES: tuple[PhraseRule, ...] = (
         rf"|action|response|steps)\b",
         rf"\bremed(?:y|ies|ied) (?:the|any|this|that) {_W}{{0,2}}injustice",
         r"\bin line with what we would", r"\bsatisfied with (?:the|its|their)\b",
+        r"\b(?:Council|Authority|Provider|Home|Trust|organisation|it) (?:has|have) (?:now |since "
+        r"|already )?agreed to\b",
         r"\bwhat we would (?:normally |usually )?(?:recommend|ask for|expect|seek)")),
     PhraseRule("no_worthwhile_outcome", _rx(
         r"\bno worthwhile outcome",
@@ -140,7 +144,8 @@ REASON_RULES: tuple[PhraseRule, ...] = (
         r"\bcourt reports?\b", r"\bwhat happen(?:s|ed) in court",
         rf"\b(?:because|as|since) (?:a |the )?court {_W}{{0,2}}(?:dealt|considered|decided"
         rf"|made)", rf"\bused in (?:the )?court proceedings",
-        rf"\b(?:start|starting|conduct) of (?:court|legal) (?:action|proceedings)")),
+        rf"\b(?:start|starting|conduct) of (?:court|legal) (?:action|proceedings)",
+        rf"\b(?:about|concerns?|concerning|relat\w+ to) {_W}{{0,4}}(?:court|care) proceedings")),
     PhraseRule("late_complaint", _rx(
         r"\blate complaints?\b",
         r"\b(?:is|was|are|were|also|too|complained) late\b(?! (?:father|mother|husband|wife|son"
@@ -149,6 +154,8 @@ REASON_RULES: tuple[PhraseRule, ...] = (
         r"\boutside the (?:permitted |normal )?(?:12|twelve)[- ]month")),
     PhraseRule("premature", _rx(
         r"\bpremature(?:ly)?\b",
+        rf"\bnot (?:yet )?(?:completed|finished|been through|exhausted|used) (?:the |its |their )?"
+        rf"{_W}{{0,2}}complaints? (?:procedure|process)",
         rf"\bnot (?:yet )?{_W}{{0,2}}(?:had|given) {_W}{{0,2}}(?:chance|opportunity) to "
         rf"{_W}{{0,2}}(?:respond|investigate|consider|reply)")),
     PhraseRule("affects_all_or_most", _rx(r"\ball or most (?:\w+ ){0,3}(?:people|residents"
@@ -156,14 +163,15 @@ REASON_RULES: tuple[PhraseRule, ...] = (
     PhraseRule("public_body_complainant", _rx(
         r"\bcomplaints? from (?:a |an )?(?:public bod(?:y|ies)|town council|parish council)")),
     PhraseRule("body_out_of_jurisdiction", _rx(
-        rf"\bcannot investigate {_W}{{0,2}}(?:the )?(?:actions?|decisions?|complaints? about) "
+        rf"\b(?:cannot|can ?not|no (?:legal )?power to|not able to) investigate {_W}{{0,2}}(?:the )?(?:actions?|decisions?|complaints? about) "
         rf"(?:of |by )?(?:an? |the )?(?:academ(?:y|ies)|free school|parish council|town council"
         rf"|private (?:company|firm|landlord)|housing association)")),
     PhraseRule("school_internal_matter", _rx(
         r"\bwhat happens in (?:a |the )?schools?\b",
         rf"\bcannot investigate {_W}{{0,2}}(?:the )?(?:actions?|decisions?|conduct|complaints? "
         rf"about) (?:of |by )?(?:an? |the )?(?:school|schools|head ?teachers?|governors)\b",
-        rf"\b(?:internal|inside) (?:management|matters|affairs) of (?:a |the )?school")),
+        rf"\b(?:internal|inside) (?:management|matters|affairs) of (?:a |the )?school",
+        r"\bschool'?s? internal (?:management|matters|affairs|decisions)")),
     PhraseRule("social_housing_landlord", _rx(
         r"\bHousing Ombudsman", r"\b(?:as|in its (?:role|capacity) as) (?:a |the |its )?"
         r"(?:social )?landlord\b")),

@@ -56,16 +56,22 @@ class MoneyHit:
     end: int
 
 
-def find_payments(text: str, sentences: list[tuple[int, int]]) -> list[MoneyHit]:
-    """One hit per amount (first mention with a clear status), in text order."""
+def find_payments(text: str, groups: list[tuple[list[tuple[int, int]], bool]]
+                  ) -> list[MoneyHit]:
+    """One hit per amount (first mention with a clear status), in text order.
+
+    ``groups`` are the sentences of each part of the decision, with a flag saying whether a
+    status cue carries over more than one sentence (a list of agreed actions under "The
+    Council has agreed to:") or only to the next one (narrative)."""
     hits: dict[float, MoneyHit] = {}
-    previous_cue: str | None = None
-    for start, end in sentences:
-        sentence = text[start:end]
-        for hit in _sentence_payments(sentence, start, previous_cue):
-            hits.setdefault(hit.amount, hit)
-        cues = list(STATUS_CUE_REGEX.finditer(sentence))
-        previous_cue = cues[-1].lastgroup if cues else None
+    for sentences, carry in groups:
+        previous_cue: str | None = None
+        for start, end in sentences:
+            sentence = text[start:end]
+            for hit in _sentence_payments(sentence, start, previous_cue):
+                hits.setdefault(hit.amount, hit)
+            cues = list(STATUS_CUE_REGEX.finditer(sentence))
+            previous_cue = cues[-1].lastgroup if cues else previous_cue if carry else None
     return sorted(hits.values(), key=lambda h: h.start)
 
 
@@ -100,7 +106,8 @@ REMEDY_KIND_REGEXES: dict[str, re.Pattern[str]] = {
         rf"|Miss|Dr|him|her|them))", _FLAGS),
     "service_improvement": re.compile(
         rf"\bservice improvements?|\bremind {_W}{{0,3}}(?:staff|officers|workers|employees)"
-        rf"|\b(?:staff|officer) (?:training|guidance|reminders?)|\btraining (?:to|for) "
+        rf"|\b(?:staff|officer) (?:training|guidance|reminders?)|\bprovide {_W}{{0,3}}training"
+        rf"|\btraining (?:to|for) "
         rf"{_W}{{0,2}}(?:staff|officers)|\bguidance (?:to|for) {_W}{{0,2}}staff"
         rf"|\b(?:review|amend|update|change|improve|changes? to) {_W}{{0,2}}(?:(?:its|their|the"
         rf"|future) )?{_W}{{0,2}}(?:procedures?|polic(?:y|ies)|process(?:es)?|practices?|guidance"
