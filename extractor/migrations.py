@@ -92,6 +92,13 @@ def m004_issues(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX issues_rule ON issues (rule)")
 
 
+@migration
+def m005_run_process(conn: sqlite3.Connection) -> None:
+    """Which process ran a run, so a run left ``running`` by a killed process shows as such."""
+    conn.execute("ALTER TABLE runs ADD COLUMN pid INTEGER")
+    conn.execute("ALTER TABLE runs ADD COLUMN host TEXT")
+
+
 def applied(conn: sqlite3.Connection) -> list[str]:
     conn.execute(f"CREATE TABLE IF NOT EXISTS {MIGRATIONS_TABLE} "
                  "(name TEXT PRIMARY KEY, applied TEXT NOT NULL)")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import socket
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -68,6 +70,19 @@ class ResultRow:
     issues: list[IssueRow] = field(default_factory=list)
 
 
+def _alive(pid: int | None, host: str | None) -> bool:
+    """Whether the process that started a run may still be running it."""
+    if pid is None or host != socket.gethostname():
+        return True  # cannot tell from here
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
@@ -106,9 +121,10 @@ class Store:
     def start_run(self, config: RunConfig, options: dict[str, Any]) -> int:
         cur = self.conn.execute(
             "INSERT INTO runs (started, status, options, backend, model, prompt_sha, "
-            "schema_version, config_sha) VALUES (?, 'running', ?, ?, ?, ?, ?, ?)",
+            "schema_version, config_sha, pid, host) VALUES (?, 'running', ?, ?, ?, ?, ?, ?, ?, ?)",
             (now(), json.dumps(options, default=str), config.backend, config.model,
-             config.prompt_sha, config.schema_version, config.sha))
+             config.prompt_sha, config.schema_version, config.sha, os.getpid(),
+             socket.gethostname()))
         return int(cur.lastrowid or 0)
 
     def finish_run(self, run_id: int, status: str, totals: dict[str, Any]) -> None:
@@ -129,6 +145,8 @@ class Store:
         run["options"] = json.loads(run["options"])
         run["totals"] = json.loads(run["totals"]) if run["totals"] else None
         run["counts"] = self.status_counts(run["id"])
+        if run["status"] == "running" and not _alive(run["pid"], run["host"]):
+            run["status"] = "killed"  # its process is gone: it never finished
         return run
 
     def status_counts(self, run_id: int) -> dict[str, int]:

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+from extractor.store import Store
 from test_batch import decision_text
 
 DOCS = 1500            # enough that a run lasts well past the first commits
@@ -77,6 +78,8 @@ def test_killed_batches_resume_to_exactly_one_result_per_document(tmp_path):
                             ).fetchone() == (0,)
         statuses = dict(conn.execute("SELECT id, status FROM runs"))
     assert list(statuses.values()) == ["running", "running", "interrupted", "done"]
+    with Store.existing(str(db)) as store:  # read back, the killed runs show as killed
+        assert [r["status"] for r in store.runs()] == ["done", "interrupted", "killed", "killed"]
     exported = [json.loads(line) for line in out.read_text().splitlines()]
     sources = [r["meta"]["id"] or Path(r["meta"]["source"]).stem for r in exported]
     assert sorted(sources) == sorted(f"doc-{i}" for i in range(DOCS))
