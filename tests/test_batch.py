@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sqlite3
 import threading
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
 import extractor.batch as batch_module
@@ -18,7 +20,8 @@ from extractor.errors import ExtractionError
 from extractor.inputs import count, document_key, expand, iter_items
 from extractor.load import Document
 from extractor.models import Decision
-from extractor.report import PlainProgress, format_runs, format_summary
+from extractor.report import (PlainProgress, RichProgress, format_runs, format_summary,
+                              make_progress)
 
 FAIL_MARK = "MODEL-CANNOT-READ-THIS"
 HALF_WRITTEN = "written by a model pass that then failed"
@@ -240,6 +243,16 @@ def test_plain_progress_lines(tmp_path):
     assert "3/3" in lines[-1] and "docs/s" in lines[-1] and "ETA" in lines[-1]
 
 
+def test_rich_progress_on_a_terminal(tmp_path):
+    src, db = write_records(tmp_path / "in.jsonl", 3), tmp_path / "r.sqlite"
+    screen = io.StringIO()
+    console = Console(file=screen, force_terminal=True, width=160)
+    progress = make_progress(console)
+    assert isinstance(progress, RichProgress)
+    run_batch([str(src)], str(db), progress=progress)
+    assert "3/3" in screen.getvalue() and "docs/s" in screen.getvalue()
+
+
 # -- inputs -------------------------------------------------------------------------------------
 
 def test_expand_folders_globs_and_missing(tmp_path):
@@ -303,6 +316,9 @@ def test_cli_batch_exit_0_and_runs_list_on_missing_store(tmp_path):
     result = runner.invoke(app, ["batch", str(src), "--db", str(tmp_path / "r.sqlite"),
                                  "--backend", "none"])
     assert result.exit_code == 0, result.output
+    nowhere = runner.invoke(app, ["batch", str(src), "--db", str(tmp_path / "no" / "r.sqlite"),
+                                  "--backend", "none"])
+    assert nowhere.exit_code == 1 and "cannot open the run store" in nowhere.stderr
     gone = runner.invoke(app, ["runs", "list", "--db", str(tmp_path / "none.sqlite")])
     assert gone.exit_code == 1 and "no run store" in gone.stderr
     assert not (tmp_path / "none.sqlite").exists()
