@@ -14,7 +14,7 @@ from pathlib import Path
 from extractor.store import Store
 from test_batch import decision_text
 
-DOCS = 1500            # enough that a run lasts well past the first commits
+DOCS = 800             # enough that a run lasts well past the first commits
 POLL_SECONDS = 0.005
 WAIT_SECONDS = 60
 
