@@ -64,17 +64,18 @@ def results_in(db: Path) -> int:
 
 
 def bench_none(folder: Path, n: int, dev: Path) -> None:
-    for size in (max(n // 10, 1), n):
+    """A run over n/10 then n decisions (flat memory?), then the n again (all resumed)."""
+    for size, label in ((max(n // 10, 1), "fresh"), (n, "fresh"), (n, "resume")):
         corpus, db, log = write_corpus(folder, size, dev), folder / f"none-{size}.sqlite", \
-            folder / f"none-{size}.log"
+            folder / f"none-{size}-{label}.log"
         seconds, rss, code = run_measured([sys.executable, "-m", "extractor", "batch",
                                            str(corpus), "--db", str(db), "--backend", "none"],
                                           log)
         match = RATE_REGEX.search(log.read_text())
         rate = float(match["rate"]) if match else float("nan")
-        print(f"none  docs={size:>6}  exit={code}  wall={seconds:6.1f}s  "
-              f"rate={rate:7.1f} decisions/s (tool)  {size / seconds:7.1f}/s (wall, with "
-              f"startup)  peak_rss={rss:6.1f} MB  results={results_in(db)}")
+        print(f"none  {label:6} docs={size:>6}  exit={code}  wall={seconds:6.1f}s  "
+              f"rate={rate:7.1f} decisions/s (tool)  {size / seconds:7.1f} docs/s (wall, "
+              f"with startup)  peak_rss={rss:6.1f} MB  results={results_in(db)}")
 
 
 class Recorder(ThreadingHTTPServer):
