@@ -8,7 +8,7 @@ Unknown stays ``None`` / ``[]``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from extractor import outcome as wording
 from extractor import patterns as p
@@ -41,6 +41,7 @@ class Context:
     doc: Document
     cleaned: Cleaned
     seg: Segmented
+    _sentences: dict[tuple[str, ...], list[tuple[int, int]]] = field(default_factory=dict)
 
     @property
     def text(self) -> str:
@@ -60,8 +61,11 @@ class Context:
         return out
 
     def sentences(self, *names: str) -> list[tuple[int, int]]:
-        return [s for start, end in self.ranges(*names)
-                for s in p.iter_sentences(self.text, start, end)]
+        """The sentences of the summary / named sections (computed once per request)."""
+        if names not in self._sentences:
+            self._sentences[names] = [s for start, end in self.ranges(*names)
+                                      for s in p.iter_sentences(self.text, start, end)]
+        return self._sentences[names]
 
     def preamble(self) -> tuple[int, int]:
         return 0, self.seg.body_start()

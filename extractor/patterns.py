@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import unquote
@@ -279,6 +280,36 @@ def iter_sentences(text: str, start: int = 0, end: int | None = None
         yield from _trimmed(text, pos, stop)
         pos = m.end()
     yield from _trimmed(text, pos, end)
+
+
+class SentenceIndex:
+    """Runs a pattern once over each block of consecutive sentences (fast: one C-level scan
+    instead of one call per sentence) and tells which sentence each match lies in."""
+
+    def __init__(self, sentences: list[tuple[int, int]], text: str) -> None:
+        self.sentences = sentences
+        self.starts = [s for s, _e in sentences]
+        self.blocks: list[tuple[int, int]] = []
+        for start, end in sentences:
+            if self.blocks and start - self.blocks[-1][1] <= 2:
+                self.blocks[-1] = (self.blocks[-1][0], end)
+            else:
+                self.blocks.append((start, end))
+        self.text = text
+        self.lowered = [text[s:e].lower() for s, e in self.blocks]
+
+    def matches(self, pattern: re.Pattern[str], needles: tuple[str, ...] = ()
+                ) -> Iterator[tuple[re.Match[str], tuple[int, int]]]:
+        """Each match that lies inside one sentence, with that sentence, in text order.
+        ``needles``: lower-case strings one of which any match must contain; blocks without
+        any are skipped without running the pattern."""
+        for (block_start, block_end), lowered in zip(self.blocks, self.lowered):
+            if needles and not any(n in lowered for n in needles):
+                continue
+            for m in pattern.finditer(self.text, block_start, block_end):
+                i = bisect_right(self.starts, m.start()) - 1
+                if i >= 0 and m.end() <= self.sentences[i][1]:
+                    yield m, self.sentences[i]
 
 
 def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:

@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from extractor.patterns import SentenceIndex
+
 _W = r"(?:[\w'’(),-]+ )"  # one word and its space, for bounded gaps like {0,3}
 _FLAGS = re.IGNORECASE
 
@@ -61,7 +63,7 @@ REASON_RULES: tuple[PhraseRule, ...] = (
         rf"\b(?:not|no|insufficient|isn't) {_W}{{0,4}}significant {_W}{{0,3}}injustice",
         rf"\binjustice {_W}{{0,5}}(?:is|was|are|were) not {_W}{{0,2}}significant",
         r"\bnot significant enough", r"\bnot (?:sufficiently|serious enough|great enough)",
-        r"\b(?:no|not|insufficient|unlikely)\b[^.]{0,150}\bsignificant (?:personal )?injustice",
+        r"\b(?:no|not|insufficient|unlikely)\b[^.\n]{0,150}\bsignificant (?:personal )?injustice",
         rf"\binjustice {_W}{{0,4}}(?:too small|minor|limited)\b")),
     PhraseRule("no_injustice_from_fault", _rx(
         rf"\bfault {_W}{{0,3}}(?:has|did|does|would|had) not (?:\w+ )?(?:caus|le[ad])\w* "
@@ -180,6 +182,47 @@ REASON_RULES: tuple[PhraseRule, ...] = (
                                         r"\bcontractual (?:matters?|disputes?)\b")),
 )
 
+# Fast path: each code's pattern can only match text holding one of these lower-case strings,
+# so a block without any is skipped without running the pattern.
+NEEDLES: dict[str, tuple[str, ...]] = {
+    "no_evidence_of_fault": ("fault",),
+    "injustice_not_significant": ("significant", "sufficiently", "serious enough",
+                                  "great enough", "injustice"),
+    "no_injustice_from_fault": ("injustice",),
+    "cannot_add_to_previous_investigation": ("add",),
+    "no_different_outcome": ("outcome", "result", "decision"),
+    "cannot_achieve_outcome_sought": ("outcome", "remed", "result"),
+    "satisfied_with_remedy": ("than", "already", "remed", "action", "response", "steps",
+                              "in line with", "satisfied", "what we would", "agreed to"),
+    "no_worthwhile_outcome": ("worthwhile", "achieve"),
+    "other_body_better_placed": ("placed", "suited", "appropriate", "reasonable"),
+    "use_review_or_appeal_first": ("review", "202"),
+    "complaint_handling_only": ("good use of public", "complaint"),
+    "tribunal_appeal_used": ("tribunal", "panel", "adjudicator"),
+    "tribunal_appeal_available": ("tribunal", "panel", "adjudicator"),
+    "minister_appeal_available": ("secretary of state", "inspector", "minister"),
+    "court_remedy_used": ("court", "legal", "judicial"),
+    "court_remedy_available": ("court", "magistrates", "judicial", "legal"),
+    "court_proceedings_matter": ("court", "proceedings"),
+    "late_complaint": ("late", "month"),
+    "premature": ("premature", "chance", "opportunity", "procedure", "process"),
+    "affects_all_or_most": ("all or most",),
+    "public_body_complainant": ("public bod", "town council", "parish council"),
+    "body_out_of_jurisdiction": ("investigate",),
+    "school_internal_matter": ("school",),
+    "social_housing_landlord": ("housing ombudsman", "landlord"),
+    "personnel_matter": ("personnel",),
+    "commercial_matter": ("commercial", "contractual"),
+    "information_commissioner": ("information commissioner", "ico"),
+    "housing_ombudsman": ("housing ombudsman",),
+    "phso": ("ombudsman", "phso"),
+    "planning_inspectorate": ("planning inspector",),
+    "police": ("police",),
+    "regulator_other": ("care quality", "cqc", "ofsted", "ofcom", "ombudsman", "commission",
+                        "social work england", "public guardian", "traffic commissioner",
+                        "environment agency"),
+}
+
 # referred_to: a body named in the reason parts of a decision not investigated.
 REFERRAL_RULES: tuple[PhraseRule, ...] = (
     PhraseRule("information_commissioner", _rx(r"\bInformation Commissioner", r"\bICO\b")),
@@ -214,18 +257,18 @@ class Hit:
     end: int
 
 
-def match_rules(rules: Iterable[PhraseRule], text: str, sentences: Iterable[tuple[int, int]]
+def match_rules(rules: Iterable[PhraseRule], text: str, sentences: list[tuple[int, int]]
                 ) -> list[Hit]:
     """First sentence (in order) that each rule's code matches."""
+    index = SentenceIndex(sentences, text)
     hits: dict[str, Hit] = {}
-    for start, end in sentences:
-        sentence = text[start:end]
-        for rule in rules:
-            if rule.code in hits or not rule.pattern.search(sentence):
-                continue
-            if rule.unless is not None and rule.unless.search(sentence):
-                continue
-            hits[rule.code] = Hit(rule.code, start, end)
+    for rule in rules:
+        if rule.code in hits:
+            continue
+        for _m, (start, end) in index.matches(rule.pattern, NEEDLES.get(rule.code, ())):
+            if rule.unless is None or not rule.unless.search(text, start, end):
+                hits[rule.code] = Hit(rule.code, start, end)
+                break
     return sorted(hits.values(), key=lambda h: h.start)
 
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from extractor.patterns import MONEY_REGEX, parse_amount
+from extractor.patterns import MONEY_REGEX, SentenceIndex, parse_amount
 
 _W = r"(?:[\w'’(),-]+ )"
 _FLAGS = re.IGNORECASE
@@ -41,10 +41,11 @@ NOT_GIVEN_REGEX = re.compile(r"\b(?:not|never|failed to|failure to|without|no)\b
 NEGATION_REGEX = re.compile(r"\b(?:not|no longer|declined|refused|never)\b", _FLAGS)
 # "£500 for the distress caused", "£150 to acknowledge the time and trouble".
 PURPOSE_REGEX = re.compile(
-    r"^\s*(?:payment\s+|remedy\s+)?(?:to (?:acknowledge|recognise|recognize|reflect|remedy|"
+    r"\s*(?:payment\s+|remedy\s+)?(?:to (?:him|her|them|(?:Mr|Mrs|Ms|Miss|Mx|Dr) [A-Z])\s+)?(?:to (?:acknowledge|recognise|recognize|reflect|remedy|"
     r"make up for|compensate (?:\w+ )?for)|for|in recognition of|as a (?:symbolic )?(?:payment|"
     r"remedy) for)\s+(?:the\s+|his\s+|her\s+|their\s+|its\s+|any\s+)?"
-    r"(?P<purpose>[^,.;£]{3,80}?)(?=\s*(?:[,.;]|\band\b\s+(?:to\b|£|pay)|$))", _FLAGS)
+    r"(?P<purpose>[^,.;:£()]{3,80}?)(?=\s*(?:[,.;:()]|\band\s+(?:to|£|pay|make|made|apologi\w*"
+    r"|provide|issue|complete|remind|review|waive|refund|\w+ed)\b|$))", _FLAGS)
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,9 @@ def find_payments(text: str, groups: list[tuple[list[tuple[int, int]], bool]]
         for start, end in sentences:
             sentence = text[start:end]
             for hit in _sentence_payments(sentence, start, previous_cue):
-                hits.setdefault(hit.amount, hit)
+                first = hits.setdefault(hit.amount, hit)
+                if first.purpose is None and hit.purpose:
+                    hits[hit.amount] = replace(first, purpose=hit.purpose)
             cues = list(STATUS_CUE_REGEX.finditer(sentence))
             previous_cue = cues[-1].lastgroup if cues else previous_cue if carry else None
     return sorted(hits.values(), key=lambda h: h.start)
@@ -133,6 +136,18 @@ REMEDY_KIND_REGEXES: dict[str, re.Pattern[str]] = {
         rf"|\breduc(?:e|ed|tion)\w* {_W}{{0,4}}(?:invoice|bill|fees?|charges?|debt|arrears)",
         _FLAGS),
 }
+# Fast path: lower-case strings one of which any match of the kind's pattern contains.
+KIND_NEEDLES: dict[str, tuple[str, ...]] = {
+    "apology": ("apolog",),
+    "payment": ("pay", "financial remedy", "£"),
+    "service_improvement": ("service improvement", "remind", "training", "guidance", "review",
+                            "amend", "update", "change", "improve", "action plan", "steps to",
+                            "prevent", "lesson", "learn", "write to"),
+    "reassessment_or_review": ("assess", "review", "hearing", "reconsider", "appeal",
+                               "investigation"),
+    "refund_or_waiver": ("refund", "reimburs", "waiv", "write off", "written off", "credit",
+                         "deduct", "cancel", "remov", "reduc"),
+}
 # A complainant's wish ("wants the Council to apologise") or complaint is not a remedy given.
 WISH_REGEX = re.compile(
     r"\b(?:wants?|wanted|would like|asks?|asked for|seeks?|sought|requests?|requested"
@@ -140,19 +155,19 @@ WISH_REGEX = re.compile(
 
 
 def find_remedy_kinds(text: str, sentences: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
-    """(kind, sentence start, end) of each remedy kind the sentences give, first mention."""
-    found: dict[str, tuple[str, int, int]] = {}
-    for start, end in sentences:
-        sentence = text[start:end]
-        if WISH_REGEX.search(sentence):
-            continue
-        for kind, regex in REMEDY_KIND_REGEXES.items():
-            if kind not in found and _given(regex, sentence):
-                found[kind] = (kind, start, end)
-    return sorted(found.values(), key=lambda k: k[1])
+    """(kind, sentence start, end) of each remedy kind the sentences give, first mention.
 
-
-def _given(regex: re.Pattern[str], sentence: str) -> bool:
-    """A match not negated just before ("did not offer him an appeal", "failed to review")."""
-    return any(not NOT_GIVEN_REGEX.search(sentence[max(0, m.start() - 20):m.start()])
-               for m in regex.finditer(sentence))
+    A sentence voicing the complainant's wish or complaint gives none, nor does a match
+    negated just before it ("did not offer him an appeal", "failed to review")."""
+    index = SentenceIndex(sentences, text)
+    wishes: dict[int, bool] = {}
+    found: list[tuple[str, int, int]] = []
+    for kind, regex in REMEDY_KIND_REGEXES.items():
+        for m, (start, end) in index.matches(regex, KIND_NEEDLES[kind]):
+            if start not in wishes:
+                wishes[start] = WISH_REGEX.search(text, start, end) is not None
+            if not wishes[start] and not NOT_GIVEN_REGEX.search(
+                    text, max(start, m.start() - 20), m.start()):
+                found.append((kind, start, end))
+                break
+    return sorted(found, key=lambda k: k[1])
