@@ -238,35 +238,56 @@ def _decision_date(ctx: Context, rec: Decision) -> None:
         _set(ctx, rec, "decision_date", iso, *m.span("date"))
 
 
-# Complainant evidence, strongest first: an introduction formula, the person a representative
-# complains for, the subject of "complains", then any pseudonym (DOMAIN §6).
-COMPLAINANT_REGEXES = (p.PSEUDONYM_INTRO_REGEX, p.PSEUDONYM_APPOSITION_REGEX, p.ON_BEHALF_REGEX,
-                       p.COMPLAINING_SUBJECT_REGEX)
+# Complainant evidence, strongest first: an introduction formula, then the subject of
+# "complains" (DOMAIN §6), then any pseudonym.
+INTRO_REGEXES = (p.PSEUDONYM_INTRO_REGEX, p.PSEUDONYM_APPOSITION_REGEX)
 
 
 def _complainant(ctx: Context, rec: Decision) -> None:
     zones = [ctx.ranges(*COMPLAINANT_SECTIONS), ctx.ranges("summary"),
              ctx.ranges("final_decision", "assessment", "what_found")]
-    for regex in COMPLAINANT_REGEXES:
+    for regex in INTRO_REGEXES:
         for ranges in zones:
-            if _complainant_from(ctx, rec, regex, ranges):
-                return
+            m = _search(ctx.text, regex, ranges)
+            if m is not None:
+                return _set_name(ctx, rec, m, "name")
+    subject = _subject(ctx, zones[0]) or _subject(ctx, zones[1]) or _subject(ctx, zones[2])
+    if subject is not None:
+        return _set_name(ctx, rec, *subject)
     for ranges in zones:
         for start, end in ranges:
             m = _first_pseudonym(ctx.text, start, end)
             if m is not None:
-                _set(ctx, rec, "complainant", p.normalise_pseudonym(m.group()), *m.span())
-                return
+                return _set_name(ctx, rec, m, 0)
 
 
-def _complainant_from(ctx: Context, rec: Decision, regex, ranges) -> bool:
+def _subject(ctx: Context, ranges: list[tuple[int, int]]) -> tuple[re.Match[str], str] | None:
+    """Who "complains" here. When a representative complains on behalf of someone whom the
+    Summary itself names as complaining, that person is the complainant."""
+    m = _search(ctx.text, p.COMPLAINING_SUBJECT_REGEX, ranges)
+    if m is None:
+        return None
+    behalf = _search(ctx.text, p.ON_BEHALF_REGEX, ranges)
+    summary = _search(ctx.text, p.COMPLAINING_SUBJECT_REGEX, ctx.ranges("summary"))
+    if behalf and summary and _name(summary) == p.normalise_pseudonym(behalf["name"]):
+        return behalf, "name"
+    return m, "name" if m["name"] else "owner"
+
+
+def _name(m: re.Match[str]) -> str:
+    return p.normalise_pseudonym(m["name"] or m["owner"])
+
+
+def _search(text: str, regex: re.Pattern[str], ranges) -> re.Match[str] | None:
     for start, end in ranges:
-        m = regex.search(ctx.text, start, end)
+        m = regex.search(text, start, end)
         if m is not None:
-            group = "name" if m.groupdict().get("name") else "owner"
-            _set(ctx, rec, "complainant", p.normalise_pseudonym(m[group]), *m.span(group))
-            return True
-    return False
+            return m
+    return None
+
+
+def _set_name(ctx: Context, rec: Decision, m: re.Match[str], group: str | int) -> None:
+    _set(ctx, rec, "complainant", p.normalise_pseudonym(m[group]), *m.span(group))
 
 
 def _first_pseudonym(text: str, start: int, end: int) -> re.Match[str] | None:

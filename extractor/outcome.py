@@ -24,7 +24,7 @@ NOT_INVESTIGATING_REGEX = re.compile(
     r"|\bwill not be investigating", _FLAGS)
 # "I have discontinued my investigation", "The Ombudsman has discontinued the investigation".
 DISCONTINUED_REGEX = re.compile(
-    r"\bdiscontinu(?:e|ed|ing) (?:the|my|our|its|this|an|his|her) investigation"
+    r"\b(?:discontinu(?:e|ed|ing)|ended) (?:the|my|our|its|this|an|his|her) investigation"
     r"|\binvestigation (?:has been|was|is) discontinued", _FLAGS)
 # Fault found: "We found fault", "There was fault by the Council", "The Council is at fault",
 # "We found failings", "I uphold the complaint".
@@ -33,6 +33,7 @@ FAULT_FOUND_REGEX = re.compile(
     r"(?:fault|faults|failings|failures|maladministration)\b"
     r"|\bthere (?:was|were|has been|have been|is) (?:some |also |further )?(?:fault|faults"
     r"|failings|maladministration)\b|\b(?:I|we) (?:have )?(?:uphold|upheld)\b"
+    r"|\buph(?:o|e)ld (?:\w+['’]?s? ){0,3}complaints?\b"
     r"|\b(?:was|were|is|are|has been|have been) at fault\b"
     r"|\bfound (?:the \w+(?: \w+)?|it|them) (?:to be |was |were )?at fault"
     r"|\bI uphold\b|\bfault causing injustice", _FLAGS)

@@ -39,7 +39,8 @@ REPORTED_SPEECH_REGEX = re.compile(
 
 # Appeal routes: the route a sentence names decides tribunal / court / minister.
 TRIBUNAL_WORDS = r"tribunal|appeal panel|independent panel|adjudicator"
-COURT_WORDS = r"courts?|magistrates|judicial review|legal action|legal proceedings|Court of Protection"
+COURT_WORDS = (r"courts?|magistrates|judicial review|legal action|legal proceedings|Court of Protection"
+               r"|insurers?|insurance claim")
 MINISTER_WORDS = r"Secretary of State|Planning Inspector(?:ate)?|government minister|Minister"
 # "can appeal", "could have appealed", "had the right to appeal", "a right of appeal",
 # "reasonable for him to have appealed", "reasonable ... to make an appeal".
@@ -110,10 +111,15 @@ REASON_RULES: tuple[PhraseRule, ...] = (
         rf"\breasonable {_W}{{0,8}}(?:complain|refer (?:it|this|the matter)|go|raise "
         rf"{_W}{{0,3}}(?:with|to)) {_W}{{0,2}}(?:to |with )?the (?:Information Commissioner|ICO"
         rf"|Housing Ombudsman|Parliamentary|PHSO|Care Quality|CQC|Ofsted|police)")),
+    # "the ICO is the appropriate body to ..." (a tribunal or court so named is an appeal route)
+    PhraseRule("other_body_better_placed", _rx(
+        r"\bthe (?:appropriate|right|proper|correct) (?:body|organisation|place|forum) (?:to|for)\b"),
+        unless=re.compile(rf"{TRIBUNAL_WORDS}|{COURT_WORDS}|{MINISTER_WORDS}", _FLAGS)),
     PhraseRule("use_review_or_appeal_first", _rx(
         rf"\b(?:use|using|request|ask for|apply for) {_W}{{0,2}}(?:right of|right to "
         rf"(?:a |request a |ask for a )?)(?:statutory |suitability |formal )?review\b",
         rf"\bask (?:the \w+ )?(?:for |to )(?:a )?(?:statutory |suitability )?review\b",
+        r"\bright to (?:request |ask for )?(?:a |an )?(?:statutory |suitability |formal )?review\b",
         r"\b(?:s\.?|section )202\b(?! of)", r"\bsuitability review")),
     PhraseRule("complaint_handling_only", _rx(
         r"\bnot (?:a )?good use of public\b",
@@ -202,7 +208,7 @@ NEEDLES: dict[str, tuple[str, ...]] = {
     "tribunal_appeal_available": ("tribunal", "panel", "adjudicator"),
     "minister_appeal_available": ("secretary of state", "inspector", "minister"),
     "court_remedy_used": ("court", "legal", "judicial"),
-    "court_remedy_available": ("court", "magistrates", "judicial", "legal"),
+    "court_remedy_available": ("court", "magistrates", "judicial", "legal", "insur"),
     "court_proceedings_matter": ("court", "proceedings"),
     "late_complaint": ("late", "month"),
     "premature": ("premature", "chance", "opportunity", "procedure", "process"),

@@ -33,7 +33,7 @@ REMEDY_VERB_REGEX = re.compile(
 # A complainant's claim, wish or debt is not a remedy.
 NOT_A_REMEDY_REGEX = re.compile(
     rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|[Ss]he|[Hh]e|[Tt]hey|[Tt]he complainants?) {_W}{{0,2}}"
-    r"(?:says?|said|claims?|claimed|wants?|wanted|asks?|asked for|seeks?|sought|believes?"
+    r"(?:says?|said|claims?|claimed|wants?|wanted|asks?|asked|seeks?|sought|believes?"
     r"|requested|is seeking|would like)\b"
     r"|\b(?:overpayment|arrears|threshold|savings|capital|income|rent) (?:of )?$", _FLAGS)
 # A remedy word that describes a failure, not a remedy.
@@ -109,7 +109,8 @@ REMEDY_KIND_REGEXES: dict[str, re.Pattern[str]] = {
         rf"|Miss|Dr|him|her|them))", _FLAGS),
     "service_improvement": re.compile(
         rf"\bservice improvements?|\bremind {_W}{{0,3}}(?:staff|officers|workers|employees)"
-        rf"|\b(?:staff|officer) (?:training|guidance|reminders?)|\bprovide {_W}{{0,3}}training"
+        rf"|\b(?:staff|officer) (?:training|guidance|reminders?|briefings?)|\bbrief {_W}{{0,2}}staff"
+        rf"|\bshare {_W}{{0,2}}learning|\bprovide {_W}{{0,3}}training"
         rf"|\btraining (?:to|for) "
         rf"{_W}{{0,2}}(?:staff|officers)|\bguidance (?:to|for) {_W}{{0,2}}staff"
         rf"|\b(?:review|amend|update|change|improve|changes? to) {_W}{{0,2}}(?:(?:its|their|the"
@@ -141,6 +142,7 @@ KIND_NEEDLES: dict[str, tuple[str, ...]] = {
     "apology": ("apolog",),
     "payment": ("pay", "financial remedy", "£"),
     "service_improvement": ("service improvement", "remind", "training", "guidance", "review",
+                            "brief", "share",
                             "amend", "update", "change", "improve", "action plan", "steps to",
                             "prevent", "lesson", "learn", "write to"),
     "reassessment_or_review": ("assess", "review", "hearing", "reconsider", "appeal",

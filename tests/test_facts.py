@@ -252,3 +252,147 @@ def test_needle_fast_path_changes_no_result(monkeypatch):
     monkeypatch.setattr(reasons, "NEEDLES", {})
     monkeypatch.setattr(remedies, "KIND_NEEDLES", {k: () for k in remedies.KIND_NEEDLES})
     assert [extract(path, url)[0].model_dump() for path, url in cases] == fast
+
+
+# --- phrase tables, one sentence at a time --------------------------------------------------
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    from extractor.patterns import iter_sentences
+    return list(iter_sentences(text))
+
+
+@pytest.mark.parametrize("text, cited, expected", [
+    ("This is because there is not enough evidence of fault to justify an investigation.", [],
+     {"no_evidence_of_fault"}),
+    ("This is because it is unlikely we would find fault by the Council.", [],
+     {"no_evidence_of_fault"}),
+    ("This is because any injustice is not significant enough to justify our involvement.", [],
+     {"injustice_not_significant"}),
+    ("The fault has not caused Mrs X an injustice.", [], {"no_injustice_from_fault"}),
+    ("We could not add to the Council's own investigation.", [],
+     {"cannot_add_to_previous_investigation"}),
+    ("Further investigation would not lead to a different outcome.", [],
+     {"no_different_outcome"}),
+    ("We cannot achieve the outcome Mr X wants.", [], {"cannot_achieve_outcome_sought"}),
+    ("We are unlikely to achieve more than the Council has already offered.", [],
+     {"satisfied_with_remedy"}),
+    ("There is no worthwhile outcome our investigation could achieve.", [],
+     {"no_worthwhile_outcome"}),
+    ("The Information Commissioner's Office is better placed to consider it.", [],
+     {"other_body_better_placed"}),
+    ("It was reasonable to expect Miss X to use her right to request a review of the decision.",
+     [], {"use_review_or_appeal_first"}),
+    ("It is not a good use of public resources to look at complaint handling alone.", [],
+     {"complaint_handling_only"}),
+    ("Mr X can appeal to the Valuation Tribunal.", [], {"tribunal_appeal_available"}),
+    ("Mrs X had the right to appeal to the traffic penalty tribunal.", [],
+     {"tribunal_appeal_available"}),
+    ("It is reasonable for him to have appealed against the notice.",
+     ["LGA1974 s26(6)(a)"], {"tribunal_appeal_available"}),       # route from the citation
+    ("Ms X has appealed to the SEND Tribunal.", [], {"tribunal_appeal_used"}),
+    ("Mr X can appeal to the Planning Inspectorate.", [], {"minister_appeal_available"}),
+    ("It would be reasonable for Mr X to take the matter to court.", [],
+     {"court_remedy_available"}),
+    ("It is reasonable for him to make a claim against the Council's insurers.", [],
+     {"court_remedy_available"}),
+    ("Ms X has started court action about the matter.", [], {"court_remedy_used"}),
+    ("We cannot investigate the social worker's court report.", [],
+     {"court_proceedings_matter"}),
+    ("The complaint is late and there is no good reason to accept it now.", [],
+     {"late_complaint"}),
+    ("Mrs X complained to us more than 12 months after she knew of the matter.", [],
+     {"late_complaint"}),
+    ("Her late mother's care was not at issue.", [], set()),       # "late" = deceased
+    ("The complaint is premature.", [], {"premature"}),
+    ("The matter affects all or most of the people in the Council's area.", [],
+     {"affects_all_or_most"}),
+    ("We cannot investigate complaints from a town council.", [], {"public_body_complainant"}),
+    ("We cannot investigate the actions of an academy.", [], {"body_out_of_jurisdiction"}),
+    ("We cannot investigate what happens in schools.", [], {"school_internal_matter"}),
+    ("It concerns the Council acting as a social landlord.", [], {"social_housing_landlord"}),
+    ("This is a personnel matter.", [], {"personnel_matter"}),
+    ("The tribunal is the appropriate body to consider appeals.", [], set()),
+    ("Mr X disagrees with the Council's decision.", [], set()),
+])
+def test_reason_phrases(text, cited, expected):
+    from extractor.reasons import find_reasons
+    assert {h.code for h in find_reasons(text, _sentences(text), cited)} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The Council agreed to pay Mr X £300 for his distress.", [(300.0, "agreed", "distress")]),
+    ("The Council should pay Mrs B £150 to acknowledge her time and trouble.",
+     [(150.0, "recommended", "time and trouble")]),
+    ("We recommended the Council pay Ms X £1,000.", [(1000.0, "recommended", None)]),
+    ("It offered Miss X £1050 for the distress caused.",
+     [(1050.0, "offered_by_body", "distress caused")]),
+    ("The Council has already refunded £75.50 to Mr X.", [(75.5, "offered_by_body", None)]),
+    ("The Council will waive £6,179 of the fees.", [(6179.0, "agreed", None)]),
+    ("The Council agreed to our recommendations. This included a £500 payment to Mr X for "
+     "distress.", [(500.0, "agreed", "distress")]),                 # cue from the sentence before
+    ("Mr X wants the Council to pay him £5,000.", []),
+    ("The Council asked Ms X to repay a housing benefit overpayment of £650.", []),
+    ("Mr X says the Council should pay him £2,000.", []),
+    ("We do not consider the Council should not pay £200.", []),
+    ("Her savings fell below the threshold of £23,250.", []),
+])
+def test_payment_phrases(text, expected):
+    from extractor.remedies import find_payments
+    hits = find_payments(text, [(_sentences(text), False)])
+    assert [(h.amount, h.status, h.purpose) for h in hits] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The Council has agreed to apologise to Mr X.", {"apology"}),
+    ("The Council will make a symbolic payment.", {"payment"}),
+    ("It will remind staff of the timescales and review its procedures.",
+     {"service_improvement"}),
+    ("The Council agreed to reassess Mrs Y's needs.", {"reassessment_or_review"}),
+    ("The Council agreed to offer Mrs X a carer's assessment.", {"reassessment_or_review"}),
+    ("The Council will refund the overcharged fees.", {"refund_or_waiver"}),
+    ("Mr X wants the Council to apologise.", set()),                 # a wish, not a remedy
+    ("The Council did not offer him an appeal right.", set()),       # a failure, not a remedy
+])
+def test_remedy_kind_phrases(text, expected):
+    from extractor.remedies import find_remedy_kinds
+    assert {k for k, _s, _e in find_remedy_kinds(text, _sentences(text))} == expected
+
+
+@pytest.mark.parametrize("summary, expected", [
+    ("We will not investigate Mr X's complaint.", "closed_after_initial_enquiries"),
+    ("The Ombudsman should not investigate this complaint.", "closed_after_initial_enquiries"),
+    ("We have ended our investigation because Mr X has gone to court.",
+     "closed_after_initial_enquiries"),
+    ("We found fault causing injustice.", "upheld"),
+    ("The Council was at fault.", "upheld"),
+    ("We have not found the Council at fault for this. We have found the Council at fault for "
+     "the delay.", "upheld"),
+    ("The Council was not at fault.", "not_upheld"),
+    ("We did not find fault with the Council.", "not_upheld"),
+    ("We find no fault with the Care Provider's decision making.", "not_upheld"),
+    ("I have completed my investigation and uphold Mrs B's complaint.", "upheld"),
+    ("We are unlikely to find fault.", None),
+    ("Mr X complained about his bins.", None),
+])
+def test_outcome_wording(summary, expected):
+    from extractor.outcome import outcome_from, read_wording
+    judged = outcome_from(read_wording(summary, _sentences(summary)))
+    assert (judged[0] if judged else None) == expected
+
+
+@pytest.mark.parametrize("summary, complaint, expected", [
+    ("Mr X complained about his mother's care.",
+     "Mr X complains on behalf of his mother, Mrs Y.", "Mr X"),
+    ("Mrs Y complained about her care.",
+     "'Mr B' complains on behalf of 'Mrs Y'.", "Mrs Y"),
+    ("We will not investigate this complaint.",
+     "The complainant, whom I shall call Ms T, complains about noise.", "Ms T"),
+    ("We will not investigate Mr and Mrs X's complaint.",
+     "Mr X complains for himself and Mrs X about a report.", "Mr X"),
+    ("We found fault.", "Dr X and Dr Y complain the Council has not granted a discount.",
+     "Dr X and Dr Y"),
+])
+def test_complainant(summary, complaint, expected):
+    text = f"Summary: {summary}\nThe complaint\n{complaint}\n"
+    rec = deterministic_pass(Document(text=text, source="t.txt"))[0]
+    assert rec.complainant == expected
