@@ -7,7 +7,6 @@ Unknown stays ``None`` / ``[]``.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from extractor import outcome as wording
@@ -16,6 +15,7 @@ from extractor.citations import find_citations
 from extractor.clean import Cleaned
 from extractor.load import Document
 from extractor.models import Category, Citation, Decision, Payment, Reason, Span
+from extractor.parties import find_bodies, find_complainant
 from extractor.reasons import find_reasons, find_referrals
 from extractor.remedies import find_payments, find_remedy_kinds
 from extractor.segment import Segmented
@@ -115,76 +115,12 @@ def _reference(ctx: Context, rec: Decision, url: p.UrlFacts) -> None:
 
 def _bodies(ctx: Context, rec: Decision) -> None:
     org = ctx.seg.header.get("org")
-    if org:
-        _set(ctx, rec, "bodies", [org.value.strip()], org.start, org.end)
-    else:
-        _org_line(ctx, rec)
-    _named_in_summary(ctx, rec)
-    kinds = {_org_kind(b) for b in rec.bodies}
-    for start, end in ctx.ranges("summary", "complaint"):
-        for m in p.ORG_DEFINITION_REGEX.finditer(ctx.text, start, end):
-            name, kind = m["org"], _label_kind(m["label"])
-            if kind in kinds or name.lower() in (b.lower() for b in rec.bodies):
-                continue
-            kinds.add(kind)
-            rec.bodies.append(name)
-            rec.spans.setdefault("bodies", ctx.span(m.start("org"), m.end("org")))
-
-
-def _named_in_summary(ctx: Context, rec: Decision) -> None:
-    """Other organisations the Summary names where it speaks of fault or the complaint
-    (joint investigations: "We also found fault that X Council and Y ICB took too long")."""
-    for start, end in ctx.sentences("summary"):
-        if not FAULT_OR_COMPLAINT_REGEX.search(ctx.text, start, end):
-            continue
-        for m in p.ORG_NAME_REGEX.finditer(ctx.text, start, end):
-            name = m["org"]
-            if name.split()[0] in p.GENERIC_ORG_WORDS:
-                continue
-            if name.lower() not in (b.lower() for b in rec.bodies):
-                rec.bodies.append(name)
-                rec.spans.setdefault("bodies", ctx.span(*m.span("org")))
-
-
-FAULT_OR_COMPLAINT_REGEX = re.compile(r"\b(?:fault|faults|complain\w*|failed|failings?)\b")
-
-
-def _org_line(ctx: Context, rec: Decision) -> None:
-    """Header-less mirror pages print the body's name on a line of its own before the body."""
-    start, end = ctx.preamble()
-    for line_start, line_end in _lines(ctx.text, start, end):
-        line = ctx.text[line_start:line_end]
-        m = p.ORG_LINE_REGEX.match(line)
-        if m and p.ORG_KEYWORD_REGEX.search(line) and not p.NOT_ORG_LINE_REGEX.match(line):
-            _set(ctx, rec, "bodies", [line], line_start, line_end)
-            return
-
-
-def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    out, pos = [], start
-    while pos < end:
-        nl = text.find("\n", pos, end)
-        stop = end if nl == -1 else nl
-        out.append((pos, stop))
-        pos = stop + 1
-    return out
-
-
-PROVIDER_LABELS = {"Care Provider", "Provider", "Home", "Care Home", "Agency", "Company"}
-NHS_LABELS = {"Trust", "ICB", "CCG"}
-
-
-def _label_kind(label: str) -> str:
-    return "provider" if label in PROVIDER_LABELS else "nhs" if label in NHS_LABELS else "council"
-
-
-def _org_kind(name: str) -> str:
-    words = set(name.replace(",", " ").split())
-    if words & {"NHS", "Trust", "ICB", "CCG"}:
-        return "nhs"
-    if words & {"Council", "Borough", "Authority", "London"}:
-        return "council"
-    return "provider"
+    title = (org.value.strip(), org.start, org.end) if org else None
+    found = find_bodies(ctx.text, title, ctx.preamble(), ctx.sentences("summary"),
+                        ctx.ranges("summary", "complaint"))
+    rec.bodies = [name for name, _s, _e in found]
+    if found:
+        rec.spans["bodies"] = ctx.span(found[0][1], found[0][2])
 
 
 def _category(ctx: Context, rec: Decision, url: p.UrlFacts) -> None:
@@ -238,64 +174,12 @@ def _decision_date(ctx: Context, rec: Decision) -> None:
         _set(ctx, rec, "decision_date", iso, *m.span("date"))
 
 
-# Complainant evidence, strongest first: an introduction formula, then the subject of
-# "complains" (DOMAIN §6), then any pseudonym.
-INTRO_REGEXES = (p.PSEUDONYM_INTRO_REGEX, p.PSEUDONYM_APPOSITION_REGEX)
-
-
 def _complainant(ctx: Context, rec: Decision) -> None:
     zones = [ctx.ranges(*COMPLAINANT_SECTIONS), ctx.ranges("summary"),
              ctx.ranges("final_decision", "assessment", "what_found")]
-    for regex in INTRO_REGEXES:
-        for ranges in zones:
-            m = _search(ctx.text, regex, ranges)
-            if m is not None:
-                return _set_name(ctx, rec, m, "name")
-    subject = _subject(ctx, zones[0]) or _subject(ctx, zones[1]) or _subject(ctx, zones[2])
-    if subject is not None:
-        return _set_name(ctx, rec, *subject)
-    for ranges in zones:
-        for start, end in ranges:
-            m = _first_pseudonym(ctx.text, start, end)
-            if m is not None:
-                return _set_name(ctx, rec, m, 0)
-
-
-def _subject(ctx: Context, ranges: list[tuple[int, int]]) -> tuple[re.Match[str], str] | None:
-    """Who "complains" here. When a representative complains on behalf of someone whom the
-    Summary itself names as complaining, that person is the complainant."""
-    m = _search(ctx.text, p.COMPLAINING_SUBJECT_REGEX, ranges)
-    if m is None:
-        return None
-    behalf = _search(ctx.text, p.ON_BEHALF_REGEX, ranges)
-    summary = _search(ctx.text, p.COMPLAINING_SUBJECT_REGEX, ctx.ranges("summary"))
-    if behalf and summary and _name(summary) == p.normalise_pseudonym(behalf["name"]):
-        return behalf, "name"
-    return m, "name" if m["name"] else "owner"
-
-
-def _name(m: re.Match[str]) -> str:
-    return p.normalise_pseudonym(m["name"] or m["owner"])
-
-
-def _search(text: str, regex: re.Pattern[str], ranges) -> re.Match[str] | None:
-    for start, end in ranges:
-        m = regex.search(text, start, end)
-        if m is not None:
-            return m
-    return None
-
-
-def _set_name(ctx: Context, rec: Decision, m: re.Match[str], group: str | int) -> None:
-    _set(ctx, rec, "complainant", p.normalise_pseudonym(m[group]), *m.span(group))
-
-
-def _first_pseudonym(text: str, start: int, end: int) -> re.Match[str] | None:
-    single = p.PSEUDONYM_REGEX.search(text, start, end)
-    joint = p.JOINT_PSEUDONYM_REGEX.search(text, start, end)
-    if joint and (single is None or joint.start() <= single.start()):
-        return joint
-    return single
+    found = find_complainant(ctx.text, zones)
+    if found:
+        _set(ctx, rec, "complainant", *found)
 
 
 def _summary(ctx: Context, rec: Decision) -> None:

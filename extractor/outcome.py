@@ -98,7 +98,10 @@ def outcome_from(w: Wording) -> tuple[str, tuple[int, int]] | None:
     return None
 
 
-def investigated_from(w: Wording, outcome: str | None) -> tuple[bool, tuple[int, int] | None] | None:
+Signal = tuple[bool, tuple[int, int] | None]
+
+
+def investigated_from(w: Wording, outcome: str | None) -> Signal | None:
     """Was it investigated? Wording first (a header "Upheld" can sit on a "We will not
     investigate" remedy), then the outcome."""
     if w.discontinued:
@@ -114,7 +117,7 @@ def investigated_from(w: Wording, outcome: str | None) -> tuple[bool, tuple[int,
     return None
 
 
-def fault_from(w: Wording, outcome: str | None) -> tuple[bool, tuple[int, int] | None] | None:
+def fault_from(w: Wording, outcome: str | None) -> Signal | None:
     """Fault found (only meaningful for an investigated decision)."""
     if w.fault:
         return True, w.fault

@@ -30,7 +30,8 @@ COMPACT_REF_REGEX = re.compile(
 # Legacy reports "96/A/1637" (three regional Ombudsmen A, B, C): recognised only to be refused.
 LEGACY_REF_REGEX = re.compile(r"^\d{2}/[ABC]/\d{3,5}$")
 # Any separator form, for normalising a value already known to be a reference.
-ANY_REF_REGEX = re.compile(r"^\s*(?P<yy>\d{2})[ -]?(?P<s1>\d{3})[ -]?(?P<s2>\d{3})(?P<suffix>[a-z])?\s*$")
+ANY_REF_REGEX = re.compile(
+    r"^\s*(?P<yy>\d{2})[ -]?(?P<s1>\d{3})[ -]?(?P<s2>\d{3})(?P<suffix>[a-z])?\s*$")
 
 # A decision URL: /decisions/<top-slug>/<sub-slug>/<ref-slug> on lgo.org.uk ...
 DECISION_URL_REGEX = re.compile(
@@ -94,35 +95,6 @@ MIRROR_META_REGEX = re.compile(
     r"(?= Decided\b|\s*$)")
 # "Decided 29 July 2024", "Decided: 29 July 2024".
 DECIDED_REGEX = re.compile(r"\bDecided:? (?=\d)")
-# A line that is only an organisation's name ("West Sussex County Council") ...
-ORG_LINE_REGEX = re.compile(
-    r"^(?P<org>(?:The )?[A-Z][\w&'.,-]*(?: (?:[A-Z][\w&'.,-]*|of|and|upon|on|the|in|for|&"
-    r"|\([A-Z][\w ]*\)))*)$")
-# ... which names an organisation kind.
-ORG_KEYWORD_REGEX = re.compile(
-    r"\b(?:Council|Borough|County|City|District|Authority|Limited|Ltd|LLP|plc|NHS|Trust|ICB"
-    r"|CCG|Care|Homes?|Services|Transport for London|Academy|School|Partnership|Agency)\b")
-# An organisation named in running text: capitalised words ending in an organisation noun
-# ("North East Lincolnshire Council", "Humber and North Yorkshire ICB", "OM Care Ltd").
-ORG_NAME_REGEX = re.compile(
-    r"(?<![\w'])(?P<org>[A-Z][\w&'-]*(?: (?:[A-Z][\w&'-]*|of|and|upon|on|the|&))*?"
-    r" (?:Council|ICB|CCG|Trust|Limited|Ltd|LLP|plc))\b")
-# Words that make a name generic ("the County Council", "the NHS Trust") when alone.
-GENERIC_ORG_WORDS = frozenset({"The", "County", "City", "Borough", "District", "Parish", "Town",
-                               "Metropolitan", "Council", "NHS", "Foundation", "Trust", "Care",
-                               "Limited", "Ltd", "ICB", "CCG", "Local", "Unitary", "Combined",
-                               "Authority", "Councils", "Home", "Provider", "Both", "Each"})
-# Site furniture lines that are not the body complained about.
-NOT_ORG_LINE_REGEX = re.compile(r"^(?:LGO|Source|View|Full decision|Local Government "
-                                r"(?:and|&) Social Care Ombudsman)\b")
-# "Lyndhurst Park Care Home (the Home)", "North Somerset Council (the Council)": a named
-# organisation given its generic label (DOMAIN §6).
-ORG_DEFINITION_REGEX = re.compile(
-    r"(?P<org>[A-Z][\w&'-]*(?: (?:[A-Z][\w&'-]*|of|and|upon|on|the|in|for|&"
-    r"|\([A-Z][\w ]*\)))*) \((?:the )?[\"']?(?P<label>Council|Care Provider|Provider|Home|Care Home"
-    r"|Trust|Authority|ICB|CCG|Company|Agency|Landlord)[\"']?\)")
-
-
 # A category listing line: "Statement Closed after initial enquiries School transport 13-Feb-2024".
 LISTING_LINE_REGEX = re.compile(
     r"^(?:Statement|Report) (?P<decision>Upheld|Not upheld|Closed after initial enquiries) "
@@ -183,7 +155,8 @@ def parse_date(text: str) -> str | None:
 # --- Money ---------------------------------------------------------------------------------
 
 # "£1,050", "£1050", "£250.50", "£ 300": pounds with optional thousands commas and pence.
-MONEY_REGEX = re.compile(r"£\s?(?P<pounds>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<pence>\d{2}))?(?![\d,]\d)")
+MONEY_REGEX = re.compile(
+    r"£\s?(?P<pounds>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<pence>\d{2}))?(?![\d,]\d)")
 
 
 def parse_amount(m: re.Match[str]) -> float:
@@ -215,7 +188,8 @@ PSEUDONYM_INTRO_REGEX = re.compile(
     r"|refer(?:red)? to(?: here)? as) |I (?:have |shall |will )?call(?:ed)? the complainants? )"
     rf"['\"‘“]?(?P<name>{NAME_PART}|[A-Z](?![\w]))")
 # "The complainant, Mrs C, says", "The complainant (Mr X)".
-PSEUDONYM_APPOSITION_REGEX = re.compile(rf"[Tt]he complainants?,? [(‘'\"“]?(?P<name>{NAME_PART})")
+PSEUDONYM_APPOSITION_REGEX = re.compile(
+    rf"[Tt]he complainants?,? [(‘'\"“]?(?P<name>{NAME_PART})")
 # "'Mr B' complains on behalf of 'Miss C'": the person represented is the complainant.
 ON_BEHALF_REGEX = re.compile(
     rf"['‘]?{NAME_PART}['’]? complain(?:s|ed) on behalf of (?:(?:his|her|their) [a-z]+,? )?"

@@ -39,8 +39,8 @@ REPORTED_SPEECH_REGEX = re.compile(
 
 # Appeal routes: the route a sentence names decides tribunal / court / minister.
 TRIBUNAL_WORDS = r"tribunal|appeal panel|independent panel|adjudicator"
-COURT_WORDS = (r"courts?|magistrates|judicial review|legal action|legal proceedings|Court of Protection"
-               r"|insurers?|insurance claim")
+COURT_WORDS = (r"courts?|magistrates|judicial review|legal action|legal proceedings"
+               r"|Court of Protection|insurers?|insurance claim")
 MINISTER_WORDS = r"Secretary of State|Planning Inspector(?:ate)?|government minister|Minister"
 # "can appeal", "could have appealed", "had the right to appeal", "a right of appeal",
 # "reasonable for him to have appealed", "reasonable ... to make an appeal".
@@ -113,7 +113,8 @@ REASON_RULES: tuple[PhraseRule, ...] = (
         rf"|Housing Ombudsman|Parliamentary|PHSO|Care Quality|CQC|Ofsted|police)")),
     # "the ICO is the appropriate body to ..." (a tribunal or court so named is an appeal route)
     PhraseRule("other_body_better_placed", _rx(
-        r"\bthe (?:appropriate|right|proper|correct) (?:body|organisation|place|forum) (?:to|for)\b"),
+        r"\bthe (?:appropriate|right|proper|correct) (?:body|organisation|place|forum) "
+        r"(?:to|for)\b"),
         unless=re.compile(rf"{TRIBUNAL_WORDS}|{COURT_WORDS}|{MINISTER_WORDS}", _FLAGS)),
     PhraseRule("use_review_or_appeal_first", _rx(
         rf"\b(?:use|using|request|ask for|apply for) {_W}{{0,2}}(?:right of|right to "
@@ -171,7 +172,8 @@ REASON_RULES: tuple[PhraseRule, ...] = (
     PhraseRule("public_body_complainant", _rx(
         r"\bcomplaints? from (?:a |an )?(?:public bod(?:y|ies)|town council|parish council)")),
     PhraseRule("body_out_of_jurisdiction", _rx(
-        rf"\b(?:cannot|can ?not|no (?:legal )?power to|not able to) investigate {_W}{{0,2}}(?:the )?(?:actions?|decisions?|complaints? about) "
+        rf"\b(?:cannot|can ?not|no (?:legal )?power to|not able to) investigate {_W}{{0,2}}"
+        rf"(?:the )?(?:actions?|decisions?|complaints? about) "
         rf"(?:of |by )?(?:an? |the )?(?:academ(?:y|ies)|free school|parish council|town council"
         rf"|private (?:company|firm|landlord)|housing association)")),
     PhraseRule("school_internal_matter", _rx(

@@ -41,7 +41,8 @@ NOT_GIVEN_REGEX = re.compile(r"\b(?:not|never|failed to|failure to|without|no)\b
 NEGATION_REGEX = re.compile(r"\b(?:not|no longer|declined|refused|never)\b", _FLAGS)
 # "£500 for the distress caused", "£150 to acknowledge the time and trouble".
 PURPOSE_REGEX = re.compile(
-    r"\s*(?:payment\s+|remedy\s+)?(?:to (?:him|her|them|(?:Mr|Mrs|Ms|Miss|Mx|Dr) [A-Z])\s+)?(?:to (?:acknowledge|recognise|recognize|reflect|remedy|"
+    r"\s*(?:payment\s+|remedy\s+)?(?:to (?:him|her|them|(?:Mr|Mrs|Ms|Miss|Mx|Dr) [A-Z])\s+)?"
+    r"(?:to (?:acknowledge|recognise|recognize|reflect|remedy|"
     r"make up for|compensate (?:\w+ )?for)|for|in recognition of|as a (?:symbolic )?(?:payment|"
     r"remedy) for)\s+(?:the\s+|his\s+|her\s+|their\s+|its\s+|any\s+)?"
     r"(?P<purpose>[^,.;:£()]{3,80}?)(?=\s*(?:[,.;:()]|\band\s+(?:to|£|pay|make|made|apologi\w*"
@@ -104,12 +105,14 @@ REMEDY_KIND_REGEXES: dict[str, re.Pattern[str]] = {
     "payment": re.compile(
         rf"\b(?:symbolic|financial|remedy|time and trouble) payments?\b|\bfinancial remedy"
         rf"|\bpay {_W}{{0,3}}£|\bpay (?:him|her|them|Mr \w|Mrs \w|Ms \w|Miss \w|Dr \w)\b"
-        rf"|\b(?:make|made|making) {_W}{{0,2}}payments?\b|\bpayment of £|\bpay {_W}{{0,3}}(?:redress"
+        rf"|\b(?:make|made|making) {_W}{{0,2}}payments?\b|\bpayment of £"
+        rf"|\bpay {_W}{{0,3}}(?:redress"
         rf"|compensation|a sum|an amount|remedy)\b|£[\d,]+ (?:payment|to (?:Mr|Mrs|Ms"
         rf"|Miss|Dr|him|her|them))", _FLAGS),
     "service_improvement": re.compile(
         rf"\bservice improvements?|\bremind {_W}{{0,3}}(?:staff|officers|workers|employees)"
-        rf"|\b(?:staff|officer) (?:training|guidance|reminders?|briefings?)|\bbrief {_W}{{0,2}}staff"
+        rf"|\b(?:staff|officer) (?:training|guidance|reminders?|briefings?)"
+        rf"|\bbrief {_W}{{0,2}}staff"
         rf"|\bshare {_W}{{0,2}}learning|\bprovide {_W}{{0,3}}training"
         rf"|\btraining (?:to|for) "
         rf"{_W}{{0,2}}(?:staff|officers)|\bguidance (?:to|for) {_W}{{0,2}}staff"
@@ -132,7 +135,8 @@ REMEDY_KIND_REGEXES: dict[str, re.Pattern[str]] = {
         rf"(?:new |fresh |further )?appeal\b|\boffer {_W}{{0,5}}(?:assessment|review)\b", _FLAGS),
     "refund_or_waiver": re.compile(
         rf"\brefund\w*|\breimburs\w*|\bwaiv(?:e|ed|es|ing)\b|\bwrit(?:e|ten) off\b|\bcredit\b"
-        rf"|\bdeduct (?:the|this|any|an?) {_W}{{0,3}}(?:fees?|charges?|costs?)\b|\bcancel\w* {_W}{{0,3}}(?:fees?|charges?|invoices?|debt|arrears"
+        rf"|\bdeduct (?:the|this|any|an?) {_W}{{0,3}}(?:fees?|charges?|costs?)\b"
+        rf"|\bcancel\w* {_W}{{0,3}}(?:fees?|charges?|invoices?|debt|arrears"
         rf"|penalty)|\bremov(?:e|al|ed) (?:of )?{_W}{{0,4}}(?:fees?|charges?|costs?)\b"
         rf"|\breduc(?:e|ed|tion)\w* {_W}{{0,4}}(?:invoice|bill|fees?|charges?|debt|arrears)",
         _FLAGS),

@@ -15,7 +15,8 @@ EXAMPLES = ROOT / "examples"
 FIXTURES = ROOT / "tests" / "fixtures"
 MIRROR_URL = ("https://www.accountabilityindex.uk/sources/lgo/decisions/"
               "lgo-24-011-302-eastvale-borough-council/")
-HEADERLESS_URL = "https://www.lgo.org.uk/decisions/adult-care-services/assessment-and-care-plan/23-014-772"
+HEADERLESS_URL = ("https://www.lgo.org.uk/decisions/adult-care-services/"
+                  "assessment-and-care-plan/23-014-772")
 
 
 def extract(path: Path, url: str | None = None) -> tuple[Decision, Document]:
