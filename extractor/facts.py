@@ -117,7 +117,7 @@ def _bodies(ctx: Context, rec: Decision) -> None:
     org = ctx.seg.header.get("org")
     title = (org.value.strip(), org.start, org.end) if org else None
     found = find_bodies(ctx.text, title, ctx.preamble(), ctx.sentences("summary"),
-                        ctx.ranges("summary", "complaint"))
+                        ctx.sentences("summary", "complaint"))
     rec.bodies = [name for name, _s, _e in found]
     if found:
         rec.spans["bodies"] = ctx.span(found[0][1], found[0][2])
@@ -210,22 +210,10 @@ def _other_acts(ctx: Context, rec: Decision) -> None:
 # --- outcome and the wording signals -------------------------------------------------------
 
 def _outcome(ctx: Context, rec: Decision) -> None:
-    f = ctx.seg.header.get("decision")
-    value = " ".join(f.value.lower().split()) if f else ""
-    header = next((code for label, code in HEADER_OUTCOMES if value.startswith(label)), None)
     w = wording.read_wording(ctx.text, ctx.sentences("summary"))
     if not w.any:
         w = wording.read_wording(ctx.text, ctx.sentences("final_decision"))
-    listing = p.LISTING_LINE_REGEX.search(ctx.text, *ctx.preamble())
-    if header:
-        _set(ctx, rec, "outcome", header, f.start, f.end)
-    elif listing:
-        code = next(c for label, c in HEADER_OUTCOMES if listing["decision"].lower() == label)
-        _set(ctx, rec, "outcome", code, *listing.span("decision"))
-    else:
-        judged = wording.outcome_from(w)
-        if judged:
-            _set(ctx, rec, "outcome", judged[0], *judged[1])
+    _set_outcome(ctx, rec, w)
     investigated = wording.investigated_from(w, rec.outcome)
     if investigated is None:
         return
@@ -237,6 +225,28 @@ def _outcome(ctx: Context, rec: Decision) -> None:
         rec.fault_found = fault[0]
         if fault[1]:
             rec.spans["fault_found"] = ctx.span(*fault[1])
+
+
+def _set_outcome(ctx: Context, rec: Decision, w: wording.Wording) -> None:
+    """The "Decision :" header, else a listing line, else the wording, else an "Agreed action"
+    section (DOMAIN §5.2: it implies Upheld)."""
+    f = ctx.seg.header.get("decision")
+    value = " ".join(f.value.lower().split()) if f else ""
+    header = next((code for label, code in HEADER_OUTCOMES if value.startswith(label)), None)
+    listing = p.LISTING_LINE_REGEX.search(ctx.text, *ctx.preamble())
+    judged = wording.outcome_from(w)
+    agreed = ctx.seg.section("agreed_action")
+    if header:
+        _set(ctx, rec, "outcome", header, f.start, f.end)
+    elif listing:
+        code = next(c for label, c in HEADER_OUTCOMES if listing["decision"].lower() == label)
+        _set(ctx, rec, "outcome", code, *listing.span("decision"))
+    elif judged:
+        _set(ctx, rec, "outcome", judged[0], *judged[1])
+    elif agreed:
+        end = ctx.text.find("\n", agreed.heading_start)
+        _set(ctx, rec, "outcome", "upheld", agreed.heading_start,
+             end if end != -1 else len(ctx.text))
 
 
 def _reasons(ctx: Context, rec: Decision) -> None:

@@ -52,13 +52,16 @@ NHS_LABELS = frozenset({"Trust", "ICB", "CCG"})
 
 
 def find_bodies(text: str, title_org: Found | None, preamble: tuple[int, int],
-                summary_sentences: Ranges, definition_ranges: Ranges) -> list[Found]:
+                summary_sentences: Ranges, definition_sentences: Ranges) -> list[Found]:
     """The organisations complained about: the title's (else the mirrors' name line), those
-    the Summary names with fault, and a named body of another kind given a generic label."""
+    the Summary names with fault, and a named body of another kind given a generic label in
+    a sentence about the complaint ("complains about ... Oak Care Home (the Home)")."""
     found: list[Found] = [title_org] if title_org else _org_line(text, *preamble)
     _add_named_in_summary(text, summary_sentences, found)
     kinds = {_org_kind(name) for name, _s, _e in found}
-    for start, end in definition_ranges:
+    for start, end in definition_sentences:
+        if not FAULT_OR_COMPLAINT_REGEX.search(text, start, end):
+            continue
         for m in ORG_DEFINITION_REGEX.finditer(text, start, end):
             kind = _label_kind(m["label"])
             if kind not in kinds and not _listed(m["org"], found):

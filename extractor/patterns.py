@@ -185,7 +185,8 @@ NAME_PART = (rf"(?:{TITLE_REGEX_PART} and {TITLE_REGEX_PART} [A-Z]"
 # "The complainant (who I refer to here as Mrs X)", "I have called the complainant 'Ms B'".
 PSEUDONYM_INTRO_REGEX = re.compile(
     r"(?:[Tt]he complainants?,? [(]?(?:whom|who) (?:I|we) (?:shall |will |have )?(?:call(?:ed)?"
-    r"|refer(?:red)? to(?: here)? as) |I (?:have |shall |will )?call(?:ed)? the complainants? )"
+    r"|refer(?:red)? to(?: here)? as) |I (?:have |shall |will )?call(?:ed)? the complainants? "
+    r"|I (?:will |shall )?refer to the complainants? as )"
     rf"['\"‘“]?(?P<name>{NAME_PART}|[A-Z](?![\w]))")
 # "The complainant, Mrs C, says", "The complainant (Mr X)".
 PSEUDONYM_APPOSITION_REGEX = re.compile(
@@ -208,10 +209,11 @@ def normalise_pseudonym(name: str) -> str:
 
 # "Care Act 2014", "Wildlife & Countryside Act 1981", "Children and Families Act 2014",
 # "Housing Act 1996"; capitalised words (with "and", "&", "of", "for", "etc.", a bracketed
-# word) ending in "Act" and an optional year. A leading "The" is not part of the name.
+# word; a comma only in a list such as "Anti-social Behaviour, Crime and Policing Act 2014")
+# ending in "Act" and an optional year. A leading "The" is not part of the name.
 ACT_NAME_REGEX = re.compile(
     r"(?<![\w])(?P<name>(?:[A-Z][A-Za-z'-]*|\([A-Z][A-Za-z ]*\))"
-    r"(?: (?:[A-Z][A-Za-z'-]*|and|&|of|for|the|to|in|on|etc\.?|\([A-Z][A-Za-z ]*\)))*? Act)"
+    r"(?:,? [A-Z][A-Za-z'-]*| (?:and|&|of|for|the|to|in|on|etc\.?|\([A-Z][A-Za-z ]*\)))*? Act)"
     r"(?:,? (?P<year>1[89]\d\d|20\d\d))?(?![\w])")
 # Words that cannot start an Act name (sentence furniture picked up by the capital letter).
 ACT_STOPWORDS = frozenset({"The", "This", "That", "An", "A", "Under", "In", "Of", "And", "Its",
@@ -223,7 +225,8 @@ LGA_NAME_REGEX = re.compile(r"^Local Government Act$")
 def find_other_acts(text: str) -> Iterator[tuple[str, int, int]]:
     """("Name Year" or "Name" when no year is written, start, end) of every Act but the LGA 1974."""
     for m in ACT_NAME_REGEX.finditer(text):
-        words = m["name"].split(" ")
+        head, comma, tail = m["name"].rpartition(", ")
+        words = (m["name"] if comma and " and " in tail else tail).split(" ")
         while words and (words[0] in ACT_STOPWORDS or not words[0][:1].isupper()):
             words.pop(0)
         if len(words) < 2:

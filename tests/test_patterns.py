@@ -135,6 +135,7 @@ def test_pseudonym_regex(text, expected):
     ("The complainant, who I refer to here as Mrs X, complained", "intro", "Mrs X"),
     ("The complainant (whom I refer to as Ms D) complains", "intro", "Ms D"),
     ("I have called the complainant 'Ms B'.", "intro", "Ms B"),
+    ("In this statement I refer to the complainant as Mr P.", "intro", "Mr P"),
     ("The complainant, whom I shall call X, complains", "intro", "X"),
     ("her daughter (whom I shall refer to as B)", "intro", None),   # not the complainant
     ("The complainant, Mrs C, says", "apposition", "Mrs C"),
@@ -168,6 +169,11 @@ def test_complainant_formulas(text, regex, expected):
     ("the Local Government Finance Act 1992", ["Local Government Finance Act 1992"]),
     ("Health Service Commissioners Act 1993, section 18ZA",
      ["Health Service Commissioners Act 1993"]),
+    ("the Anti-social Behaviour, Crime and Policing Act 2014 says",
+     ["Anti-social Behaviour, Crime and Policing Act 2014"]),
+    ("He complained to the Council, the Housing Act 1996 says", ["Housing Act 1996"]),
+    ("the Children Act 1989, the Care Act 2014 and the Equality Act 2010",
+     ["Children Act 1989", "Care Act 2014", "Equality Act 2010"]),
 ])
 def test_find_other_acts(text, expected):
     assert [name for name, _s, _e in p.find_other_acts(text)] == expected
