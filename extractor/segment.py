@@ -106,6 +106,8 @@ def segment(text: str) -> Segmented:
             if summary and "summary" not in seg.header:
                 vs = start + summary.start("value")
                 seg.header["summary"] = Field(summary.group("value"), vs, end)
+            elif _summary_label_alone(seg, start):
+                seg.header["summary"] = Field(line, start, end)  # "Summary:" on its own line
             continue
         if name == "final_decision" and not body_started:
             continue  # "Decision" before the body is not the closing section
@@ -114,6 +116,13 @@ def segment(text: str) -> Segmented:
         seg.sections.append(Section(name, start, min(end + 1, len(text)), len(text)))
     _close_last(seg, len(text))
     return seg
+
+
+def _summary_label_alone(seg: Segmented, line_start: int) -> bool:
+    """True when the line before ``line_start`` was a bare "Summary:" label (a rendered page
+    copied with the label in its own block)."""
+    f = seg.header.get("summary")
+    return f is not None and not f.value.strip() and f.end + 1 == line_start
 
 
 def _heading_name(line: str, body_started: bool) -> str | None:
