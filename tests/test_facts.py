@@ -235,6 +235,11 @@ def test_url_reference_has_no_span_and_text_reference_wins():
     ("Decision : Upheld\nThe Ombudsman's final decision:\nSummary: We will not investigate "
      "Mr X's complaint because the Council has already agreed to apologise.\n",
      {"outcome": "upheld", "investigated": False, "fault_found": None}),
+    # "Summary:" on a line of its own (a rendered page copied block by block)
+    ("Eastvale Borough Council (24 011 302)\nThe Ombudsman's final decision:\nSummary:\n"
+     "We will not investigate Mr X's complaint.\nThe complaint\nMr X complains.\n",
+     {"outcome": "closed_after_initial_enquiries", "summary": "We will not investigate Mr X's "
+      "complaint.", "complainant": "Mr X"}),
     # a hedge before "find fault" is not a finding of fault
     ("Summary: We will not investigate this complaint because we are unlikely to find fault.\n",
      {"outcome": "closed_after_initial_enquiries", "investigated": False}),
