@@ -218,13 +218,20 @@ def _outcome(ctx: Context, rec: Decision) -> None:
     if investigated is None:
         return
     rec.investigated = investigated[0]
-    if investigated[1]:
-        rec.spans["investigated"] = ctx.span(*investigated[1])
+    _signal_span(ctx, rec, "investigated", investigated[1])
     fault = wording.fault_from(w, rec.outcome) if rec.investigated else None
     if fault is not None:
         rec.fault_found = fault[0]
-        if fault[1]:
-            rec.spans["fault_found"] = ctx.span(*fault[1])
+        _signal_span(ctx, rec, "fault_found", fault[1])
+
+
+def _signal_span(ctx: Context, rec: Decision, name: str, sentence: tuple[int, int] | None
+                 ) -> None:
+    """The sentence a signal was read from; else the outcome it follows from."""
+    if sentence:
+        rec.spans[name] = ctx.span(*sentence)
+    elif "outcome" in rec.spans:
+        rec.spans[name] = rec.spans["outcome"]
 
 
 def _set_outcome(ctx: Context, rec: Decision, w: wording.Wording) -> None:
