@@ -33,17 +33,26 @@ FAULT_FOUND_REGEX = re.compile(
     r"(?:fault|faults|failings|failures|maladministration)\b"
     r"|\bthere (?:was|were|has been|have been|is) (?:some |also |further )?(?:fault|faults"
     r"|failings|maladministration)\b|\b(?:I|we) (?:have )?(?:uphold|upheld)\b"
-    r"|\buph(?:o|e)ld (?:\w+['’]?s? ){0,3}complaints?\b"
+    r"|\buph(?:o|e)lds? (?:\w+['’]?s? ){0,3}complaints?\b"
     r"|\b(?:was|were|is|are|has been|have been) at fault\b"
-    r"|\bfound (?:the \w+(?: \w+)?|it|them) (?:to be |was |were )?at fault"
+    r"|\b(?:found|find|finds) (?:the \w+(?: \w+)?|it|them) (?:to be |was |were )?at fault"
+    r"|\bamounts? to fault\b|\b(?:this|that|which) (?:was|is) fault\b"
+    r"|\bfound (?:that )?(?:the \w+(?: \w+)?|it|they) (?:had )?failed to\b"
     r"|\bI uphold\b|\bfault causing injustice", _FLAGS)
+# Weaker: a Summary that states a failing as fact ("The Council failed to provide ...",
+# "We have found delay at two stages"). Counts only when nothing says "will not investigate".
+FAILING_STATED_REGEX = re.compile(
+    r"^(?:The|This|Its) (?:Council|Care Provider|Provider|Authority|Trust|care home|Home"
+    r"|organisation)(?:'s)? (?:\w+ )?(?:failed|delayed|was wrong|wrongly)\b"
+    r"|\b(?:we|I) (?:have )?found (?:\w+ ){0,2}(?:delays?|failures?|failings?|errors?"
+    r"|mistakes?)\b", _FLAGS)
 # A negation or hedge shortly before a fault-found phrase cancels it.
 HEDGE_BEFORE_REGEX = re.compile(
     r"\b(?:not|no|never|nor|neither|unlikely|without|whether|if|cannot|any)\b|n't", _FLAGS)
 HEDGE_WINDOW = 30
 # No fault: "The Council was not at fault", "We did not find fault", "We find no fault".
 NO_FAULT_REGEX = re.compile(
-    r"\b(?:not|no) (?:\w+ ){0,2}at fault\b"
+    r"\b(?:not|no) (?:\w+ ){0,3}at fault\b"
     r"|\b(?:did|do|does|have|has|could|can) ?not (?:find|found|identify|see) (?:any )?fault"
     r"|\b(?:found|find|finds|finding) no (?:evidence of )?(?:fault|maladministration)"
     r"|\bno (?:fault|maladministration) (?:by|in|with|on)"
@@ -58,10 +67,12 @@ class Wording:
     discontinued: tuple[int, int] | None = None
     fault: tuple[int, int] | None = None
     no_fault: tuple[int, int] | None = None
+    failing: tuple[int, int] | None = None
 
     @property
     def any(self) -> bool:
-        return any((self.not_investigating, self.discontinued, self.fault, self.no_fault))
+        return any((self.not_investigating, self.discontinued, self.fault, self.no_fault,
+                    self.failing))
 
 
 def read_wording(text: str, sentences: list[tuple[int, int]]) -> Wording:
@@ -77,6 +88,8 @@ def read_wording(text: str, sentences: list[tuple[int, int]]) -> Wording:
             w.fault = span
         if w.no_fault is None and NO_FAULT_REGEX.search(sentence):
             w.no_fault = span
+        if w.failing is None and FAILING_STATED_REGEX.search(sentence):
+            w.failing = span
     return w
 
 
@@ -93,6 +106,8 @@ def outcome_from(w: Wording) -> tuple[str, tuple[int, int]] | None:
         return "upheld", w.fault
     if w.discontinued or w.not_investigating:
         return "closed_after_initial_enquiries", w.discontinued or w.not_investigating
+    if w.failing:  # fault with or without injustice is Upheld (DOMAIN §2.3)
+        return "upheld", w.failing
     if w.no_fault:
         return "not_upheld", w.no_fault
     return None
@@ -108,19 +123,20 @@ def investigated_from(w: Wording, outcome: str | None) -> Signal | None:
         return True, w.discontinued
     if w.not_investigating and not w.fault:
         return False, w.not_investigating
+    finding = w.fault or w.failing or w.no_fault
     if outcome in ("upheld", "not_upheld"):
-        return True, w.fault or w.no_fault
+        return True, finding
     if outcome == "closed_after_initial_enquiries":
         return False, None
-    if w.fault or w.no_fault:
-        return True, w.fault or w.no_fault
+    if finding:
+        return True, finding
     return None
 
 
 def fault_from(w: Wording, outcome: str | None) -> Signal | None:
     """Fault found (only meaningful for an investigated decision)."""
-    if w.fault:
-        return True, w.fault
+    if w.fault or w.failing:
+        return True, w.fault or w.failing
     if outcome == "upheld":
         return True, None
     if w.no_fault:
