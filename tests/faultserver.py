@@ -17,7 +17,8 @@ every quote taken from the prompt's decision text; ``429`` with ``Retry-After``;
 the connection without answering); ``bad_body`` (HTTP body that is not JSON); ``bad_json`` (the
 model's answer is not JSON); ``truncated`` (cut off, ``finish_reason: "length"``);
 ``wrong_shape`` (valid JSON that does not fit the schema); ``ungrounded`` (fits the schema but
-quotes evidence that is not in the source, so it fails the project's rules every time).
+quotes evidence that is not in the source, so it fails the project's rules every time);
+``401`` (an error whose message echoes the ``Authorization`` header it was sent).
 
 Every request is logged in ``server.requests`` (path, lower-cased headers, parsed body, behaviour).
 """
@@ -39,7 +40,9 @@ from typing import Any
 
 TRANSIENT = ("429", "500", "502", "503", "hang", "drop")
 MALFORMED = ("bad_body", "bad_json", "truncated", "wrong_shape", "ungrounded")
-BEHAVIOURS = ("ok", *TRANSIENT, *MALFORMED)
+# A careless proxy's 401 that echoes the credential it was sent (for the secrets tests).
+ECHO_KEY = "401"
+BEHAVIOURS = ("ok", *TRANSIENT, *MALFORMED, ECHO_KEY)
 # The mix used for "a 20% mixed fault rate": every fault, equally likely.
 MIXED_FAULTS = TRANSIENT + MALFORMED
 HTTP_ERRORS = {"429": 429, "500": 500, "502": 502, "503": 503}
@@ -194,6 +197,10 @@ class _Handler(BaseHTTPRequestHandler):
             extra = {"Retry-After": self.fault.retry_after} if status == 429 else {}
             self._json(status, {"error": {"message": f"injected {status}",
                                           "type": "server_error"}}, extra)
+        elif behaviour == ECHO_KEY:
+            sent = self.headers.get("authorization", "")
+            self._json(401, {"error": {"message": f"Incorrect API key provided: {sent}",
+                                       "type": "invalid_request_error"}})
         elif behaviour == "drop":
             self._drop()
         elif behaviour == "hang":

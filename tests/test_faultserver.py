@@ -135,3 +135,10 @@ def test_a_retried_request_gets_a_fresh_draw():
 def test_unknown_behaviour_is_refused():
     with pytest.raises(ValueError, match="valid: " + ", ".join(BEHAVIOURS[:2])):
         FaultServer(script=["explode"])
+
+
+def test_401_echoes_the_credential_it_was_sent():
+    with FaultServer(default="401") as server, \
+            pytest.raises(openai.AuthenticationError) as caught:
+        ask(server)
+    assert "Bearer test-key" in str(caught.value)
