@@ -48,7 +48,7 @@ FAILING_STATED_REGEX = re.compile(
     r"|mistakes?)\b", _FLAGS)
 # A negation or hedge shortly before a fault-found phrase cancels it.
 HEDGE_BEFORE_REGEX = re.compile(
-    r"\b(?:not|no|never|nor|neither|unlikely|without|whether|if|cannot|any)\b|n't", _FLAGS)
+    r"\b(?:not|no|never|nor|neither|unlikely|whether|if|cannot|any)\b|n't", _FLAGS)
 HEDGE_WINDOW = 30
 # No fault: "The Council was not at fault", "We did not find fault", "We find no fault".
 NO_FAULT_REGEX = re.compile(
