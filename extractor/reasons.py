@@ -32,10 +32,13 @@ class PhraseRule:
     unless: re.Pattern[str] | None = None
 
 
-# A complainant's wish or claim is not the Ombudsman's reason.
-REPORTED_SPEECH_REGEX = re.compile(
-    r"\b(?:wants?|wanted|would like|asks?|asked for|seeks?|sought|says?|said|claims?|claimed"
-    r"|believes?|feels?|complain(?:s|ed)?)\b", _FLAGS)
+_WN = r"(?:(?!not |never |no )[\w'’(),-]+ )"  # a word that is not a negation
+# A sentence that reports the complainant's claim or wish ("Mr X says he could not appeal")
+# gives no reason of the Ombudsman's (matched at the sentence start).
+COMPLAINANT_CLAIM_REGEX = re.compile(
+    r"(?:(?:However|But|And|Although|While),? )?(?:Mr|Mrs|Ms|Miss|Mx|Dr) [A-Z] (?:also |then )?"
+    r"(?:says|said|claims|claimed|believes"
+    r"|feels|felt|wants|wanted|considers|thinks|argues|disputes|disagrees)\b")
 
 # Appeal routes: the route a sentence names decides tribunal / court / minister.
 TRIBUNAL_WORDS = r"tribunal|appeal panel|independent panel|adjudicator"
@@ -47,7 +50,7 @@ MINISTER_WORDS = r"Secretary of State|Planning Inspector(?:ate)?|government mini
 APPEAL_AVAILABLE = (
     rf"\b(?:can|could|may|might|able to|(?:has|had|have) (?:a |the )?right (?:of|to)"
     rf"|right of|reasonable {_W}{{0,8}}to(?: have)?|(?:should|ought to) have|expect {_W}{{0,3}}to"
-    rf"(?: have)?) {_W}{{0,3}}(?:an? )?(?:appeal(?:ed)?|make an appeal|use (?:the|this|that|its|"
+    rf"(?: have)?) {_WN}{{0,3}}(?:an? )?(?:appeal(?:ed)?|make an appeal|use (?:the|this|that|its|"
     rf"his|her|their) {_W}{{0,2}}appeal)\b")
 APPEAL_USED = (
     r"\b(?:has|have|had) (?:already )?(?:appealed|lodged an appeal|made an appeal)"
@@ -143,7 +146,7 @@ REASON_RULES: tuple[PhraseRule, ...] = (
         r"\b(?:has|have|had) (?:already )?(?:taken|gone) (?:the matter |this |it )?to court")),
     PhraseRule("court_remedy_available", _rx(
         rf"\b(?:can|could|may|able to|(?:has|had) the right to|reasonable {_W}{{0,8}}to"
-        rf"(?: have)?) {_W}{{0,3}}(?:take|taken|go|gone|apply|appeal(?:ed)?|make a claim"
+        rf"(?: have)?) {_WN}{{0,3}}(?:take|taken|go|gone|apply|appeal(?:ed)?|make a claim"
         rf"|bring|brought|seek|pursue|start) {_W}{{0,5}}(?:to |in |through |at |a |the )?"
         rf"(?:{COURT_WORDS})\b",
         r"\b(?:court|courts|magistrates'? court|county court) (?:is|are|would be) (?:better"
@@ -274,6 +277,8 @@ def match_rules(rules: Iterable[PhraseRule], text: str, sentences: list[tuple[in
         if rule.code in hits:
             continue
         for _m, (start, end) in index.matches(rule.pattern, NEEDLES.get(rule.code, ())):
+            if COMPLAINANT_CLAIM_REGEX.match(text, start, end):
+                continue
             if rule.unless is None or not rule.unless.search(text, start, end):
                 hits[rule.code] = Hit(rule.code, start, end)
                 break

@@ -319,6 +319,8 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     ("This is a personnel matter.", [], {"personnel_matter"}),
     ("The tribunal is the appropriate body to consider appeals.", [], set()),
     ("Mr X disagrees with the Council's decision.", [], set()),
+    ("Mr X could not appeal to the tribunal because he was in hospital.", [], set()),
+    ("Mr X says there is not enough evidence of fault by his neighbour.", [], set()),
 ])
 def test_reason_phrases(text, cited, expected):
     from extractor.reasons import find_reasons
