@@ -94,10 +94,13 @@ REASON_RULES: tuple[PhraseRule, ...] = (
     PhraseRule("satisfied_with_remedy", _rx(
         rf"\bachieve {_W}{{0,2}}(?:more|further|anything (?:more|further)|significantly more)"
         rf" than {_W}{{0,5}}(?:already|has|have|had)\b",
-        rf"\b(?:has|have|had) already {_W}{{0,3}}(?:offered|agreed|provided|apologi[sz]ed|taken"
-        rf"|put|remedied|refunded|paid|cancelled|waived|done)",
-        rf"\b(?:suitable|appropriate|proportionate|reasonable|adequate|sufficient) (?:remedy"
-        rf"|action|response|steps)\b",
+        rf"\b(?:Council|Authority|Provider|Home|Trust|organisation|it|they) (?:has|have|had) "
+        rf"already {_W}{{0,3}}(?:offered|agreed|provided|apologi[sz]ed|taken|put|remedied"
+        rf"|refunded|paid|cancelled|waived|done)",
+        r"\b(?:suitable|appropriate|proportionate|reasonable|adequate|sufficient) remedy\b",
+        r"\bsuitable (?:action|response|steps)\b",
+        r"\b(?:has|have) (?:now |already |since )?taken (?:suitable|appropriate|proportionate"
+        r"|reasonable|sufficient|adequate) (?:action|steps)\b",
         rf"\bremed(?:y|ies|ied) (?:the|any|this|that) {_W}{{0,2}}injustice",
         r"\bin line with what we would", r"\bsatisfied with (?:the|its|their)\b",
         r"\b(?:Council|Authority|Provider|Home|Trust|organisation|it) (?:has|have) (?:now |since "

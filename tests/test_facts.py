@@ -320,6 +320,9 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     ("The tribunal is the appropriate body to consider appeals.", [], set()),
     ("Mr X disagrees with the Council's decision.", [], set()),
     ("Mr X could not appeal to the tribunal because he was in hospital.", [], set()),
+    ("Mr X has already taken the matter to court.", [], {"court_remedy_used"}),
+    ("The Council took reasonable steps to investigate the noise.", [], set()),
+    ("The Council has already taken suitable action.", [], {"satisfied_with_remedy"}),
     ("Mr X says there is not enough evidence of fault by his neighbour.", [], set()),
 ])
 def test_reason_phrases(text, cited, expected):
