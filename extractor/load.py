@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -23,7 +24,15 @@ DEFAULT_MAX_BYTES = 5_000_000  # a long decision page is ~100 kB; 5 MB is genero
 SNIFF_BYTES = 8192
 HTML_DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "svg", "form",
                   "iframe", "template", "button")
-HTML_BLOCK_SEPARATOR = "\n"
+# Block-level tags start and end a line; inline tags (<b>, <em>, <a>, <span>) do not.
+HTML_BLOCK_TAG_REGEX = re.compile(
+    r"(<(?:p|div|h[1-6]|li|ul|ol|tr|td|th|table|section|article|main|aside|blockquote|dd|dt|dl"
+    r"|pre|title|header|footer|nav|figure|figcaption|address|hr)\b[^>]*>"
+    r"|</(?:p|div|h[1-6]|li|ul|ol|tr|td|th|table|section|article|main|aside|blockquote|dd|dt|dl"
+    r"|pre|title|header|footer|nav|figure|figcaption|address)>|<br\s*/?>)",
+    re.IGNORECASE)
+# Source whitespace in HTML is not layout: any run is one space, as a browser shows it.
+HTML_SPACE_REGEX = re.compile(r"\s+")
 
 
 @dataclass
@@ -124,13 +133,14 @@ def sniff_format(path: str, text: str) -> str:
 
 def html_to_text(html: str) -> str:
     """The visible text of a saved page, one block per line; scripts, styles, nav dropped."""
+    html = HTML_BLOCK_TAG_REGEX.sub(r"\n\1\n", HTML_SPACE_REGEX.sub(" ", html))
     tree = HTMLParser(html)
     tree.strip_tags(list(HTML_DROP_TAGS))
     root = tree.body or tree.root
     if root is None:
         return ""
-    text = root.text(separator=HTML_BLOCK_SEPARATOR, strip=True)
-    return text
+    lines = (line.strip() for line in root.text(separator="", strip=False).split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 def _record_document(obj: object, source: str, notes: list[str]) -> Document:

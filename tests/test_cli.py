@@ -125,3 +125,13 @@ def test_python_dash_m_and_help():
     assert proc.returncode == 0
     for command in ("extract", "clean", "check", "schema"):
         assert command in proc.stdout
+
+
+def test_saved_html_page_gives_the_same_header_facts_as_the_text():
+    page = str(ROOT / "tests" / "fixtures" / "seed_000_page.html")
+    from_html = json.loads(run("extract", "--backend", "none", page).stdout)
+    from_text = json.loads(run("extract", "--backend", "none", SEED).stdout)
+    for field in ("reference", "bodies", "category", "outcome", "decision_date", "complainant",
+                  "referred_to"):
+        assert from_html[field] == from_text[field], field
+    assert [c["canonical"] for c in from_html["citations"]] == ["LGA1974 s24A(6)", "LGA1974 s34B"]

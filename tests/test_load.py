@@ -117,3 +117,12 @@ SNIFF = [
 @pytest.mark.parametrize("path,text,fmt", SNIFF)
 def test_sniff_format(path, text, fmt):
     assert sniff_format(path, text) == fmt
+
+
+def test_html_inline_tags_stay_on_their_line():
+    text = html_to_text("<html><body><h1>Some Council\n  (24 001 234)</h1><p><strong>Category"
+                        "</strong> : Housing &gt; Allocations</p><p><b>Summary:</b> We will "
+                        "<em>not</em> investigate.</p><ul><li>one</li><li>two<br>three</li>"
+                        "</ul></body></html>")
+    assert text.splitlines() == ["Some Council (24 001 234)", "Category : Housing > Allocations",
+                                 "Summary: We will not investigate.", "one", "two", "three"]
