@@ -18,7 +18,8 @@ the connection without answering); ``bad_body`` (HTTP body that is not JSON); ``
 model's answer is not JSON); ``truncated`` (cut off, ``finish_reason: "length"``);
 ``wrong_shape`` (valid JSON that does not fit the schema); ``ungrounded`` (fits the schema but
 quotes evidence that is not in the source, so it fails the project's rules every time);
-``401`` (an error whose message echoes the ``Authorization`` header it was sent).
+``401`` (an error whose message echoes the ``Authorization`` header it was sent); ``obey``
+(the answer a prompt-injection paragraph in the document asks for, quoting that paragraph).
 
 Every request is logged in ``server.requests`` (path, lower-cased headers, parsed body, behaviour).
 """
@@ -42,12 +43,19 @@ TRANSIENT = ("429", "500", "502", "503", "hang", "drop")
 MALFORMED = ("bad_body", "bad_json", "truncated", "wrong_shape", "ungrounded")
 # A careless proxy's 401 that echoes the credential it was sent (for the secrets tests).
 ECHO_KEY = "401"
-BEHAVIOURS = ("ok", *TRANSIENT, *MALFORMED, ECHO_KEY)
+# A model that does what a prompt-injection paragraph in the document tells it to.
+OBEY = "obey"
+BEHAVIOURS = ("ok", *TRANSIENT, *MALFORMED, ECHO_KEY, OBEY)
 # The mix used for "a 20% mixed fault rate": every fault, equally likely.
 MIXED_FAULTS = TRANSIENT + MALFORMED
 HTTP_ERRORS = {"429": 429, "500": 500, "502": 502, "503": 503}
 # A quote no decision contains: what a misled model "remembers" instead of reading.
 UNGROUNDED_QUOTE = "The Ombudsman found the Council entirely at fault and ordered it to pay £99,999."
+UNGROUNDED_AMOUNT = 99_999
+# Choices a cautious model makes when it cannot tell (an answer the validators always accept).
+NEUTRAL_CHOICES = ("unclear", "unknown", "none", None, False)
+# The sentence of a planted instruction ("ignore previous instructions and ...").
+PLANTED_REGEX = re.compile(r"ignore (?:all )?previous instructions", re.IGNORECASE)
 # Property names whose strings must be quoted from the source text.
 QUOTE_NAME_REGEX = re.compile(r"evidence|quote|sentence|text|span", re.IGNORECASE)
 # A sentence worth quoting: ends with a full stop, at least a few words, no line break.
@@ -301,10 +309,9 @@ def prompt_text(request: dict[str, Any]) -> str:
 def build_answer(schema: dict[str, Any], behaviour: str, prompt: str) -> Any:
     if behaviour == "wrong_shape":
         return wrong_shape(schema)
-    quotes = [UNGROUNDED_QUOTE] if behaviour == "ungrounded" else source_sentences(prompt)
-    builder = _Builder(schema.get("$defs") or schema.get("definitions") or {}, quotes,
-                       fill=behaviour == "ungrounded")
-    return builder.build(schema, "")
+    defs = schema.get("$defs") or schema.get("definitions") or {}
+    style = behaviour if behaviour in ("ungrounded", OBEY) else "ok"
+    return _Builder(defs, source_sentences(prompt), style).build(schema, "")
 
 
 def wrong_shape(schema: dict[str, Any]) -> dict[str, Any]:
@@ -316,68 +323,81 @@ def wrong_shape(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def source_sentences(prompt: str) -> list[str]:
-    """Sentences of the prompt, decision text first: the last quoted/fenced block if any."""
+    """Sentences of the prompt, last first (the decision text follows the instructions)."""
     found = SENTENCE_REGEX.findall(prompt)
     return list(reversed(found)) or [prompt.strip()[:80] or "."]
 
 
 class _Builder:
-    """The smallest instance of a JSON Schema: nulls where allowed, empty lists, no guesses.
+    """An instance of a JSON Schema, in one of three styles:
 
-    With ``fill``, the first list of objects that carry a quote gets one item, so a quote
-    reaches the client's validators.
+    - ``ok``: the most cautious valid answer: nulls where allowed, empty lists, a neutral
+      choice (``unclear``) where one is offered, quotes taken from the prompt;
+    - ``ungrounded``: every list gets one item, every quote is ``UNGROUNDED_QUOTE`` (even where
+      the schema lists the allowed sentences) and every number an amount no decision holds;
+    - ``obey``: a model that follows an instruction planted in the document: it quotes the
+      planted sentence, answers "yes" and fills every list.
     """
 
-    def __init__(self, defs: dict[str, Any], quotes: list[str], fill: bool) -> None:
-        self.defs, self.quotes, self.fill = defs, quotes, fill
+    def __init__(self, defs: dict[str, Any], sentences: list[str], style: str) -> None:
+        self.defs, self.sentences, self.style = defs, sentences, style
+        planted = [s for s in sentences if PLANTED_REGEX.search(s)]
+        self.planted = planted[0] if planted else sentences[0]
 
     def build(self, schema: dict[str, Any], name: str) -> Any:
         schema = self._resolve(schema)
         options = schema.get("anyOf") or schema.get("oneOf")
         if options:
-            if any(self._resolve(o).get("type") == "null" for o in options):
+            if self.style == "ok" and any(self._resolve(o).get("type") == "null"
+                                          for o in options):
                 return None
-            return self.build(options[0], name)
+            real = [o for o in options if self._resolve(o).get("type") != "null"]
+            return self.build((real or options)[0], name)
         if "const" in schema:
             return schema["const"]
-        if "default" in schema and schema.get("type") not in ("object", "array"):
-            return schema["default"]
+        if QUOTE_NAME_REGEX.search(name) and schema.get("type", "string") == "string":
+            return self._quote(schema.get("enum"))
         if "enum" in schema:
-            return schema["enum"][0]
+            return self._choice(schema["enum"])
+        if "default" in schema and schema.get("type") not in ("object", "array") \
+                and self.style == "ok":
+            return schema["default"]
         return self._typed(schema, name)
+
+    def _quote(self, allowed: list[str] | None) -> str:
+        if self.style == "ungrounded":
+            return UNGROUNDED_QUOTE
+        if self.style == OBEY:
+            return next((a for a in allowed or [] if PLANTED_REGEX.search(a)), self.planted)
+        return allowed[0] if allowed else self.sentences[0]
+
+    def _choice(self, values: list[Any]) -> Any:
+        wanted = ("yes", True) if self.style == OBEY else NEUTRAL_CHOICES
+        return next((v for v in values if v in wanted), values[0])
 
     def _typed(self, schema: dict[str, Any], name: str) -> Any:
         kind = schema.get("type")
         if isinstance(kind, list):
-            if "null" in kind:
+            if "null" in kind and self.style == "ok":
                 return None
-            kind = kind[0]
+            kind = next((k for k in kind if k != "null"), "null")
         if kind == "object" or "properties" in schema:
             props = schema.get("properties", {})
-            return {k: self.build(v, k) for k, v in props.items()
-                    if k in schema.get("required", props)}
+            wanted = props if self.style != "ok" else schema.get("required", props)
+            return {k: self.build(v, k) for k, v in props.items() if k in wanted}
         if kind == "array":
-            return self._array(schema, name)
+            items = self._resolve(schema.get("items") or {})
+            count = max(schema.get("minItems", 0), int(self.style != "ok"))
+            return [self.build(items, name) for _ in range(count)]
         if kind == "string":
-            return self.quotes[0] if QUOTE_NAME_REGEX.search(name) else ""
-        return {"boolean": False, "integer": 0, "number": 0}.get(str(kind))
-
-    def _array(self, schema: dict[str, Any], name: str) -> list[Any]:
-        items = self._resolve(schema.get("items") or {})
-        count = schema.get("minItems", 0)
-        if self.fill and not count and _quotes_inside(items):
-            self.fill, count = False, 1
-        return [self.build(items, name) for _ in range(count)]
+            return ""
+        number = UNGROUNDED_AMOUNT if self.style == "ungrounded" else 0
+        return {"boolean": self.style == OBEY, "integer": number, "number": number}.get(kind)
 
     def _resolve(self, schema: dict[str, Any]) -> dict[str, Any]:
         while "$ref" in schema:
             schema = self.defs.get(schema["$ref"].rsplit("/", 1)[-1], {})
         return schema
-
-
-def _quotes_inside(schema: dict[str, Any]) -> bool:
-    props = schema.get("properties") or {}
-    return any(QUOTE_NAME_REGEX.search(k) for k in props) and schema.get("type") != "array"
 
 
 def main() -> None:
