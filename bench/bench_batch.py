@@ -7,8 +7,10 @@
 2. ``--model N``: the embedded llama.cpp server at concurrency 1, 2 and 4 over N dev decisions.
    The tool talks to the server through a recording loopback proxy; the same request bodies are
    then sent straight to the server, one after another, and the tool's overhead is
-   ``(batch seconds - direct seconds) / direct seconds`` at concurrency 1. Skipped (with the
-   reason) when llama-cpp-python or the model pass is not available.
+   ``(batch seconds - direct seconds) / direct seconds`` at concurrency 1 (also shown against
+   the server time the proxy measured during the run, which is immune to load drift). When the
+   project's model pass cannot be opened, a probe pass (one plain completion per document)
+   measures the batch machinery alone, and says so. Skipped when llama-cpp-python is missing.
 
 Usage (from the repository root):
     /work/devvenv/bin/python bench/bench_batch.py                  # part 1
