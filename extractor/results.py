@@ -9,7 +9,9 @@ from extractor.pipeline import finish
 from extractor.store import ResultRow
 
 MAX_REASON_CHARS = 500
-FAILED_RULE = "extraction_failed"  # the issue a record carries when its model pass failed
+# The issue a record carries when (part of) its model pass failed: raised here for an exception
+# from the pass, noted by merge.py for a question whose answers never validated.
+FAILED_RULE = "extraction_failed"
 
 
 def reason(exc: BaseException) -> str:
@@ -31,9 +33,15 @@ def finished_row(item: Item, record: Decision, started: float,
     if failure is not None:
         record.meta.attempts = max(record.meta.attempts, getattr(failure, "attempts", 0))
         record.issues.append(Issue(rule=FAILED_RULE, severity="error", message=reason(failure)))
-    if failure is None:
-        return _row(item, status_of(record), record, None)
-    return _row(item, "failed", record, reason(failure))
+    why = extraction_failure(record)
+    return _row(item, "failed" if why else status_of(record), record, why)
+
+
+def extraction_failure(record: Decision) -> str | None:
+    """Why the model pass failed on this record (its ``extraction_failed`` issues), if it did:
+    such a result is ``failed``, so ``--retry-failed`` runs it again."""
+    found = [i.message for i in record.issues if i.rule == FAILED_RULE and i.severity == "error"]
+    return " ".join("; ".join(found).split())[:MAX_REASON_CHARS] if found else None
 
 
 def status_of(record: Decision) -> str:

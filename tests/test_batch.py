@@ -19,7 +19,7 @@ from extractor.cli import app
 from extractor.errors import ExtractionError
 from extractor.inputs import count, document_key, expand, iter_items
 from extractor.load import Document
-from extractor.models import Decision
+from extractor.models import Decision, Issue
 from extractor.report import (PlainProgress, RichProgress, format_runs, format_summary,
                               make_progress)
 
@@ -51,8 +51,9 @@ class FakePass:
     name = "fake"
 
     def __init__(self, model: str = "m1", prompt_sha: str = "p1", fail: bool = True,
-                 barrier: threading.Barrier | None = None):
+                 barrier: threading.Barrier | None = None, fail_as: str = "raise"):
         self.model, self.prompt_sha, self.fail, self.barrier = model, prompt_sha, fail, barrier
+        self.fail_as = fail_as  # "raise", or "issue" as llm.py does for a question that fails
         self.calls: list[str] = []
         self.lock = threading.Lock()
 
@@ -61,6 +62,10 @@ class FakePass:
             self.calls.append(doc.id or doc.source)
         if self.barrier is not None:
             self.barrier.wait()
+        if self.fail and FAIL_MARK in doc.text and self.fail_as == "issue":
+            facts.issues.append(Issue(rule="extraction_failed", severity="error",
+                                      message="model answer for reasons failed"))
+            return facts
         if self.fail and FAIL_MARK in doc.text:
             facts.complainant = HALF_WRITTEN  # a model pass may fail after changing the record
             raise ExtractionError("model answer failed validation 3 times", attempts=3)
@@ -107,9 +112,10 @@ def test_rerun_policy(tmp_path, second, options, processed, stored):
     assert db_rows(db, "SELECT COUNT(*) FROM results") == [(stored,)]
 
 
-def test_retry_failed_leaves_none_failed(tmp_path):
+@pytest.mark.parametrize("fail_as", ["raise", "issue"])
+def test_retry_failed_leaves_none_failed(tmp_path, fail_as):
     src, db = write_records(tmp_path / "in.jsonl", 6, failing=(0, 5)), tmp_path / "r.sqlite"
-    run_batch([str(src)], str(db), FakePass())
+    assert run_batch([str(src)], str(db), FakePass(fail_as=fail_as)).failed == 2
     healthy = FakePass(fail=False)
     summary = run_batch([str(src)], str(db), healthy, BatchOptions(retry_failed=True))
     assert sorted(healthy.calls) == ["doc-0", "doc-5"]
