@@ -1,16 +1,31 @@
-"""Choose and open the model pass for a command: ``none``, ``local`` or ``openai``."""
+"""Choose and open the model pass for a command: ``none``, ``local`` or ``openai``.
+
+- ``local``: the embedded llama.cpp server (``local_server.py``), started for the command and
+  stopped when it ends. Replaying a cassette needs no server at all.
+- ``openai``: OpenAI (``OPENAI_API_KEY``) or any compatible server (``--base-url`` /
+  ``OPENAI_BASE_URL``; a local server needs no key). Checked once before the first document,
+  so an unreachable server is one clear error, not a failure per document.
+- ``--cassette F.yaml`` replays the model's HTTP from F (``--record``: records it from the live
+  server, with the inputs and options kept in the cassette so it can be replayed or
+  re-recorded later; ``replay.py``).
+"""
 
 from __future__ import annotations
 
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 
+from extractor import local_server, replay
 from extractor.errors import ConfigError
 from extractor.pipeline import ModelPass
 from extractor.settings import Settings
 
 BACKENDS = ("none", "local", "openai")
+DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
+LOCAL_API_KEY = "local"  # llama.cpp's server ignores it; the client needs one
 
 
 @dataclass(frozen=True)
@@ -22,12 +37,17 @@ class BackendOptions:
     model_path: str | None = None
     cassette: str | None = None
     record: bool = False
+    inputs: tuple[str, ...] | None = None  # kept in a recorded cassette's metadata
 
     def resolved(self, settings: Settings) -> str:
         name = self.backend or ("openai" if self.base_url else settings.default_backend())
         if name not in BACKENDS:
             raise ConfigError(f"unknown backend {name!r}; choose one of {', '.join(BACKENDS)}")
         return name
+
+    @property
+    def replaying(self) -> bool:
+        return bool(self.cassette) and not self.record
 
 
 @contextmanager
@@ -37,4 +57,64 @@ def open_model_pass(options: BackendOptions, settings: Settings) -> Iterator[Mod
     if name == "none":
         yield None
         return
-    raise ConfigError(f"backend {name!r} is not available yet")
+    from extractor import llm  # the model side loads only when a model is used
+
+    mode = llm.choose_mode(options.mode)
+    with ExitStack() as stack:
+        base_url, model, api_key = _endpoint(name, options, settings, stack)
+        if options.cassette:
+            stack.enter_context(replay.use_cassette(
+                options.cassette, options.record, cassette_metadata(name, options)))
+        yield llm.LLMPass.connect(name, base_url, api_key, model, settings, mode,
+                                  transport_retries=0 if options.replaying else None)
+
+
+def _endpoint(name: str, options: BackendOptions, settings: Settings, stack: ExitStack
+              ) -> tuple[str | None, str | None, str]:
+    """(base URL, model name, API key) of the server to talk to; starts it when needed."""
+    if name == "local":
+        if options.replaying:
+            alias = local_server.model_alias(options.model_path or settings.local_model_path)
+            return replay.LOCAL_SERVER_URL, options.model or alias, LOCAL_API_KEY
+        server = stack.enter_context(local_server.local_server(settings, options.model_path))
+        return server.base_url, options.model or server.model, LOCAL_API_KEY
+    base_url = options.base_url or settings.base_url
+    key = settings.api_key()
+    if not key and not base_url:
+        raise ConfigError("set OPENAI_API_KEY (or --base-url / OPENAI_BASE_URL for a "
+                          "compatible server) to use the openai backend")
+    if not options.replaying:
+        check_reachable(base_url or "https://api.openai.com/v1", key)
+    return base_url, options.model or settings.model or DEFAULT_OPENAI_MODEL, key or "none"
+
+
+def check_reachable(base_url: str, key: str | None) -> None:
+    """One GET of ``/models``: an unreachable server or a refused key is a ConfigError."""
+    request = urllib.request.Request(base_url.rstrip("/") + "/models")
+    if key:
+        request.add_header("Authorization", f"Bearer {key}")
+    try:
+        with urllib.request.urlopen(request, timeout=10):  # noqa: S310 (configured URL)
+            return
+    except urllib.error.HTTPError as exc:
+        if exc.code in (401, 403):
+            raise ConfigError(f"the server at {base_url} refused the API key "
+                              f"(HTTP {exc.code})") from None
+        return  # it answers; some servers have no /models
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise ConfigError(f"cannot reach the model server at {base_url}: {reason}") from None
+
+
+def cassette_metadata(name: str, options: BackendOptions) -> dict[str, object]:
+    """What a recording was made with (read back by the replay tests and the re-record
+    script)."""
+    from extractor.prompt import prompt_sha
+
+    meta: dict[str, object] = {"inputs": list(options.inputs or ()), "backend": name,
+                               "prompt_sha": prompt_sha()}
+    for key in ("model", "mode", "model_path"):
+        value = getattr(options, key)
+        if value:
+            meta[key] = value
+    return meta

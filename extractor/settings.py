@@ -13,6 +13,19 @@ class Settings:
     max_retries: int = 2
     db: str = "runs.sqlite"
     max_bytes: int = 5_000_000
+    # Model pass (llm.py): answers per question, tokens per answer and per document.
+    max_attempts: int = 3           # instructor attempts per question (first call + re-asks)
+    max_tokens: int = 512           # cap on each answer (small models repeat until cut off)
+    token_budget: int = 12_000      # prompt + completion tokens per document, all attempts
+    request_timeout: float = 120.0  # seconds per HTTP request to the model server
+    model_scope: str = "gaps"       # gaps: ask only what the rules left open; all: cross-check
+    # The embedded server (local_server.py).
+    local_model_path: str | None = None
+    local_port: int | None = None   # None: a free port picked by the OS
+    local_threads: int = 2
+    local_n_ctx: int = 4096
+    local_chat_format: str | None = "gemma"  # the GGUF is the base model: no chat template
+    local_start_timeout: float = 120.0
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -22,12 +35,29 @@ class Settings:
             max_retries=int(os.environ.get("EXTRACTOR_MAX_RETRIES", "2")),
             db=os.environ.get("EXTRACTOR_DB", "runs.sqlite"),
             max_bytes=int(os.environ.get("EXTRACTOR_MAX_BYTES", "5000000")),
+            max_attempts=int(os.environ.get("EXTRACTOR_MAX_ATTEMPTS", "3")),
+            max_tokens=int(os.environ.get("EXTRACTOR_MAX_TOKENS", "512")),
+            token_budget=int(os.environ.get("EXTRACTOR_TOKEN_BUDGET", "12000")),
+            model_scope=os.environ.get("EXTRACTOR_MODEL_SCOPE", "gaps"),
+            request_timeout=float(os.environ.get("EXTRACTOR_TIMEOUT", "120")),
+            local_model_path=os.environ.get("EXTRACTOR_MODEL_PATH") or None,
+            local_port=_int_or_none(os.environ.get("EXTRACTOR_LOCAL_PORT")),
+            local_threads=int(os.environ.get("EXTRACTOR_LOCAL_THREADS", "2")),
         )
 
     @staticmethod
     def has_api_key() -> bool:
         return bool(os.environ.get("OPENAI_API_KEY"))
 
+    @staticmethod
+    def api_key() -> str | None:
+        """The OpenAI key, read only when a client is made (llm.make_client)."""
+        return os.environ.get("OPENAI_API_KEY") or None
+
     def default_backend(self) -> str:
         """``local`` (the embedded model) unless a key or a base URL points elsewhere."""
         return "openai" if self.has_api_key() or self.base_url else "local"
+
+
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value else None

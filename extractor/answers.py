@@ -1,0 +1,176 @@
+"""What the model answers: one small pydantic model per question, built for each document.
+
+The JSON Schema the server sees is as tight as the facts allow: every quote is an ``enum`` of
+the document's own sentences, every code an ``enum`` of the codes the facts leave possible, every
+list bounded (``maxItems``) and every string capped (``maxLength``). A grammar-constrained server
+(llama.cpp with a forced tool call) cannot step outside it; any other server is held to the same
+rules by the validators, which read the document through instructor's ``context``:
+
+- ``source_text``: the cleaned decision text; a quote that is not in it is an error;
+- ``cited``: the canonical LGA 1974 citations found by the facts; a reason whose grounding
+  provisions the decision does not cite contradicts the facts;
+- ``amounts``: the £ amounts in the text; a payment of any other amount is an error;
+- ``outcome``: the header outcome; a status answer that contradicts it is an error.
+
+Each error message says how to fix the answer, because instructor sends it back to the model.
+Repeated list items (small models loop) are dropped, not refused.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, field_validator
+
+from extractor.models import PaymentStatus
+from extractor.provisions import REASON_GROUNDS, parse_canonical
+
+MAX_SENTENCE_CHARS = 400
+MAX_PURPOSE_CHARS = 60
+YesNo = Literal["yes", "no", "unclear"]
+SPACE_RUN_REGEX = re.compile(r"\s+")
+
+
+def squash(text: str) -> str:
+    return SPACE_RUN_REGEX.sub(" ", text).strip()
+
+
+def _ctx(info: ValidationInfo) -> dict[str, Any]:
+    return info.context or {}
+
+
+class _Answer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("sentence", check_fields=False)
+    @classmethod
+    def sentence_in_source(cls, value: str, info: ValidationInfo) -> str:
+        source = _ctx(info).get("source_text")
+        if source is not None and squash(value) not in squash(source):
+            raise ValueError("this sentence is not in the decision text; copy one of the "
+                             "listed sentences exactly, word for word")
+        return value
+
+
+class ReasonItem(_Answer):
+    @field_validator("code", check_fields=False)
+    @classmethod
+    def code_fits_citations(cls, code: str, info: ValidationInfo) -> str:
+        cited = _ctx(info).get("cited")
+        problem = citation_conflict(code, cited) if cited else None
+        if problem:
+            raise ValueError(problem)
+        return code
+
+
+class RemedyItem(_Answer):
+    pass
+
+
+class PaymentItem(_Answer):
+    @field_validator("amount_gbp", check_fields=False)
+    @classmethod
+    def amount_in_source(cls, amount: float, info: ValidationInfo) -> float:
+        amounts = _ctx(info).get("amounts")
+        if amounts is not None and amount not in amounts:
+            listed = ", ".join(f"£{a:,.2f}".replace(".00", "") for a in sorted(amounts))
+            raise ValueError(f"£{amount:,.2f} does not appear in the decision; the amounts it "
+                             f"mentions are: {listed or 'none'}")
+        return amount
+
+
+class StatusAnswer(_Answer):
+    @field_validator("investigated", check_fields=False)
+    @classmethod
+    def investigated_fits_outcome(cls, value: str, info: ValidationInfo) -> str:
+        expected = {"closed_after_initial_enquiries": "no", "not_upheld": "yes"}
+        return _fits_outcome(value, expected.get(_ctx(info).get("outcome") or ""), "investigated")
+
+    @field_validator("fault_found", check_fields=False)
+    @classmethod
+    def fault_fits_outcome(cls, value: str, info: ValidationInfo) -> str:
+        expected = {"upheld": "yes", "not_upheld": "no"}
+        return _fits_outcome(value, expected.get(_ctx(info).get("outcome") or ""), "fault_found")
+
+
+def _fits_outcome(value: str, expected: str | None, name: str) -> str:
+    if expected and value not in (expected, "unclear"):
+        raise ValueError(f"{name}={value!r} contradicts the decision's outcome; "
+                         f"the outcome means {name}={expected!r}")
+    return value
+
+
+def citation_conflict(code: str, cited: set[str] | frozenset[str]) -> str | None:
+    """Why ``code`` contradicts the cited provisions (None when it does not)."""
+    grounds = REASON_GROUNDS.get(code)
+    if not grounds:
+        return None
+    have = [p for p in (parse_canonical(c) for c in cited) if p is not None]
+    for ground in grounds:
+        want = parse_canonical(f"LGA1974 {ground}")
+        if want is not None and any(want.covers(p) for p in have):
+            return None
+    return (f"reason {code!r} rests on LGA 1974 {' or '.join(grounds)}, which this decision "
+            f"does not cite; choose a reason that the cited provisions support")
+
+
+def unique(items: list[Any]) -> list[Any]:
+    """Items in order without repeats (small models repeat list items until cut off)."""
+    seen, out = set(), []
+    for item in items:
+        key = item.model_dump_json()
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
+
+
+def _enum(values: tuple[str, ...] | list[str], **field: Any) -> Any:
+    """A string field whose schema lists ``values`` (the grammar); validators do the rest."""
+    return (str, Field(json_schema_extra={"enum": list(values)}, **field))
+
+
+def _dedupe(cls: type[BaseModel], items: list[Any]) -> list[Any]:
+    return unique(items)
+
+
+def _list_of(name: str, item: type[BaseModel], max_items: int, doc: str) -> type[BaseModel]:
+    """``{"items": [item, ...]}``, at most ``max_items``, repeats dropped."""
+    return create_model(
+        name, __base__=_Answer, __doc__=doc,
+        __validators__={"dedupe": field_validator("items")(classmethod(_dedupe))},
+        items=(list[item], Field(..., max_length=max_items)))
+
+
+def reasons_model(sentences: tuple[str, ...], codes: tuple[str, ...],
+                  max_items: int = 2) -> type[BaseModel]:
+    item = create_model("Reason", __base__=ReasonItem,
+                        sentence=_enum(sentences, max_length=MAX_SENTENCE_CHARS),
+                        code=(Literal[codes], ...))  # type: ignore[valid-type]
+    return _list_of("Reasons", item, max_items, "Why the Ombudsman decided not to investigate.")
+
+
+def remedies_model(sentences: tuple[str, ...], kinds: tuple[str, ...],
+                   max_items: int = 4) -> type[BaseModel]:
+    item = create_model("Remedy", __base__=RemedyItem,
+                        sentence=_enum(sentences, max_length=MAX_SENTENCE_CHARS),
+                        kind=(Literal[kinds], ...))  # type: ignore[valid-type]
+    return _list_of("Remedies", item, max_items, "What the body agreed or was asked to do.")
+
+
+def payments_model(max_items: int = 3) -> type[BaseModel]:
+    item = create_model("Payment", __base__=PaymentItem,
+                        amount_gbp=(float, Field(ge=0, le=1_000_000)),
+                        status=(PaymentStatus, ...),
+                        purpose=(str, Field(max_length=MAX_PURPOSE_CHARS)))
+    return _list_of("Payments", item, max_items,
+                    "Money the body paid, offered, agreed or was asked to pay.")
+
+
+def status_model(sentences: tuple[str, ...], ask: tuple[str, ...]) -> type[BaseModel]:
+    """``ask`` names the fields wanted: ``investigated`` and / or ``fault_found``."""
+    fields: dict[str, Any] = {"sentence": _enum(sentences, max_length=MAX_SENTENCE_CHARS)}
+    fields.update({name: (YesNo, ...) for name in ask})
+    return create_model("Status", __base__=StatusAnswer,
+                        __doc__="Whether the Ombudsman investigated and found fault.", **fields)

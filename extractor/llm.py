@@ -1,0 +1,233 @@
+"""The model pass: instructor on the openai client, with the retry policy in one place.
+
+- Transport: the openai client retries connection errors, 408/409/429 and 5xx itself
+  (``OpenAI(max_retries=settings.max_retries)``, 0 when replaying a cassette).
+- Validation: instructor gets an explicit tenacity ``Retrying`` that re-asks only on pydantic
+  ``ValidationError`` / ``JSONDecodeError`` and stops after ``settings.max_attempts`` attempts
+  in all (instructor 1.17 would read an int as retries *after* the first call), so re-asks are
+  never stacked on transport retries.
+- Budget: each document has ``settings.token_budget`` tokens (prompt + completion, every
+  attempt of every question); instructor stops re-asking when it is spent.
+- Metering: every HTTP answer counts as one attempt and its usage is summed into
+  ``meta.attempts`` / ``meta.usage``, failures included.
+- Failure: a question whose retries run out, or whose server keeps failing, leaves its fields to
+  the facts and adds an ``extraction_failed`` issue (``merge.py``); the record is still produced.
+  A request missing from a replayed cassette is a ``ConfigError``: the prompt or input changed.
+- Tool turns are flattened into plain messages before they are sent: llama.cpp's template-less
+  chat formats drop ``tool`` messages, which would hide the validation error from the model.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from json import JSONDecodeError
+from typing import Any
+
+import instructor
+import openai
+from instructor.core.exceptions import (
+    IncompleteOutputException,
+    InstructorRetryException,
+    TokenBudgetError,
+)
+from pydantic import ValidationError
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
+
+from extractor import replay
+from extractor.clean import Cleaned
+from extractor.errors import ConfigError
+from extractor.load import Document
+from extractor.merge import Failure, merge
+from extractor.models import Decision
+from extractor.prompt import Question, plan_questions, prompt_sha
+from extractor.segment import Segmented
+from extractor.settings import Settings
+
+MODES: dict[str, instructor.Mode] = {
+    "tools": instructor.Mode.TOOLS,            # forced tool call: grammar-constrained on llama.cpp
+    "json": instructor.Mode.JSON,
+    "json_schema": instructor.Mode.JSON_SCHEMA,  # OpenAI structured outputs (not llama.cpp)
+    "md_json": instructor.Mode.MD_JSON,
+}
+DEFAULT_MODE = "tools"
+# instructor logs every failed attempt at ERROR; failures are issues on the record instead.
+logging.getLogger("instructor").addHandler(logging.NullHandler())
+logging.getLogger("instructor").propagate = False
+REASK_NOTE = "Your answer was rejected:\n{errors}\nAnswer again and fix these errors."
+
+
+def retry_policy(max_attempts: int) -> Retrying:
+    """Re-ask on validation errors only, ``max_attempts`` attempts in all."""
+    return Retrying(stop=stop_after_attempt(max(1, max_attempts)),
+                    retry=retry_if_exception_type((ValidationError, JSONDecodeError)),
+                    reraise=True)
+
+
+def choose_mode(name: str | None) -> instructor.Mode:
+    name = (name or DEFAULT_MODE).lower()
+    if name not in MODES:
+        raise ConfigError(f"unknown mode {name!r}; choose one of {', '.join(MODES)}")
+    return MODES[name]
+
+
+def flatten_messages(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Tool calls and tool results as plain assistant / user turns (same information)."""
+    out: list[dict[str, Any]] = []
+    for msg in messages:
+        if msg.get("role") == "assistant" and msg.get("tool_calls"):
+            calls = [c["function"]["arguments"] for c in msg["tool_calls"]]
+            out.append({"role": "assistant", "content": (msg.get("content") or "")
+                        + "\n".join(calls)})
+        elif msg.get("role") == "tool":
+            errors = str(msg.get("content", "")).split("\n", 1)[-1]
+            errors = errors.replace("Recall the function correctly, fix the errors", "").strip()
+            out.append({"role": "user", "content": REASK_NOTE.format(errors=errors)})
+        else:
+            out.append(msg)
+    return out
+
+
+@dataclass
+class Meter:
+    """Attempts and token usage of one document, over all its questions and re-asks."""
+
+    attempts: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    raw: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+    def count(self, response: Any) -> None:
+        self.attempts += 1
+        self.raw.append(_raw_text(response))
+        usage = getattr(response, "usage", None)
+        if usage is not None:
+            self.prompt_tokens += usage.prompt_tokens or 0
+            self.completion_tokens += usage.completion_tokens or 0
+
+
+def make_client(base_url: str | None, api_key: str, settings: Settings, mode: instructor.Mode,
+                meter: Callable[[], Meter | None], transport_retries: int | None = None
+                ) -> instructor.Instructor:
+    """An instructor client whose every HTTP answer is metered and whose tool turns are
+    flattened (see the module doc)."""
+    client = openai.OpenAI(base_url=base_url, api_key=api_key,
+                           max_retries=settings.max_retries if transport_retries is None
+                           else transport_retries, timeout=settings.request_timeout)
+
+    def create(*args: Any, **kwargs: Any) -> Any:
+        kwargs["messages"] = flatten_messages(list(kwargs.get("messages", [])))
+        response = client.chat.completions.create(*args, **kwargs)
+        current = meter()
+        if current is not None:
+            current.count(response)
+        return response
+
+    return instructor.Instructor(client=client, create=instructor.patch(create=create, mode=mode),
+                                 mode=mode)
+
+
+def _raw_text(response: Any) -> str:
+    """The model's answer text (tool-call arguments or content) for failure messages."""
+    try:
+        message = response.choices[0].message
+        calls = message.tool_calls or []
+        return "\n".join(c.function.arguments for c in calls) or (message.content or "")
+    except (AttributeError, IndexError, TypeError):
+        return ""
+
+
+@dataclass
+class LLMPass:
+    """The model pass of ``pipeline.run_one``: asks what the rules left open, then merges."""
+
+    model: str | None
+    settings: Settings
+    name: str = "openai"
+    prompt_sha: str | None = field(default_factory=prompt_sha)
+    client: instructor.Instructor | None = None
+    _local: threading.local = field(default_factory=threading.local, repr=False)
+
+    @classmethod
+    def connect(cls, name: str, base_url: str | None, api_key: str, model: str | None,
+                settings: Settings, mode: instructor.Mode,
+                transport_retries: int | None = None) -> LLMPass:
+        """A pass talking to the server at ``base_url``."""
+        model_pass = cls(model, settings, name=name)
+        model_pass.client = make_client(base_url, api_key, settings, mode, model_pass.meter,
+                                        transport_retries)
+        return model_pass
+
+    def meter(self) -> Meter | None:
+        """The meter of the document this thread is refining."""
+        return getattr(self._local, "meter", None)
+
+    def refine(self, facts: Decision, doc: Document, cleaned: Cleaned,
+               seg: Segmented) -> Decision:
+        meter = self._local.meter = Meter()
+        answers: dict[str, Any] = {}
+        failures: list[Failure] = []
+        try:
+            for question in plan_questions(facts, cleaned, seg, self.settings.model_scope,
+                                           self.settings.max_tokens):
+                self._answer(question, meter, answers, failures)
+        finally:
+            self._local.meter = None
+        record = merge(facts, doc, cleaned, answers, failures)
+        record.meta.attempts += meter.attempts
+        record.meta.usage.prompt_tokens += meter.prompt_tokens
+        record.meta.usage.completion_tokens += meter.completion_tokens
+        return record
+
+    def _answer(self, q: Question, meter: Meter, answers: dict[str, Any],
+                failures: list[Failure]) -> None:
+        fields = tuple(f for f in q.response_model.model_fields if f != "sentence") \
+            if q.name == "status" else (FIELDS_OF[q.name],)
+        remaining = self.settings.token_budget - meter.total
+        if remaining <= 0:
+            failures.append(Failure(q.name, fields, f"token budget of "
+                                    f"{self.settings.token_budget} spent before this question"))
+            return
+        before = meter.attempts
+        try:
+            answers[q.name] = self.ask(q, remaining)
+        except (InstructorRetryException, TokenBudgetError, IncompleteOutputException,
+                openai.APIError) as exc:
+            if replay.is_replay_miss(exc):
+                raise ConfigError("the cassette has no recorded answer for this request "
+                                  "(prompt, input or settings changed since it was recorded); "
+                                  "re-record it with --record") from None
+            failures.append(Failure(q.name, fields, describe(exc), meter.attempts - before))
+
+    def ask(self, q: Question, token_budget: int | None = None) -> Any:
+        """One question, re-asked on validation errors; raises when retries run out."""
+        assert self.client is not None, "use LLMPass.connect()"
+        return self.client.create(
+            response_model=q.response_model, messages=q.messages, model=self.model,
+            max_tokens=q.max_tokens, temperature=0.0, context=q.context,
+            max_retries=retry_policy(self.settings.max_attempts), token_budget=token_budget)
+
+
+FIELDS_OF = {"reasons": "reasons", "remedies": "remedy_kinds", "payments": "payments"}
+
+
+def describe(exc: BaseException) -> str:
+    """One line: why the question failed."""
+    if isinstance(exc, TokenBudgetError):
+        return f"token budget spent ({exc})"
+    if isinstance(exc, IncompleteOutputException):
+        return "the answer was cut off at max_tokens"
+    cause = exc.__cause__ or exc
+    if isinstance(cause, ValidationError):
+        first = cause.errors()[0]
+        where = ".".join(str(x) for x in first["loc"])
+        return f"{cause.error_count()} validation error(s), first at {where}: {first['msg']}"
+    if isinstance(cause, openai.APIError):
+        return f"model server error: {type(cause).__name__}: {cause}"
+    return f"{type(cause).__name__}: {cause}"

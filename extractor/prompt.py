@@ -1,0 +1,231 @@
+"""What to ask the model about one document, and the messages that ask it.
+
+``plan_questions(facts, cleaned, seg)`` returns only the questions the rules leave open
+(``scope="gaps"``, the default) or every question that applies (``scope="all"``, to compare the
+model with the rules). Each question carries its prompt (a file in ``prompts/`` filled with the
+deterministic facts and the document's own sentences), its answer model (``answers.py``) and
+the validation context. Only the parts that matter are sent: the Summary, My assessment / What
+I found, Agreed action and Final decision, a bounded number of sentences within a character
+budget. ``prompt_sha()`` hashes the ``prompts/`` files; every record carries it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from string import Template
+from typing import Any
+
+from pydantic import BaseModel
+
+from extractor import answers
+from extractor.clean import Cleaned
+from extractor.errors import ConfigError
+from extractor.models import Decision
+from extractor.patterns import find_amounts, iter_sentences
+from extractor.segment import Segmented
+
+PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+SCOPES = ("gaps", "all")
+# Where each question looks, in the order sentences are offered (Summary first).
+REASON_PARTS = ("summary", "final_decision", "assessment")
+REMEDY_PARTS = ("summary", "agreed_action", "final_decision", "assessment", "what_found")
+STATUS_PARTS = ("summary", "final_decision")
+MAX_SENTENCES = 14
+MAX_CHARS = 2400          # sentence budget per question (the prompt stays short)
+MIN_SENTENCE_CHARS = 15
+# Completion tokens per listed item (a quoted sentence and a code), and for the JSON around.
+TOKENS_PER_ITEM, TOKENS_OVERHEAD = 120, 40
+
+
+@dataclass(frozen=True)
+class Question:
+    """One request to the model: which fields, what to send, how to check the answer."""
+
+    name: str
+    response_model: type[BaseModel]
+    messages: list[dict[str, str]]
+    context: dict[str, Any]
+    max_tokens: int
+    sentences: tuple[str, ...] = field(default=())
+
+
+@cache
+def load_prompt(name: str) -> str:
+    path = PROMPTS_DIR / name
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        raise ConfigError(f"prompt file {path} is missing (prompts/ ships with the "
+                          "project; reinstall it)") from None
+
+
+def prompt_sha() -> str:
+    """Hash of every file in ``prompts/`` (names and contents): the prompt version."""
+    digest = hashlib.sha256()
+    for path in sorted(PROMPTS_DIR.glob("*")):
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def guidance(name: str) -> dict[str, str]:
+    """``code: guidance`` lines of a prompts/ file, in file order."""
+    lines = (ln.partition(":") for ln in load_prompt(name).splitlines() if ":" in ln)
+    return {code.strip(): text.strip() for code, _, text in lines}
+
+
+def candidate_sentences(cleaned: Cleaned, seg: Segmented, parts: tuple[str, ...]
+                        ) -> tuple[str, ...]:
+    """Distinct sentences of the named parts, in part order, within the budgets."""
+    out: list[str] = []
+    used = 0
+    for start, end in _ranges(seg, parts):
+        for s, e in iter_sentences(cleaned.text, start, end):
+            sentence = _clip(cleaned.text[s:e])
+            if len(sentence) < MIN_SENTENCE_CHARS or sentence in out:
+                continue
+            if len(out) >= MAX_SENTENCES or used + len(sentence) > MAX_CHARS:
+                return tuple(out)
+            out.append(sentence)
+            used += len(sentence)
+    return tuple(out)
+
+
+def _ranges(seg: Segmented, parts: tuple[str, ...]) -> list[tuple[int, int]]:
+    out = []
+    for part in parts:
+        if part == "summary" and "summary" in seg.header:
+            out.append((seg.header["summary"].start, seg.header["summary"].end))
+        out += [(s.start, s.end) for s in seg.sections if s.name == part]
+    return out
+
+
+def _clip(sentence: str) -> str:
+    """A long sentence cut at a word boundary (still a substring of the text)."""
+    if len(sentence) <= answers.MAX_SENTENCE_CHARS:
+        return sentence
+    return sentence[:answers.MAX_SENTENCE_CHARS].rsplit(" ", 1)[0]
+
+
+def facts_summary(facts: Decision) -> str:
+    """The deterministic facts the model is given, one line each."""
+    def yn(value: bool | None) -> str:
+        return "unknown" if value is None else "yes" if value else "no"
+
+    lines = [f"- outcome: {(facts.outcome or 'unknown').replace('_', ' ')}",
+             f"- investigated: {yn(facts.investigated)}; fault found: {yn(facts.fault_found)}",
+             f"- cited: {', '.join(c.canonical for c in facts.citations) or 'none found'}",
+             f"- reasons found: {', '.join(r.code for r in facts.reasons) or 'none'}",
+             f"- remedies found: {', '.join(facts.remedy_kinds) or 'none'}"]
+    if facts.payments:
+        lines.append("- payments found: " + ", ".join(
+            f"£{p.amount_gbp:g} ({p.status or 'status unknown'})" for p in facts.payments))
+    return "\n".join(lines)
+
+
+def render(template: str, facts: Decision, sentences: tuple[str, ...],
+           options: dict[str, str] | None = None) -> list[dict[str, str]]:
+    """One user message (template-less servers drop system messages)."""
+    text = Template(load_prompt(template)).substitute(
+        facts=facts_summary(facts),
+        sentences="\n".join(f"- {s}" for s in sentences),
+        options="\n".join(f"- {k}: {v}" for k, v in (options or {}).items()))
+    return [{"role": "user", "content": text.strip()}]
+
+
+def validation_context(facts: Decision, cleaned: Cleaned) -> dict[str, Any]:
+    return {"source_text": cleaned.text,
+            "cited": frozenset(c.canonical for c in facts.citations),
+            "amounts": frozenset(a for a, _s, _e in find_amounts(cleaned.text)),
+            "outcome": facts.outcome}
+
+
+@dataclass(frozen=True)
+class Doc:
+    """One document as the planners see it."""
+
+    facts: Decision
+    cleaned: Cleaned
+    seg: Segmented
+    scope: str = "gaps"
+    max_tokens: int = 512
+
+    def sentences(self, parts: tuple[str, ...]) -> tuple[str, ...]:
+        return candidate_sentences(self.cleaned, self.seg, parts)
+
+    def question(self, name: str, model: type[BaseModel], messages: list[dict[str, str]],
+                 items: int, sentences: tuple[str, ...], per_item: int = TOKENS_PER_ITEM
+                 ) -> Question:
+        budget = min(self.max_tokens, TOKENS_OVERHEAD + items * per_item)
+        return Question(name, model, messages, validation_context(self.facts, self.cleaned),
+                        budget, sentences)
+
+
+def plan_questions(facts: Decision, cleaned: Cleaned, seg: Segmented, scope: str = "gaps",
+                   max_tokens: int = 512) -> list[Question]:
+    """The questions to ask for this document (none when the rules settled everything)."""
+    if scope not in SCOPES:
+        raise ConfigError(f"unknown model scope {scope!r}; choose one of {', '.join(SCOPES)}")
+    doc = Doc(facts, cleaned, seg, scope, max_tokens)
+    planned = (reasons_question(doc), remedies_question(doc), payments_question(doc),
+               status_question(doc))
+    return [q for q in planned if q is not None]
+
+
+def reasons_question(doc: Doc, max_items: int = 2) -> Question | None:
+    f = doc.facts
+    if not (f.investigated is False or f.outcome == "closed_after_initial_enquiries"):
+        return None
+    sentences = doc.sentences(REASON_PARTS)
+    if not sentences or (doc.scope == "gaps" and f.reasons):
+        return None
+    cited = {c.canonical for c in f.citations}
+    codes = {code: text for code, text in guidance("reason_codes.txt").items()
+             if not (cited and answers.citation_conflict(code, cited))}
+    model = answers.reasons_model(sentences, tuple(codes), max_items)
+    return doc.question("reasons", model, render("reasons.txt", f, sentences, codes),
+                        max_items, sentences)
+
+
+def remedies_question(doc: Doc, max_items: int = 4) -> Question | None:
+    f = doc.facts
+    if not (f.outcome == "upheld" or doc.seg.section("agreed_action")):
+        return None
+    sentences = doc.sentences(REMEDY_PARTS)
+    if not sentences or (doc.scope == "gaps" and f.remedy_kinds):
+        return None
+    kinds = guidance("remedy_kinds.txt")
+    model = answers.remedies_model(sentences, tuple(kinds), max_items)
+    return doc.question("remedies", model, render("remedies.txt", f, sentences, kinds),
+                        max_items, sentences)
+
+
+def payments_question(doc: Doc, max_items: int = 3) -> Question | None:
+    """Status and purpose of the amounts the rules found (the model never adds amounts)."""
+    f = doc.facts
+    open_ = [p for p in f.payments if p.status is None or p.purpose is None]
+    if not f.payments or (doc.scope == "gaps" and not open_):
+        return None
+    sentences = tuple(s for s in doc.sentences(REMEDY_PARTS) if "£" in s)
+    if not sentences:
+        return None
+    return doc.question("payments", answers.payments_model(max_items),
+                        render("payments.txt", f, sentences), max_items, sentences,
+                        per_item=40)
+
+
+def status_question(doc: Doc) -> Question | None:
+    f = doc.facts
+    ask = tuple(name for name, value in (("investigated", f.investigated),
+                                         ("fault_found", f.fault_found))
+                if doc.scope == "all" or value is None)
+    if f.investigated is False and doc.scope == "gaps":
+        ask = tuple(a for a in ask if a != "fault_found")  # not investigated: no finding
+    sentences = doc.sentences(STATUS_PARTS)
+    if not ask or not sentences:
+        return None
+    return doc.question("status", answers.status_model(sentences, ask),
+                        render("status.txt", f, sentences), 1, sentences)
