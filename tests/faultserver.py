@@ -368,7 +368,8 @@ class _Builder:
         if self.style == "ungrounded":
             return UNGROUNDED_QUOTE
         if self.style == OBEY:
-            return next((a for a in allowed or [] if PLANTED_REGEX.search(a)), self.planted)
+            planted = [a for a in allowed or [] if PLANTED_REGEX.search(a)]
+            return (planted or allowed or [self.planted])[0]
         return allowed[0] if allowed else self.sentences[0]
 
     def _choice(self, values: list[Any]) -> Any:
