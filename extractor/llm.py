@@ -44,7 +44,7 @@ from extractor.merge import Failure, merge
 from extractor.models import Decision
 from extractor.prompt import Question, plan_questions, prompt_sha
 from extractor.segment import Segmented
-from extractor.settings import Settings
+from extractor.settings import Settings, redact
 
 MODES: dict[str, instructor.Mode] = {
     "tools": instructor.Mode.TOOLS,            # forced tool call: grammar-constrained on llama.cpp
@@ -203,7 +203,8 @@ class LLMPass:
                 raise ConfigError("the cassette has no recorded answer for this request "
                                   "(prompt, input or settings changed since it was recorded); "
                                   "re-record it with --record") from None
-            failures.append(Failure(q.name, fields, describe(exc), meter.attempts - before))
+            failures.append(Failure(q.name, fields, redact(describe(exc)),
+                                    meter.attempts - before))
 
     def ask(self, q: Question, token_budget: int | None = None) -> Any:
         """One question, re-asked on validation errors; raises when retries run out."""

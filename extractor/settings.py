@@ -59,5 +59,16 @@ class Settings:
         return "openai" if self.has_api_key() or self.base_url else "local"
 
 
+REDACTED = "<redacted>"
+MIN_SECRET_CHARS = 12  # shorter "keys" (test placeholders) are not worth hunting for
+
+
+def redact(text: str) -> str:
+    """``text`` with the API key replaced: for anything kept or shown (issue messages,
+    cassettes), since a server or proxy may echo the key back in an error."""
+    key = Settings.api_key()
+    return text.replace(key, REDACTED) if key and len(key) >= MIN_SECRET_CHARS else text
+
+
 def _int_or_none(value: str | None) -> int | None:
     return int(value) if value else None
