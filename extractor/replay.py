@@ -29,6 +29,7 @@ from vcr.errors import CannotOverwriteExistingCassetteException
 from vcr.serializers import yamlserializer
 
 from extractor.errors import ConfigError
+from extractor.settings import redact
 
 SERIALIZER = "readable-yaml"
 MATCH_ON = ("method", "uri", "body")
@@ -97,12 +98,17 @@ def scrub_request(request: Any) -> Any:
     for name in list(request.headers):
         if name.lower() not in KEEP_HEADERS:
             del request.headers[name]
+    if isinstance(request.body, (str, bytes)):
+        request.body = redact(request.body)
     return request
 
 
 def scrub_response(response: dict[str, Any]) -> dict[str, Any]:
     response["headers"] = {k: v for k, v in response.get("headers", {}).items()
                            if k.lower() in KEEP_HEADERS}
+    body = response.get("body") or {}
+    if isinstance(body.get("string"), (str, bytes)):  # a server may echo the key in an error
+        body["string"] = redact(body["string"])
     return response
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import AnyStr
 
 
 @dataclass(frozen=True)
@@ -63,11 +64,15 @@ REDACTED = "<redacted>"
 MIN_SECRET_CHARS = 12  # shorter "keys" (test placeholders) are not worth hunting for
 
 
-def redact(text: str) -> str:
+def redact(text: AnyStr) -> AnyStr:
     """``text`` with the API key replaced: for anything kept or shown (issue messages,
     cassettes), since a server or proxy may echo the key back in an error."""
     key = Settings.api_key()
-    return text.replace(key, REDACTED) if key and len(key) >= MIN_SECRET_CHARS else text
+    if not key or len(key) < MIN_SECRET_CHARS:
+        return text
+    if isinstance(text, bytes):
+        return text.replace(key.encode(), REDACTED.encode())
+    return text.replace(key, REDACTED)
 
 
 def _int_or_none(value: str | None) -> int | None:
