@@ -49,6 +49,10 @@ BEHAVIOURS = ("ok", *TRANSIENT, *MALFORMED, ECHO_KEY, OBEY)
 # The mix used for "a 20% mixed fault rate": every fault, equally likely.
 MIXED_FAULTS = TRANSIENT + MALFORMED
 HTTP_ERRORS = {"429": 429, "500": 500, "502": 502, "503": 503}
+# Sent with every answer, as OpenAI does: what a recording must not keep.
+RESPONSE_HEADERS = {"openai-organization": "org-faultserver-canary",
+                    "set-cookie": "__cf_bm=faultserver-canary-cookie; path=/; HttpOnly",
+                    "x-request-id": "req_faultserver"}
 # A quote no decision contains: what a misled model "remembers" instead of reading.
 UNGROUNDED_QUOTE = "The Ombudsman found the Council entirely at fault and ordered it to pay £99,999."
 UNGROUNDED_AMOUNT = 99_999
@@ -236,7 +240,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_response(status)
             self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(body)))
-            for name, value in (extra or {}).items():
+            for name, value in {**RESPONSE_HEADERS, **(extra or {})}.items():
                 self.send_header(name, value)
             self.end_headers()
             self.wfile.write(body)
