@@ -6,6 +6,7 @@ from extractor.errors import ExtractorError
 from extractor.inputs import Item
 from extractor.models import Decision, Issue
 from extractor.pipeline import finish
+from extractor.settings import redact
 from extractor.store import ResultRow
 
 MAX_REASON_CHARS = 500
@@ -15,10 +16,10 @@ FAILED_RULE = "extraction_failed"
 
 
 def reason(exc: BaseException) -> str:
-    """A one-line reason for a failed document."""
+    """A one-line reason for a failed document (never the API key, whatever echoed it)."""
     text = str(exc) if isinstance(exc, ExtractorError) else \
         f"internal error: {type(exc).__name__}: {exc}"
-    return " ".join(text.split())[:MAX_REASON_CHARS]
+    return " ".join(redact(text).split())[:MAX_REASON_CHARS]
 
 
 def finished_row(item: Item, record: Decision, started: float,

@@ -149,6 +149,21 @@ def test_unexpected_exception_is_a_failed_document(tmp_path):
         ("internal error: RuntimeError: boom second line",)]
 
 
+def test_failure_reasons_never_hold_the_api_key(tmp_path, monkeypatch):
+    key = "sk-test-batch-0123456789abcdefghij"
+    monkeypatch.setenv("OPENAI_API_KEY", key)
+
+    class Echoing(FakePass):
+        def refine(self, *args: object) -> Decision:
+            raise RuntimeError(f"proxy said: bad credential Bearer {key}")
+
+    src, db = write_records(tmp_path / "in.jsonl", 1), tmp_path / "r.sqlite"
+    assert run_batch([str(src)], str(db), Echoing()).failed == 1
+    stored = b"".join(p.read_bytes() for p in tmp_path.glob("r.sqlite*"))  # with any WAL
+    assert key.encode() not in stored
+    assert "bad credential" in db_rows(db, "SELECT error FROM results")[0][0]
+
+
 def test_unreadable_inputs_are_failed_rows_with_their_source(tmp_path):
     src = write_records(tmp_path / "in.jsonl", 3)
     with src.open("a") as fh:
