@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from extractor.errors import ExtractorError
 from extractor.inputs import Item
+from extractor.merge import FAILED_RULE  # also noted by merge for a question that failed
 from extractor.models import Decision, Issue
 from extractor.pipeline import finish
 from extractor.settings import redact
 from extractor.store import ResultRow
 
 MAX_REASON_CHARS = 500
-# The issue a record carries when (part of) its model pass failed: raised here for an exception
-# from the pass, noted by merge.py for a question whose answers never validated.
-FAILED_RULE = "extraction_failed"
 
 
 def reason(exc: BaseException) -> str:
