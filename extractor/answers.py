@@ -96,8 +96,8 @@ class StatusAnswer(_Answer):
 
 def _fits_outcome(value: str, expected: str | None, name: str) -> str:
     if expected and value not in (expected, "unclear"):
-        raise ValueError(f"{name}={value!r} contradicts the decision's outcome; "
-                         f"the outcome means {name}={expected!r}")
+        raise ValueError(f'"{value}" contradicts the decision\'s outcome, which means '
+                         f'"{name}": "{expected}"')
     return value
 
 
@@ -152,16 +152,18 @@ def reasons_model(sentences: tuple[str, ...], codes: tuple[str, ...],
 
 
 def remedies_model(sentences: tuple[str, ...], kinds: tuple[str, ...],
-                   max_items: int = 4) -> type[BaseModel]:
+                   max_items: int = 3) -> type[BaseModel]:
     item = create_model("Remedy", __base__=RemedyItem,
                         sentence=_enum(sentences, max_length=MAX_SENTENCE_CHARS),
                         kind=(Literal[kinds], ...))  # type: ignore[valid-type]
     return _list_of("Remedies", item, max_items, "What the body agreed or was asked to do.")
 
 
-def payments_model(max_items: int = 3) -> type[BaseModel]:
+def payments_model(amounts: tuple[float, ...] = (), max_items: int = 3) -> type[BaseModel]:
+    """``amounts``: the £ amounts of the offered sentences (the schema's enum, when known)."""
+    listed = {"enum": list(amounts)} if amounts else None
     item = create_model("Payment", __base__=PaymentItem,
-                        amount_gbp=(float, Field(ge=0, le=1_000_000)),
+                        amount_gbp=(float, Field(ge=0, le=1_000_000, json_schema_extra=listed)),
                         status=(PaymentStatus, ...),
                         purpose=(str, Field(max_length=MAX_PURPOSE_CHARS)))
     return _list_of("Payments", item, max_items,

@@ -26,6 +26,10 @@ from extractor.settings import Settings
 BACKENDS = ("none", "local", "openai")
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 LOCAL_API_KEY = "local"  # llama.cpp's server ignores it; the client needs one
+# Settings that shape the requests, kept in a recorded cassette so a replay can match them.
+RECORDED_SETTINGS = {"EXTRACTOR_MODEL_SCOPE": "model_scope", "EXTRACTOR_MAX_ATTEMPTS":
+                     "max_attempts", "EXTRACTOR_MAX_TOKENS": "max_tokens",
+                     "EXTRACTOR_TOKEN_BUDGET": "token_budget"}
 
 
 @dataclass(frozen=True)
@@ -64,7 +68,7 @@ def open_model_pass(options: BackendOptions, settings: Settings) -> Iterator[Mod
         base_url, model, api_key = _endpoint(name, options, settings, stack)
         if options.cassette:
             stack.enter_context(replay.use_cassette(
-                options.cassette, options.record, cassette_metadata(name, options)))
+                options.cassette, options.record, cassette_metadata(name, options, settings)))
         yield llm.LLMPass.connect(name, base_url, api_key, model, settings, mode,
                                   transport_retries=0 if options.replaying else None)
 
@@ -106,9 +110,10 @@ def check_reachable(base_url: str, key: str | None) -> None:
         raise ConfigError(f"cannot reach the model server at {base_url}: {reason}") from None
 
 
-def cassette_metadata(name: str, options: BackendOptions) -> dict[str, object]:
-    """What a recording was made with (read back by the replay tests and the re-record
-    script)."""
+def cassette_metadata(name: str, options: BackendOptions, settings: Settings
+                      ) -> dict[str, object]:
+    """What a recording was made with: inputs, options and the settings that shape the
+    requests (read back by the replay tests and scripts/record_cassettes.sh)."""
     from extractor.prompt import prompt_sha
 
     meta: dict[str, object] = {"inputs": list(options.inputs or ()), "backend": name,
@@ -117,4 +122,5 @@ def cassette_metadata(name: str, options: BackendOptions) -> dict[str, object]:
         value = getattr(options, key)
         if value:
             meta[key] = value
+    meta["env"] = {env: str(getattr(settings, attr)) for env, attr in RECORDED_SETTINGS.items()}
     return meta

@@ -13,13 +13,18 @@
 - Failure: a question whose retries run out, or whose server keeps failing, leaves its fields to
   the facts and adds an ``extraction_failed`` issue (``merge.py``); the record is still produced.
   A request missing from a replayed cassette is a ``ConfigError``: the prompt or input changed.
-- Tool turns are flattened into plain messages before they are sent: llama.cpp's template-less
-  chat formats drop ``tool`` messages, which would hide the validation error from the model.
+- Re-ask turns are flattened into plain messages before they are sent: llama.cpp's
+  template-less chat formats drop ``tool`` messages, which would hide the validation error from
+  the model; the rejected answer is not echoed back (measured: the 270M model copies it).
+- First answers are greedy (temperature 0). A re-ask samples at ``settings.reask_temperature``
+  with a fixed seed per re-ask: a greedy small model repeats its rejected answer word for word,
+  and the seed keeps runs (and cassettes) reproducible.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -53,10 +58,17 @@ MODES: dict[str, instructor.Mode] = {
     "md_json": instructor.Mode.MD_JSON,
 }
 DEFAULT_MODE = "tools"
+REASK_SEED = 1000  # re-ask n samples with seed REASK_SEED + n (same answers on every run)
 # instructor logs every failed attempt at ERROR; failures are issues on the record instead.
 logging.getLogger("instructor").addHandler(logging.NullHandler())
 logging.getLogger("instructor").propagate = False
-REASK_NOTE = "Your answer was rejected:\n{errors}\nAnswer again and fix these errors."
+REASK_NOTE = ("Your previous answer was rejected:\n{errors}\n"
+              "Answer the question again and fix these errors.")
+# Pydantic's wording around the messages that matter (dropped from re-asks).
+PYDANTIC_NOISE_REGEX = re.compile(r"^(?:Validation Error found:|\d+ validation errors? for \w+"
+                                  r"|For further information visit|Recall the function correctly)")
+ERROR_TYPE_REGEX = re.compile(r"\s*\[type=[^\]]*\]$")
+FIELD_PATH_REGEX = re.compile(r"[\w.]+")  # "items.0.sentence": the line naming the field
 
 
 def retry_policy(max_attempts: int) -> Retrying:
@@ -74,20 +86,34 @@ def choose_mode(name: str | None) -> instructor.Mode:
 
 
 def flatten_messages(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Tool calls and tool results as plain assistant / user turns (same information)."""
+    """instructor's re-ask turns as plain messages: the rejected tool call is dropped and the
+    tool result (the validation errors) becomes a user turn. Template-less chat formats drop
+    tool turns altogether, and a small model shown its rejected answer copies it again."""
     out: list[dict[str, Any]] = []
     for msg in messages:
         if msg.get("role") == "assistant" and msg.get("tool_calls"):
-            calls = [c["function"]["arguments"] for c in msg["tool_calls"]]
-            out.append({"role": "assistant", "content": (msg.get("content") or "")
-                        + "\n".join(calls)})
-        elif msg.get("role") == "tool":
-            errors = str(msg.get("content", "")).split("\n", 1)[-1]
-            errors = errors.replace("Recall the function correctly, fix the errors", "").strip()
-            out.append({"role": "user", "content": REASK_NOTE.format(errors=errors)})
+            continue
+        if msg.get("role") == "tool":
+            out.append({"role": "user",
+                        "content": REASK_NOTE.format(errors=plain_errors(msg.get("content")))})
         else:
             out.append(msg)
     return out
+
+
+def plain_errors(text: object) -> str:
+    """instructor's re-ask text without pydantic's boilerplate: ``field: message`` lines."""
+    lines = [ln.strip() for ln in str(text or "").splitlines()]
+    out: list[str] = []
+    for line in lines:
+        if not line or PYDANTIC_NOISE_REGEX.match(line):
+            continue
+        line = ERROR_TYPE_REGEX.sub("", line).removeprefix("Value error, ")
+        if out and out[-1].endswith(":"):
+            out[-1] += " " + line
+        else:
+            out.append(line + (":" if FIELD_PATH_REGEX.fullmatch(line) else ""))
+    return "\n".join(out)
 
 
 @dataclass
@@ -122,7 +148,11 @@ def make_client(base_url: str | None, api_key: str, settings: Settings, mode: in
                            else transport_retries, timeout=settings.request_timeout)
 
     def create(*args: Any, **kwargs: Any) -> Any:
-        kwargs["messages"] = flatten_messages(list(kwargs.get("messages", [])))
+        messages = list(kwargs.get("messages", []))
+        reasks = sum(1 for m in messages if m.get("role") == "tool")
+        if reasks:  # a greedy re-ask repeats the rejected answer: sample, reproducibly
+            kwargs.update(temperature=settings.reask_temperature, seed=REASK_SEED + reasks)
+        kwargs["messages"] = flatten_messages(messages)
         response = client.chat.completions.create(*args, **kwargs)
         current = meter()
         if current is not None:

@@ -205,13 +205,14 @@ def merge_remedies(m: Merger, items: list[Any]) -> None:
 
 
 def supports_remedy(kind: str, sentence: str) -> bool:
-    """The sentence names the remedy, and not as something that was not done."""
+    """The sentence names the remedy as agreed, offered, done or recommended (a status cue),
+    and not as something that was not done."""
     cue = REMEDY_SUPPORT.get(kind)
     found = cue.search(sentence) if cue else None
-    if found is None:
+    if found is None or not STATUS_CUE_REGEX.search(sentence):
         return False
-    return not NOT_GIVEN_REGEX.search(sentence, max(0, found.start() - NEGATION_WINDOW),
-                                      found.start())
+    window = sentence[max(0, found.start() - NEGATION_WINDOW):found.start()]
+    return not NOT_GIVEN_REGEX.search(window)
 
 
 def merge_payments(m: Merger, items: list[Any]) -> None:

@@ -33,8 +33,8 @@ SCOPES = ("gaps", "all")
 REASON_PARTS = ("summary", "final_decision", "assessment")
 REMEDY_PARTS = ("summary", "agreed_action", "final_decision", "assessment", "what_found")
 STATUS_PARTS = ("summary", "final_decision")
-MAX_SENTENCES = 14
-MAX_CHARS = 2400          # sentence budget per question (the prompt stays short)
+MAX_SENTENCES = 8
+MAX_CHARS = 1400          # sentence budget per question (the prompt stays short)
 MIN_SENTENCE_CHARS = 15
 # Completion tokens per listed item (a quoted sentence and a code), and for the JSON around.
 TOKENS_PER_ITEM, TOKENS_OVERHEAD = 120, 40
@@ -190,7 +190,7 @@ def reasons_question(doc: Doc, max_items: int = 2) -> Question | None:
                         max_items, sentences)
 
 
-def remedies_question(doc: Doc, max_items: int = 4) -> Question | None:
+def remedies_question(doc: Doc, max_items: int = 3) -> Question | None:
     f = doc.facts
     if not (f.outcome == "upheld" or doc.seg.section("agreed_action")):
         return None
@@ -212,7 +212,8 @@ def payments_question(doc: Doc, max_items: int = 3) -> Question | None:
     sentences = tuple(s for s in doc.sentences(REMEDY_PARTS) if "£" in s)
     if not sentences:
         return None
-    return doc.question("payments", answers.payments_model(max_items),
+    amounts = tuple(sorted({a for a, _s, _e in find_amounts(" ".join(sentences))}))
+    return doc.question("payments", answers.payments_model(amounts, max_items),
                         render("payments.txt", f, sentences), max_items, sentences,
                         per_item=40)
 

@@ -112,17 +112,20 @@ def scrub_response(response: dict[str, Any]) -> dict[str, Any]:
     return response
 
 
-def vcr_config(record_mode: str = "none") -> dict[str, Any]:
-    """Keyword arguments for ``vcr.VCR`` / pytest-recording's ``vcr_config`` fixture."""
-    return {
+def vcr_config(record_mode: str | None = "none") -> dict[str, Any]:
+    """Keyword arguments for ``vcr.VCR`` / pytest-recording's ``vcr_config`` fixture
+    (``record_mode=None`` leaves the mode to ``pytest --record-mode``)."""
+    config = {
         "serializer": SERIALIZER,
         "match_on": MATCH_ON,
         "filter_headers": SECRET_HEADERS,
         "before_record_request": scrub_request,
         "before_record_response": scrub_response,
         "decode_compressed_response": True,
-        "record_mode": record_mode,
     }
+    if record_mode is not None:
+        config["record_mode"] = record_mode
+    return config
 
 
 def register(recorder: vcr.VCR) -> vcr.VCR:

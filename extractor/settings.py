@@ -19,6 +19,7 @@ class Settings:
     max_tokens: int = 512           # cap on each answer (small models repeat until cut off)
     token_budget: int = 12_000      # prompt + completion tokens per document, all attempts
     request_timeout: float = 120.0  # seconds per HTTP request to the model server
+    reask_temperature: float = 1.0  # re-asks sample (first answers are greedy)
     model_scope: str = "gaps"       # gaps: ask only what the rules left open; all: cross-check
     # The embedded server (local_server.py).
     local_model_path: str | None = None

@@ -1,0 +1,179 @@
+"""merge.py: the rules always win; the model fills gaps only with evidence that supports it."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor import answers
+from extractor.clean import clean_text
+from extractor.load import Document
+from extractor.merge import (
+    DISAGREES_RULE,
+    FAILED_RULE,
+    UNSUPPORTED_RULE,
+    Failure,
+    merge,
+    supports_remedy,
+)
+from extractor.models import Decision, Payment, Reason
+
+# Written for these tests (house style, atypical wording, curly apostrophes as pages have them).
+SOURCE = (
+    "Summary: We will not investigate Mr B\u2019s complaint about his parking permit. The "
+    "matters he raises can be appealed to the traffic tribunal.\n"
+    "My assessment\n"
+    "The Council has agreed to apologise to Mr B and will pay him £150 for his time and "
+    "trouble.\n"
+    "The Council did not apologise when he first complained.\n"
+    "We found fault by the Council in how it handled the renewal.\n"
+    "Final decision\n"
+    "We will not investigate this complaint.\n")
+TRIBUNAL = "The matters he raises can be appealed to the traffic tribunal."
+AGREED = ("The Council has agreed to apologise to Mr B and will pay him £150 for his time and "
+          "trouble.")
+NOT_DONE = "The Council did not apologise when he first complained."
+FAULT = "We found fault by the Council in how it handled the renewal."
+NOT_INVESTIGATED = "We will not investigate this complaint."
+SENTENCES = (TRIBUNAL, AGREED, NOT_DONE, FAULT, NOT_INVESTIGATED)
+DOC = Document(text=SOURCE, source="merge-test.txt")
+CLEANED = clean_text(SOURCE)
+
+
+def reasons(*items: tuple[str, str]) -> object:
+    model = answers.reasons_model(SENTENCES, ("tribunal_appeal_available", "late_complaint",
+                                              "no_evidence_of_fault"))
+    return model.model_validate({"items": [{"sentence": s, "code": c} for s, c in items]})
+
+
+def remedies(*items: tuple[str, str]) -> object:
+    model = answers.remedies_model(SENTENCES, ("apology", "payment", "service_improvement"))
+    return model.model_validate({"items": [{"sentence": s, "kind": k} for s, k in items]})
+
+
+def status(sentence: str, **values: str) -> object:
+    return answers.status_model(SENTENCES, tuple(values)).model_validate(
+        {"sentence": sentence, **values})
+
+
+def payments(*items: tuple[float, str, str]) -> object:
+    return answers.payments_model().model_validate(
+        {"items": [{"amount_gbp": a, "status": s, "purpose": p} for a, s, p in items]})
+
+
+def facts(**fields: object) -> Decision:
+    base: dict[str, object] = {"outcome": "closed_after_initial_enquiries",
+                               "investigated": False}
+    return Decision.model_validate({**base, **fields})
+
+
+def run(record: Decision, **answered: object) -> Decision:
+    return merge(record, DOC, CLEANED, dict(answered), [])
+
+
+def rules_of(record: Decision) -> list[str]:
+    return [i.rule for i in record.issues]
+
+
+def test_a_supported_reason_fills_the_gap_with_a_grounded_quote():
+    out = run(facts(), reasons=reasons((TRIBUNAL, "tribunal_appeal_available")))
+    [reason] = out.reasons
+    assert (reason.code, reason.origin) == ("tribunal_appeal_available", "model")
+    assert SOURCE[reason.start:reason.end] == reason.evidence == TRIBUNAL
+    assert out.issues == []
+
+
+def test_an_unsupported_reason_is_dropped_with_an_info_issue():
+    out = run(facts(), reasons=reasons((TRIBUNAL, "late_complaint")))
+    assert out.reasons == []
+    assert [(i.rule, i.severity) for i in out.issues] == [(UNSUPPORTED_RULE, "info")]
+
+
+def test_the_rules_reasons_win_and_a_different_model_code_is_a_warning():
+    settled = Reason(code="no_evidence_of_fault", evidence=NOT_INVESTIGATED)
+    out = run(facts(reasons=[settled]), reasons=reasons((TRIBUNAL, "tribunal_appeal_available")))
+    assert [r.code for r in out.reasons] == ["no_evidence_of_fault"]
+    assert [(i.rule, i.severity) for i in out.issues] == [(DISAGREES_RULE, "warning")]
+
+
+def test_no_reasons_are_taken_for_an_investigated_decision():
+    out = run(facts(outcome="upheld", investigated=True),
+              reasons=reasons((TRIBUNAL, "tribunal_appeal_available")))
+    assert out.reasons == [] and out.issues == []
+
+
+def test_repeated_items_are_dropped_by_the_answer_model():
+    answer = reasons((TRIBUNAL, "tribunal_appeal_available"),
+                     (TRIBUNAL, "tribunal_appeal_available"))
+    assert len(answer.items) == 1
+
+
+@pytest.mark.parametrize(("kind", "sentence", "accepted"), [
+    ("apology", AGREED, True),            # agreed to apologise
+    ("payment", AGREED, True),            # will pay £150
+    ("apology", NOT_DONE, False),         # "did not apologise": negated, and no status cue
+    ("service_improvement", AGREED, False),  # nothing about procedures or training
+    ("apology", FAULT, False),            # no remedy in the sentence at all
+])
+def test_remedy_support(kind, sentence, accepted):
+    assert supports_remedy(kind, sentence) is accepted
+    out = run(facts(outcome="upheld", investigated=True), remedies=remedies((sentence, kind)))
+    assert (kind in out.remedy_kinds) is accepted
+    assert rules_of(out) == ([] if accepted else [UNSUPPORTED_RULE])
+
+
+def test_the_rules_remedies_win():
+    out = run(facts(outcome="upheld", investigated=True, remedy_kinds=["payment"]),
+              remedies=remedies((AGREED, "apology")))
+    assert out.remedy_kinds == ["payment"] and rules_of(out) == [DISAGREES_RULE]
+
+
+@pytest.mark.parametrize(("settled", "sentence", "values", "expected", "issues"), [
+    # investigated unknown: a "will not investigate" sentence settles it; no finding follows
+    ({"investigated": None, "outcome": None}, NOT_INVESTIGATED, {"investigated": "no"},
+     (False, None), []),
+    # the sentence does not say what the model claims
+    ({"investigated": None, "outcome": None}, NOT_INVESTIGATED, {"investigated": "yes"},
+     (None, None), [UNSUPPORTED_RULE]),
+    # the rules settled it: a different answer is a warning, the rules' value stays
+    ({"investigated": False}, FAULT, {"investigated": "yes"}, (False, None), [DISAGREES_RULE]),
+    # fault found, supported by its sentence
+    ({"outcome": "upheld", "investigated": True}, FAULT, {"fault_found": "yes"}, (True, True),
+     []),
+    # "unclear" leaves the field alone
+    ({"investigated": None, "outcome": None}, FAULT, {"investigated": "unclear"},
+     (None, None), []),
+])
+def test_status(settled, sentence, values, expected, issues):
+    out = run(facts(**settled), status=status(sentence, **values))
+    assert (out.investigated, out.fault_found) == expected
+    assert rules_of(out) == issues
+
+
+def test_payments_fill_status_and_purpose_but_never_add_an_amount():
+    paid = Payment(amount_gbp=150, status="agreed", purpose=None, evidence=AGREED)
+    out = run(facts(outcome="upheld", investigated=True, payments=[paid]),
+              payments=payments((150, "agreed", "time and trouble"), (99, "agreed", "distress")))
+    assert [(p.amount_gbp, p.status, p.purpose) for p in out.payments] == [
+        (150, "agreed", "time and trouble")]
+    assert rules_of(out) == [UNSUPPORTED_RULE]
+
+
+@pytest.mark.parametrize(("model_status", "purpose", "expected", "issues"), [
+    ("recommended", "distress", ("agreed", None), [DISAGREES_RULE]),  # the rules' status wins
+    ("agreed", "a holiday abroad", ("agreed", None), []),  # purpose words not in the sentence
+])
+def test_payment_answers_that_do_not_fit_are_not_taken(model_status, purpose, expected, issues):
+    paid = Payment(amount_gbp=150, status="agreed", evidence=AGREED)
+    out = run(facts(payments=[paid]), payments=payments((150, model_status, purpose)))
+    assert (out.payments[0].status, out.payments[0].purpose) == expected
+    assert rules_of(out) == issues
+
+
+def test_a_failed_question_is_one_error_issue_and_the_facts_stay():
+    record = facts(reasons=[])
+    out = merge(record, DOC, CLEANED, {}, [Failure("reasons", ("reasons",),
+                                                   "3 validation error(s)\nfirst at x", 3)])
+    [issue] = out.issues
+    assert (issue.rule, issue.severity, issue.field) == (FAILED_RULE, "error", "reasons")
+    assert "\n" not in issue.message and "after 3 attempt(s)" in issue.message
+    assert out.model_dump(exclude={"issues"}) == record.model_dump(exclude={"issues"})
