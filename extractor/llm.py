@@ -139,13 +139,14 @@ class Meter:
 
 
 def make_client(base_url: str | None, api_key: str, settings: Settings, mode: instructor.Mode,
-                meter: Callable[[], Meter | None], transport_retries: int | None = None
-                ) -> instructor.Instructor:
-    """An instructor client whose every HTTP answer is metered and whose tool turns are
-    flattened (see the module doc)."""
+                meter: Callable[[], Meter | None], transport_retries: int | None = None,
+                http_client: Any = None) -> instructor.Instructor:
+    """An instructor client whose every HTTP answer is metered and whose re-ask turns are
+    flattened (see the module doc). ``http_client``: for tests (a mock transport)."""
     client = openai.OpenAI(base_url=base_url, api_key=api_key,
                            max_retries=settings.max_retries if transport_retries is None
-                           else transport_retries, timeout=settings.request_timeout)
+                           else transport_retries, timeout=settings.request_timeout,
+                           http_client=http_client)
 
     def create(*args: Any, **kwargs: Any) -> Any:
         messages = list(kwargs.get("messages", []))
@@ -186,12 +187,12 @@ class LLMPass:
 
     @classmethod
     def connect(cls, name: str, base_url: str | None, api_key: str, model: str | None,
-                settings: Settings, mode: instructor.Mode,
-                transport_retries: int | None = None) -> LLMPass:
+                settings: Settings, mode: instructor.Mode, transport_retries: int | None = None,
+                http_client: Any = None) -> LLMPass:
         """A pass talking to the server at ``base_url``."""
         model_pass = cls(model, settings, name=name)
         model_pass.client = make_client(base_url, api_key, settings, mode, model_pass.meter,
-                                        transport_retries)
+                                        transport_retries, http_client)
         return model_pass
 
     def meter(self) -> Meter | None:
@@ -251,7 +252,7 @@ FIELDS_OF = {"reasons": "reasons", "remedies": "remedy_kinds", "payments": "paym
 def describe(exc: BaseException) -> str:
     """One line: why the question failed."""
     if isinstance(exc, TokenBudgetError):
-        return f"token budget spent ({exc})"
+        return f"token budget of {exc.budget} spent after {exc.n_attempts} attempt(s)"
     if isinstance(exc, IncompleteOutputException):
         return "the answer was cut off at max_tokens"
     cause = exc.__cause__ or exc

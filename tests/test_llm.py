@@ -1,0 +1,352 @@
+"""The model pass: retry policy, re-ask turns, metering, answer validators, question planning,
+and one full pass through instructor and the openai client on a mock transport (no server)."""
+
+from __future__ import annotations
+
+import json
+from json import JSONDecodeError
+from pathlib import Path
+from typing import Any
+
+import openai
+import pytest
+from conftest import CASSETTES, ROOT
+from pydantic import ValidationError
+from typer.testing import CliRunner
+
+from extractor import answers, prompt, replay
+from extractor.cli import app
+from extractor.errors import ConfigError
+from extractor.llm import (
+    REASK_SEED,
+    LLMPass,
+    Meter,
+    choose_mode,
+    describe,
+    flatten_messages,
+    plain_errors,
+    retry_policy,
+)
+from extractor.load import load_path
+from extractor.models import Decision
+from extractor.pipeline import deterministic_pass
+from extractor.settings import Settings
+
+try:  # the openai SDK's HTTP library (httpx, or httpx2 in newer SDKs)
+    import httpx2 as httpx
+except ImportError:  # pragma: no cover - depends on the installed openai
+    import httpx  # type: ignore[no-redef]
+
+FIXTURES = ROOT / "tests" / "fixtures"
+CLOSED = FIXTURES / "model_closed_atypical.txt"    # rules find no reason: the model is asked
+REASK = CASSETTES / "reask" / "status_contradiction.yaml"
+
+
+# -- retry policy ------------------------------------------------------------------------------
+
+def _validation_error() -> ValidationError:
+    try:
+        answers.status_model(("a",), ("investigated",)).model_validate({})
+    except ValidationError as exc:
+        return exc
+    raise AssertionError("unreachable")
+
+
+@pytest.mark.parametrize(("error", "calls"), [
+    (_validation_error(), 3),                           # re-asked until the attempts run out
+    (JSONDecodeError("Expecting value", "x", 0), 3),    # broken JSON: re-asked too
+    (openai.APIConnectionError(request=httpx.Request("POST", "http://x")), 1),  # transport:
+    (RuntimeError("bug"), 1),                           # ... left to the client / raised
+])
+def test_retry_policy_re_asks_only_on_validation_errors(error, calls):
+    made = 0
+    with pytest.raises(type(error)):
+        for attempt in retry_policy(3):
+            with attempt:
+                made += 1
+                raise error
+    assert made == calls
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    (None, "tool_call"), ("tools", "tool_call"), ("JSON_SCHEMA", "json_schema_mode"),
+    ("json", "json_mode"), ("md_json", "markdown_json_mode")])
+def test_modes(name, expected):
+    assert choose_mode(name).value == expected
+
+
+def test_an_unknown_mode_is_a_config_error():
+    with pytest.raises(ConfigError, match="unknown mode 'xml'"):
+        choose_mode("xml")
+
+
+# -- re-ask turns ------------------------------------------------------------------------------
+
+INSTRUCTOR_REASK = (
+    "Validation Error found:\n1 validation error for Status\ninvestigated\n"
+    "  Value error, \"yes\" contradicts the decision's outcome, which means "
+    "\"investigated\": \"no\" [type=value_error, input_value='yes', input_type=str]\n"
+    "    For further information visit https://errors.pydantic.dev/2/v/value_error\n"
+    "Recall the function correctly, fix the errors")
+
+
+def test_plain_errors_keep_the_field_and_the_message_only():
+    assert plain_errors(INSTRUCTOR_REASK) == (
+        "investigated: \"yes\" contradicts the decision's outcome, which means "
+        "\"investigated\": \"no\"")
+
+
+def test_re_ask_turns_become_plain_messages_without_the_rejected_answer():
+    messages = [{"role": "user", "content": "question"},
+                {"role": "assistant", "content": "", "tool_calls": [
+                    {"id": "1", "type": "function",
+                     "function": {"name": "Status", "arguments": '{"investigated": "yes"}'}}]},
+                {"role": "tool", "tool_call_id": "1", "content": INSTRUCTOR_REASK}]
+    flat = flatten_messages(messages)
+    assert [m["role"] for m in flat] == ["user", "user"]
+    assert flat[1]["content"].startswith("Your previous answer was rejected:\ninvestigated: ")
+    assert '"yes"' in flat[1]["content"] and "tool_calls" not in json.dumps(flat)
+
+
+# -- metering and failure text ------------------------------------------------------------------
+
+def test_the_meter_counts_every_answer_and_its_tokens():
+    meter = Meter()
+    for prompt_tokens in (100, 150):
+        meter.count(completion("{}", prompt_tokens=prompt_tokens))
+    assert (meter.attempts, meter.prompt_tokens, meter.completion_tokens) == (2, 250, 20)
+    assert meter.total == 270 and meter.raw == ["{}", "{}"]
+
+
+@pytest.mark.parametrize(("cause", "words"), [
+    (_validation_error(), "2 validation error(s), first at sentence: Field required"),
+    (openai.APIConnectionError(request=httpx.Request("POST", "http://x")),
+     "model server error: APIConnectionError"),
+    (JSONDecodeError("Expecting value", "x", 0), "JSONDecodeError: Expecting value"),
+])
+def test_describe_gives_one_line_per_cause(cause, words):
+    wrapped = RuntimeError("retries exhausted")
+    wrapped.__cause__ = cause
+    assert words in describe(wrapped)
+
+
+# -- answer validators (instructor passes the document as context) -----------------------------
+
+SOURCE = "Summary: We will not investigate.  This is because the Council  has apologised."
+CONTEXT = {"source_text": SOURCE, "cited": frozenset({"LGA1974 s24A(7)"}),
+           "amounts": frozenset({250.0}), "outcome": "closed_after_initial_enquiries"}
+
+
+@pytest.mark.parametrize(("model", "answer", "error"), [
+    # a quote is grounded when its words are in the text (spacing may differ)
+    (answers.reasons_model(("x",), ("satisfied_with_remedy",)),
+     {"items": [{"sentence": "This is because the Council has apologised.",
+                 "code": "satisfied_with_remedy"}]}, None),
+    (answers.reasons_model(("x",), ("satisfied_with_remedy",)),
+     {"items": [{"sentence": "The Council paid Mr X.", "code": "satisfied_with_remedy"}]},
+     "not in the decision text"),
+    # a code whose provision is not cited contradicts the facts
+    (answers.reasons_model(("x",), ("tribunal_appeal_available",)),
+     {"items": [{"sentence": "We will not investigate.", "code": "tribunal_appeal_available"}]},
+     "does not cite"),
+    # more items than the schema allows
+    (answers.reasons_model(("x",), ("satisfied_with_remedy",), max_items=1),
+     {"items": [{"sentence": "We will not investigate.", "code": "satisfied_with_remedy"},
+                {"sentence": "This is because the Council has apologised.",
+                 "code": "satisfied_with_remedy"}]}, "at most 1 item"),
+    (answers.payments_model(), {"items": [{"amount_gbp": 300, "status": "agreed",
+                                           "purpose": "distress"}]}, "amounts it mentions are: £250"),
+    (answers.payments_model(), {"items": [{"amount_gbp": 250, "status": "agreed",
+                                           "purpose": "distress"}]}, None),
+    (answers.status_model(("x",), ("investigated",)),
+     {"sentence": "We will not investigate.", "investigated": "yes"}, '"investigated": "no"'),
+    (answers.status_model(("x",), ("investigated",)),
+     {"sentence": "We will not investigate.", "investigated": "unclear"}, None),
+])
+def test_validators(model, answer, error):
+    if error is None:
+        model.model_validate(answer, context=CONTEXT)
+    else:
+        with pytest.raises(ValidationError, match=error):
+            model.model_validate(answer, context=CONTEXT)
+
+
+@pytest.mark.parametrize(("code", "cited", "conflict"), [
+    ("no_evidence_of_fault", {"LGA1974 s24A(6)"}, False),
+    ("no_evidence_of_fault", {"LGA1974 s34B(8)"}, False),     # the Part 3A twin grounds it too
+    ("tribunal_appeal_available", {"LGA1974 s26(6)"}, False),  # the less specific citation
+    ("tribunal_appeal_available", {"LGA1974 s26(6)(c)"}, True),
+    ("late_complaint", {"LGA1974 s24A(6)"}, True),
+    ("other", {"LGA1974 s24A(6)"}, False),                     # no grounding provision
+])
+def test_citation_conflicts(code, cited, conflict):
+    assert (answers.citation_conflict(code, cited) is not None) is conflict
+
+
+def test_schema_enums_hold_the_offered_sentences_and_codes():
+    schema = answers.reasons_model(("One.", "Two."), ("late_complaint", "other")
+                                   ).model_json_schema()
+    item = schema["$defs"]["Reason"]["properties"]
+    assert item["sentence"]["enum"] == ["One.", "Two."]
+    assert item["code"]["enum"] == ["late_complaint", "other"]
+    assert schema["properties"]["items"]["maxItems"] == 2
+
+
+# -- question planning -------------------------------------------------------------------------
+
+def planned(path: Path, scope: str = "gaps", **facts: Any) -> list[str]:
+    record, cleaned, seg = deterministic_pass(load_path(str(path))[0])
+    record = record.model_copy(update=facts)
+    return [q.name for q in prompt.plan_questions(record, cleaned, seg, scope)]
+
+
+@pytest.mark.parametrize(("path", "scope", "facts", "expected"), [
+    (ROOT / "examples" / "seed_000_kensington.txt", "gaps", {}, []),  # the rules settle it
+    (ROOT / "examples" / "seed_000_kensington.txt", "all", {}, ["reasons", "status"]),
+    (CLOSED, "gaps", {}, ["reasons"]),                          # no rule reason
+    (CLOSED, "gaps", {"investigated": None}, ["reasons", "status"]),  # closed, status open
+    (FIXTURES / "model_upheld_payment.txt", "gaps", {}, ["payments"]),  # purpose unknown
+    (FIXTURES / "model_upheld_payment.txt", "gaps", {"remedy_kinds": []},
+     ["remedies", "payments"]),
+])
+def test_only_what_the_rules_leave_open_is_asked(path, scope, facts, expected):
+    assert planned(path, scope, **facts) == expected
+
+
+def test_an_unknown_scope_is_a_config_error():
+    with pytest.raises(ConfigError, match="model scope"):
+        planned(CLOSED, "some")
+
+
+def test_questions_offer_the_documents_own_sentences_within_budget():
+    record, cleaned, seg = deterministic_pass(load_path(str(CLOSED))[0])
+    [question] = prompt.plan_questions(record, cleaned, seg)
+    assert 0 < len(question.sentences) <= prompt.MAX_SENTENCES
+    assert sum(map(len, question.sentences)) <= prompt.MAX_CHARS
+    assert all(s in cleaned.text for s in question.sentences)
+    text = question.messages[0]["content"]
+    assert "- reasons found: none" in text and "court_remedy_used" in text
+    assert "tribunal_appeal_available" not in text  # s26(6)(a) is not cited: not offered
+    assert question.context["source_text"] == cleaned.text
+
+
+def test_the_prompt_sha_covers_every_prompt_file(tmp_path, monkeypatch):
+    for path in prompt.PROMPTS_DIR.iterdir():
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    monkeypatch.setattr(prompt, "PROMPTS_DIR", tmp_path)
+    before = prompt.prompt_sha()
+    (tmp_path / "status.txt").write_text("changed", encoding="utf-8")
+    assert prompt.prompt_sha() != before and len(before) == 16
+
+
+# -- a whole pass through instructor and the openai client, on a mock transport -------------------
+
+def completion(arguments: str, prompt_tokens: int = 300, completion_tokens: int = 10) -> Any:
+    """A chat completion whose forced tool call carries ``arguments``."""
+    from openai.types.chat import ChatCompletion
+    return ChatCompletion.model_validate(completion_json(arguments, prompt_tokens,
+                                                         completion_tokens))
+
+
+def completion_json(arguments: str, prompt_tokens: int = 300, completion_tokens: int = 10
+                    ) -> dict[str, Any]:
+    return {"id": "c", "object": "chat.completion", "created": 0, "model": "m",
+            "choices": [{"index": 0, "finish_reason": "tool_calls", "message": {
+                "role": "assistant", "content": None, "tool_calls": [{
+                    "id": "t", "type": "function",
+                    "function": {"name": "Reasons", "arguments": arguments}}]}}],
+            "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
+                      "total_tokens": prompt_tokens + completion_tokens}}
+
+
+class Script:
+    """A mock transport answering each request with the next scripted tool-call arguments."""
+
+    def __init__(self, *answers: str | Exception):
+        self.answers, self.bodies = list(answers), []
+
+    def __call__(self, request: Any) -> Any:
+        self.bodies.append(json.loads(request.content))
+        answer = self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
+        if isinstance(answer, Exception):
+            raise answer
+        return httpx.Response(200, json=completion_json(answer))
+
+
+def run_pass(script: Script, **settings: Any) -> Decision:
+    model_pass = LLMPass.connect(
+        "local", "http://127.0.0.1:1/v1", "k", "m", Settings(**settings), choose_mode("tools"),
+        transport_retries=0, http_client=httpx.Client(transport=httpx.MockTransport(script)))
+    record, cleaned, seg = deterministic_pass(load_path(str(CLOSED))[0])
+    return model_pass.refine(record, load_path(str(CLOSED))[0], cleaned, seg)
+
+
+GOOD = json.dumps({"items": [{"sentence": "We will not look into Ms D's complaint because the "
+                              "matter is before the Court of Protection.",
+                              "code": "court_remedy_used"}]})
+UNGROUNDED = json.dumps({"items": [{"sentence": "Ms D was late.", "code": "late_complaint"}]})
+
+
+def test_a_rejected_answer_is_re_asked_with_its_error_and_the_usage_is_summed():
+    script = Script(UNGROUNDED, GOOD)
+    record = run_pass(script)
+    assert (record.meta.attempts, record.meta.usage.prompt_tokens) == (2, 600)
+    assert [i.rule for i in record.issues if i.rule == "extraction_failed"] == []
+    first, second = script.bodies
+    assert (first["temperature"], "seed" in first) == (0.0, False)
+    assert (second["temperature"], second["seed"]) == (1.0, REASK_SEED + 1)
+    assert [m["role"] for m in second["messages"]] == ["user", "user"]
+    assert "not in the decision text" in second["messages"][1]["content"]
+    assert second["tool_choice"]["function"]["name"] == "Reasons"
+
+
+def test_when_the_attempts_run_out_the_record_keeps_the_facts_and_says_so():
+    record = run_pass(Script(UNGROUNDED), max_attempts=2)
+    assert record.reasons == [] and record.meta.attempts == 2
+    [failed] = [i for i in record.issues if i.rule == "extraction_failed"]
+    assert failed.severity == "error" and failed.field == "reasons"
+    assert "after 2 attempt(s)" in failed.message and "not in the decision text" in failed.message
+
+
+@pytest.mark.parametrize(("budget", "attempts"), [(300, 1), (400, 2), (10_000, 3)])
+def test_the_token_budget_stops_the_re_asks(budget, attempts):
+    record = run_pass(Script(UNGROUNDED), token_budget=budget)  # 310 tokens an answer
+    [failed] = [i for i in record.issues if i.rule == "extraction_failed"]
+    assert record.meta.attempts == attempts
+    assert ("token budget" in failed.message) is (budget < 10_000)
+    assert "<" not in failed.message  # one plain line, not instructor's XML dump
+
+
+def test_a_request_missing_from_a_cassette_is_a_config_error():
+    from vcr.errors import CannotOverwriteExistingCassetteException
+
+    miss = CannotOverwriteExistingCassetteException.__new__(
+        CannotOverwriteExistingCassetteException)
+    with pytest.raises(ConfigError, match="no recorded answer"):
+        run_pass(Script(miss))
+
+
+# -- the recorded re-ask (real embedded server) -------------------------------------------------
+
+@pytest.mark.block_network
+def test_a_recorded_re_ask_first_fails_a_rule_then_passes():
+    """Recorded from the embedded 270M model: it first says a decision closed after initial
+    enquiries was investigated; the validator rejects that, the re-ask says why, and the
+    second answer passes."""
+    status = [i for i in replay.read_interactions(REASK)
+              if i["request"]["json"]["tool_choice"]["function"]["name"] == "Status"]
+    assert len(status) == 2
+    first = json.loads(status[0]["response"]["body"]["json"]["choices"][0]["message"]
+                       ["tool_calls"][0]["function"]["arguments"])
+    second = json.loads(status[1]["response"]["body"]["json"]["choices"][0]["message"]
+                        ["tool_calls"][0]["function"]["arguments"])
+    assert (first["investigated"], second["investigated"]) == ("yes", "no")
+    reask = status[1]["request"]["json"]["messages"][-1]["content"]
+    assert reask.startswith("Your previous answer was rejected") and '"no"' in reask
+    meta = replay.read_metadata(REASK)
+    result = CliRunner().invoke(app, ["extract", "--backend", "local", "--cassette", str(REASK),
+                                      *[str(ROOT / p) for p in meta["inputs"]]],
+                                env=meta["env"])
+    [record] = [Decision.model_validate_json(line) for line in result.stdout.splitlines()]
+    assert "extraction_failed" not in {i.rule for i in record.issues}
+    assert record.investigated is False
