@@ -164,6 +164,9 @@ class FaultServer:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # socketserver's default backlog of 5 drops the connects of a busy batch (the client then
+    # waits a second for a SYN retry and times out before the server ever sees the request).
+    request_queue_size = 128
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Clients that time out and hang up are expected here: stay quiet."""

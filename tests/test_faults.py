@@ -24,7 +24,7 @@ from extractor.grounding import Grounder
 
 pytestmark = pytest.mark.block_network(allowed_hosts=[r"127\.0\.0\.1"])
 
-RETRIES, ATTEMPTS, TIMEOUT, HANG, RETRY_AFTER = 1, 3, 0.4, 3.0, 0.3
+RETRIES, ATTEMPTS, TIMEOUT, HANG, RETRY_AFTER = 1, 3, 1.0, 4.0, 0.3
 ENV = {"OPENAI_API_KEY": "test-key", "EXTRACTOR_MAX_RETRIES": str(RETRIES),
        "EXTRACTOR_MAX_ATTEMPTS": str(ATTEMPTS), "EXTRACTOR_TIMEOUT": str(TIMEOUT),
        "EXTRACTOR_MODEL_SCOPE": "all"}
@@ -83,7 +83,7 @@ def reference(i: int) -> str:
 
 
 def batch(srv: FaultServer, folder: Path, db: Path, *extra: str) -> Run:
-    return cli("batch", *openai_args(srv), "--db", str(db), "--concurrency", "6", *extra,
+    return cli("batch", *openai_args(srv), "--db", str(db), "--concurrency", "12", *extra,
                str(folder), env=ENV)
 
 
@@ -107,7 +107,11 @@ def test_each_fault_fails_only_its_document_with_bounded_retries(tmp_path):
     assert sorted(rows) == list(range(len(faults) + 2))
     for i, fault in enumerate(faults):
         per_question, words = ENDINGS[fault]
-        assert len(calls[i]) == QUESTIONS * per_question, fault  # bounded: no retry storm
+        expected = QUESTIONS * per_question  # bounded: no retry storm
+        if fault == "hang":  # a request the client gave up on may reach the server late
+            assert QUESTIONS <= len(calls[i]) <= expected
+        else:
+            assert len(calls[i]) == expected, (fault, rows[i]["error"])
         row = rows[i]
         assert row["status"] == "failed" and words in row["error"], (fault, row["error"])
         assert "\n" not in row["error"]
