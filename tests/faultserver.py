@@ -82,7 +82,7 @@ class FaultServer:
                  markers: dict[str, list[str]] | None = None, fault_rate: float = 0.0,
                  faults: Iterable[str] = MIXED_FAULTS, seed: int = 0,
                  hang_seconds: float = 3.0, retry_after: str = "1",
-                 model: str = "fault-model") -> None:
+                 model: str = "fault-model", models_status: int = 200) -> None:
         for name in (default, *script, *(faults or ()),
                      *(b for queue in (markers or {}).values() for b in queue)):
             if name not in BEHAVIOURS:
@@ -91,6 +91,7 @@ class FaultServer:
         self.markers = {k: deque(v) for k, v in (markers or {}).items()}
         self.fault_rate, self.faults, self.seed = fault_rate, tuple(faults), seed
         self.hang_seconds, self.retry_after, self.model = hang_seconds, retry_after, model
+        self.models_status = models_status  # e.g. 401: the key is refused at start-up
         self.requests: list[Logged] = []
         self._seen: dict[str, int] = defaultdict(int)
         self._lock = threading.Lock()
@@ -185,7 +186,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 (stdlib name)
         self._log(b"", "ok")
-        if self.path.rstrip("/").endswith("/models"):
+        if self.path.rstrip("/").endswith("/models") and self.fault.models_status != 200:
+            self._json(self.fault.models_status, {"error": {
+                "message": f"Incorrect API key provided: {self.headers.get('authorization')}",
+                "type": "invalid_request_error"}})
+        elif self.path.rstrip("/").endswith("/models"):
             self._json(200, {"object": "list", "data": [
                 {"id": self.fault.model, "object": "model", "owned_by": "faultserver"}]})
         else:

@@ -11,6 +11,7 @@ aims one fault at one document through a phrase only that document's prompts con
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -209,3 +210,23 @@ def test_two_hundred_documents_at_a_20_percent_fault_rate(tmp_path):
     assert [i for i, r in rows.items() if r["status"] == "failed"] == []
     assert len(stored(db)) == n  # each failure's result replaced, none duplicated
     assert {i for i, r in rows.items() if r["run_id"] == 2} == failed  # only those redone
+
+
+def closed_port_url() -> str:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}/v1"  # nothing listens there any more
+
+
+@pytest.mark.parametrize("command", ["extract", "batch"])
+def test_a_server_that_cannot_be_used_is_one_line_and_exit_1(tmp_path, command):
+    db = ["--db", str(tmp_path / "runs.sqlite")] if command == "batch" else []
+    with server(models_status=401) as srv:
+        refused = cli(command, *openai_args(srv), *db, str(DECISION), env=ENV)
+    unreachable = cli(command, "--backend", "openai", "--base-url", closed_port_url(), *db,
+                      str(DECISION), env=ENV)
+    for run, words in ((refused, "refused the API key (HTTP 401)"),
+                       (unreachable, "cannot reach the model server")):
+        assert run.exit_code == 1 and run.stdout == ""
+        assert run.error_lines == [run.stderr.strip()] and words in run.stderr

@@ -179,3 +179,22 @@ def extract_one(path: Path) -> dict:
     assert run.exit_code in (0, 3), run.stderr
     [record] = run.records
     return record
+
+
+def test_batch_reads_every_usable_hostile_input_like_extract(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "legacy.txt").write_bytes(
+        (DECISION.read_text(encoding="utf-8") + POUND_TEXT).encode("cp1252"))
+    for name in ("hostile_scripts.html", "hostile_injection.txt", "hostile_not_a_decision.txt"):
+        (folder / name).write_bytes((FIXTURES / name).read_bytes())
+    db = tmp_path / "runs.sqlite"
+    run = cli("batch", "--backend", "none", "--db", str(db), str(folder))
+    assert run.exit_code in (0, 3), run.stderr
+    rows = {Path(r["source"]).name: r for r in latest(db).values()}
+    assert sorted(rows) == sorted(p.name for p in folder.iterdir())
+    assert all(r["status"] != "failed" for r in rows.values())
+    facts = facts_of(extract_one(DECISION))
+    for name in ("legacy.txt", "hostile_scripts.html", "hostile_injection.txt"):
+        assert facts_of(rows[name]["record"]) == facts, name
+    assert "not_a_decision" in issue_rules(rows["hostile_not_a_decision.txt"]["record"])
