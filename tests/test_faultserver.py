@@ -7,7 +7,8 @@ import json
 
 import openai
 import pytest
-from faultserver import BEHAVIOURS, MIXED_FAULTS, UNGROUNDED_QUOTE, FaultServer
+from faultanswers import UNGROUNDED_QUOTE
+from faultserver import BEHAVIOURS, MIXED_FAULTS, FaultServer
 from pydantic import BaseModel, ValidationError
 
 pytestmark = pytest.mark.block_network(allowed_hosts=[r"127\.0\.0\.1"])

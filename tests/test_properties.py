@@ -52,7 +52,8 @@ def paragraph(draw: st.DrawFn, marked: bool = True) -> tuple[str, str]:
     words = draw(st.lists(word(), min_size=3, max_size=8))
     gaps = [draw(st.sampled_from(GAPS)) for _ in words[1:]]
     raw = words[0] + "".join(g + w for g, w in zip(gaps, words[1:], strict=True))
-    lead = draw(st.sampled_from(MARKERS if marked else [""])) + draw(st.sampled_from(["", " ", "\u00a0"]))
+    marker = draw(st.sampled_from(MARKERS if marked else [""]))
+    lead = marker + draw(st.sampled_from(["", " ", "\u00a0"]))
     return lead + raw + draw(st.sampled_from(["", " ", "\t"])), " ".join(words)
 
 
