@@ -1,0 +1,183 @@
+"""Training examples: the exact prompt the model pass sends, and the answer it should give.
+
+For each composed decision the project's own pipeline computes the facts
+(``pipeline.deterministic_pass``); each question is planned by ``extractor.prompt`` on a copy of
+the facts with that question's fields cleared (``scope="gaps"`` asks only where the rules
+abstain, so that is what the model sees at run time). The answer is the tool call's JSON
+(``answers.py`` models, keys in schema order), built from the composed labels.
+
+The text trained on is what llama-cpp-python's server feeds the model for the ``gemma`` chat
+format (``llama_chat_format.format_gemma``, tokenized with ``add_bos`` and ``special``):
+``<bos><start_of_turn>user\\n{content}<end_of_turn>\\n<start_of_turn>model\\n`` followed by the
+answer and ``<end_of_turn>`` (the server's stop string). Loss is taken on the answer only.
+
+    python -m train.examples --n 400 --seed 7 --out train/data/train.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+from extractor.answers import squash
+from extractor.load import Document
+from extractor.models import Decision
+from extractor.pipeline import deterministic_pass
+from extractor.prompt import (
+    Doc,
+    Question,
+    payments_question,
+    reasons_question,
+    remedies_question,
+    status_question,
+)
+from train.compose import Composed, compose
+
+USER, MODEL, END = "<start_of_turn>user\n", "<start_of_turn>model\n", "<end_of_turn>"
+
+
+def chat_prompt(messages: list[dict[str, str]]) -> str:
+    """The gemma chat format's prompt (without the BOS token the tokenizer adds)."""
+    turns = "".join(USER + m["content"] + END + "\n" for m in messages if m["role"] == "user")
+    return turns + MODEL
+
+
+def find(sentences: tuple[str, ...], label: str) -> str | None:
+    """The offered sentence that is (or holds, or is held by) a labelled sentence."""
+    want = squash(label)
+    for s in sentences:
+        have = squash(s)
+        if have == want or want in have or (len(have) > 30 and have in want):
+            return s
+    return None
+
+
+def gapped(facts: Decision, **cleared: Any) -> Decision:
+    return facts.model_copy(deep=True, update=cleared)
+
+
+def examples_of(c: Composed, source: str, rng: random.Random) -> list[dict[str, Any]]:
+    doc = Document(text=c.text, source=source)
+    facts, cleaned, seg = deterministic_pass(doc)
+    out = []
+    for build in (_reasons, _remedies, _payments, _status):
+        pair = build(c, facts, cleaned, seg, rng)
+        if pair is not None:
+            q, answer = pair
+            q.response_model.model_validate(answer, context=q.context)  # a valid tool call
+            out.append({"question": q.name, "source": source,
+                        "prompt": chat_prompt(q.messages),
+                        "answer": json.dumps(answer, ensure_ascii=False) + END})
+    return out
+
+
+def _reasons(c: Composed, facts: Decision, cleaned: Any, seg: Any, rng: random.Random
+             ) -> tuple[Question, dict[str, Any]] | None:
+    if c.outcome != "closed_after_initial_enquiries":
+        return None
+    q = reasons_question(Doc(gapped(facts, reasons=[]), cleaned, seg))
+    if q is None:
+        return None
+    items = _items(q.sentences, c.reasons, "code")
+    offered = set(q.response_model.model_json_schema()["$defs"]["Reason"]["properties"]
+                  ["code"]["enum"])
+    return q, {"items": [i for i in items if i["code"] in offered][:2]}
+
+
+def _remedies(c: Composed, facts: Decision, cleaned: Any, seg: Any, rng: random.Random
+              ) -> tuple[Question, dict[str, Any]] | None:
+    q = remedies_question(Doc(gapped(facts, remedy_kinds=[]), cleaned, seg))
+    if q is None:
+        return None
+    return q, {"items": _items(q.sentences, c.remedies, "kind")[:3]}
+
+
+def _payments(c: Composed, facts: Decision, cleaned: Any, seg: Any, rng: random.Random
+              ) -> tuple[Question, dict[str, Any]] | None:
+    if not facts.payments:
+        return None
+    open_facts = gapped(facts, payments=[p.model_copy(update={"status": None, "purpose": None})
+                                         for p in facts.payments])
+    q = payments_question(Doc(open_facts, cleaned, seg))
+    if q is None:
+        return None
+    items = []
+    for sentence, amount, status, purpose in c.payments:
+        offered = find(q.sentences, sentence)
+        if offered is not None:
+            items.append({"amount_gbp": amount, "status": status, "purpose": purpose})
+    return q, {"items": items[:3]}
+
+
+def _status(c: Composed, facts: Decision, cleaned: Any, seg: Any, rng: random.Random
+            ) -> tuple[Question, dict[str, Any]] | None:
+    ask = rng.choice((("investigated",), ("fault_found",), ("investigated", "fault_found")))
+    if c.outcome == "closed_after_initial_enquiries":
+        ask = ("investigated",)
+    q = status_question(Doc(gapped(facts, **{name: None for name in ask}), cleaned, seg))
+    sentence = find(q.sentences, c.status_sentence) if q is not None else None
+    if q is None or sentence is None:
+        return None
+    values = {"investigated": c.investigated, "fault_found": c.fault_found}
+    asked = [f for f in q.response_model.model_fields if f != "sentence"]
+    answer: dict[str, Any] = {"sentence": sentence}
+    answer.update({f: "unclear" if values[f] is None else "yes" if values[f] else "no"
+                   for f in asked})
+    return q, answer
+
+
+def _items(sentences: tuple[str, ...], labels: list[tuple[str, str]], key: str
+           ) -> list[dict[str, str]]:
+    """Labelled sentences that were offered, in the order offered."""
+    found = {}
+    for label, value in labels:
+        offered = find(sentences, label)
+        if offered is not None and offered not in found:
+            found[offered] = value
+    return [{"sentence": s, key: found[s]} for s in sentences if s in found]
+
+
+def generate(n: int, seed: int) -> list[dict[str, Any]]:
+    rng = random.Random(seed)
+    out: list[dict[str, Any]] = []
+    for i in range(n):
+        out += examples_of(compose(rng), f"gen/{seed}_{i:04d}.txt", rng)
+    return out
+
+
+def capped(rows: list[dict[str, Any]], caps: str) -> list[dict[str, Any]]:
+    """The first examples of each question, ``caps`` like ``reasons=24,status=8`` (a question
+    not named is not capped)."""
+    limit = {q: int(n) for q, _, n in (c.partition("=") for c in caps.split(",") if c)}
+    seen: dict[str, int] = {}
+    out = []
+    for row in rows:
+        seen[row["question"]] = seen.get(row["question"], 0) + 1
+        if seen[row["question"]] <= limit.get(row["question"], len(rows)):
+            out.append(row)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=200, help="decisions to compose")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--cap", default="", help="per question, e.g. reasons=24,status=8")
+    ap.add_argument("--out", type=Path, required=True)
+    args = ap.parse_args()
+    rows = capped(generate(args.n, args.seed), args.cap)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    with args.out.open("w", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row["question"]] = counts.get(row["question"], 0) + 1
+    print(f"{len(rows)} examples from {args.n} decisions: {counts}")
+
+
+if __name__ == "__main__":
+    main()
