@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import os
 import signal
 import socket
 import subprocess
@@ -94,7 +95,19 @@ def server_command(gguf: Path, alias: str, port: int, settings: Settings) -> lis
            "--n_ctx", str(settings.local_n_ctx), "--n_threads", str(settings.local_threads)]
     if settings.local_chat_format:
         cmd += ["--chat_format", settings.local_chat_format]
+    lora = lora_path()
+    if lora:
+        cmd += ["--lora_path", lora]
     return cmd
+
+
+def lora_path() -> str | None:
+    """An optional GGUF LoRA adapter for the server (``EXTRACTOR_LORA_PATH``; default none,
+    so the packaged model runs as it is; see train/MODEL_CARD.md)."""
+    path = os.environ.get("EXTRACTOR_LORA_PATH") or None
+    if path and not Path(path).expanduser().is_file():
+        raise ConfigError(f"LoRA adapter {path} not found (EXTRACTOR_LORA_PATH)")
+    return str(Path(path).expanduser()) if path else None
 
 
 @contextlib.contextmanager

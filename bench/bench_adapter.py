@@ -1,0 +1,106 @@
+"""Benchmark of the LoRA adapter: ``none`` vs ``local`` (base model) vs ``local`` + adapter.
+
+Each model column runs the embedded llama.cpp server exactly as the ``local`` backend starts it
+(``local_server.server_command``), plus ``--lora_path`` for the adapter column, and points
+``extractor extract --backend openai --base-url`` at it, so the two model columns differ only
+in the adapter. Scores every ``score.py`` field side by side over the dev corpus (measuring
+only), with seconds and tokens per decision and what the model did (``bench_model.py``'s table).
+
+Usage (repository root; needs the ``local`` extra in .venv):
+    .venv/bin/python bench/bench_adapter.py --adapter train/adapter/extractor-lora.gguf
+    .venv/bin/python bench/bench_adapter.py --limit 30 --asked-only   # CPU-friendly subset:
+        # the first 30 dev decisions the model pass would ask about (scope gaps)
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from extractor import local_server  # noqa: E402
+from extractor.load import Document  # noqa: E402
+from extractor.pipeline import deterministic_pass  # noqa: E402
+from extractor.prompt import plan_questions  # noqa: E402
+from extractor.settings import Settings  # noqa: E402
+
+
+def _bench_model() -> Any:
+    spec = importlib.util.spec_from_file_location("bench_model", ROOT / "bench" / "bench_model.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+BM = _bench_model()
+
+
+def asked(gold: list[dict[str, Any]], docs: str) -> list[dict[str, Any]]:
+    """The gold rows of decisions the model pass would ask at least one question about."""
+    out = []
+    for g in gold:
+        rec = json.loads((Path(docs) / g["file"]).read_text(encoding="utf-8"))
+        facts, cleaned, seg = deterministic_pass(Document(rec["text"], g["file"], rec.get("url")))
+        if plan_questions(facts, cleaned, seg):
+            out.append(g)
+    return out
+
+
+def run_with_server(scorer: Any, extractor: str, gold: list[dict[str, Any]], docs: str,
+                    lora: str | None) -> dict[str, Any]:
+    """Start the embedded server (with the adapter when given), extract, score, stop."""
+    settings = Settings.from_env()
+    gguf, alias = local_server.resolve_model(settings.local_model_path)
+    port = local_server.free_port()
+    cmd = local_server.server_command(gguf, alias, port, settings)
+    if lora:
+        cmd += ["--lora_path", lora]
+    cmd[0] = str(ROOT / ".venv" / "bin" / "python")
+    with tempfile.TemporaryFile(mode="w+b") as log:
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                                start_new_session=True)
+        try:
+            base = f"http://{local_server.HOST}:{port}/v1"
+            local_server.wait_until_ready(proc, base, settings.local_start_timeout, log)
+            backend = f"openai --base-url {base} --model {alias}"
+            return BM.run_backend(scorer, extractor, backend, gold, docs)
+        finally:
+            local_server.stop(proc)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--adapter", default=str(ROOT / "train" / "adapter" / "extractor-lora.gguf"))
+    ap.add_argument("--gold", default=str(BM.SHARED / "corpus" / "dev-gold.jsonl"))
+    ap.add_argument("--docs", default=str(BM.SHARED / "corpus" / "dev"))
+    ap.add_argument("--scorer", default=str(BM.SHARED / "tools" / "score.py"))
+    ap.add_argument("--extractor", default=str(Path(sys.executable).parent / "extractor"))
+    ap.add_argument("--limit", type=int, default=None, help="only the first N decisions")
+    ap.add_argument("--asked-only", action="store_true",
+                    help="only decisions the model pass asks about (before --limit)")
+    ap.add_argument("--json", help="also write the reports here")
+    args = ap.parse_args()
+    scorer = BM.load_scorer(Path(args.scorer))
+    gold = [json.loads(line) for line in open(args.gold, encoding="utf-8") if line.strip()]
+    gold = asked(gold, args.docs) if args.asked_only else gold
+    gold = gold[:args.limit] if args.limit else gold
+    reports = {"none": BM.run_backend(scorer, args.extractor, "none", gold, args.docs),
+               "local": run_with_server(scorer, args.extractor, gold, args.docs, None),
+               "adapter": run_with_server(scorer, args.extractor, gold, args.docs,
+                                          args.adapter)}
+    BM.print_table(reports)
+    if args.json:
+        Path(args.json).write_text(json.dumps(reports, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
