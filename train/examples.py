@@ -59,19 +59,24 @@ def gapped(facts: Decision, **cleared: Any) -> Decision:
     return facts.model_copy(deep=True, update=cleared)
 
 
-def examples_of(c: Composed, source: str, rng: random.Random) -> list[dict[str, Any]]:
+def pairs_of(c: Composed, source: str, rng: random.Random
+             ) -> list[tuple[Question, dict[str, Any]]]:
+    """(question as the model pass asks it, the answer it should get) for one decision."""
     doc = Document(text=c.text, source=source)
     facts, cleaned, seg = deterministic_pass(doc)
     out = []
     for build in (_reasons, _remedies, _payments, _status):
         pair = build(c, facts, cleaned, seg, rng)
         if pair is not None:
-            q, answer = pair
-            q.response_model.model_validate(answer, context=q.context)  # a valid tool call
-            out.append({"question": q.name, "source": source,
-                        "prompt": chat_prompt(q.messages),
-                        "answer": json.dumps(answer, ensure_ascii=False) + END})
+            pair[0].response_model.model_validate(pair[1], context=pair[0].context)
+            out.append(pair)
     return out
+
+
+def examples_of(c: Composed, source: str, rng: random.Random) -> list[dict[str, Any]]:
+    return [{"question": q.name, "source": source, "prompt": chat_prompt(q.messages),
+             "answer": json.dumps(answer, ensure_ascii=False) + END}
+            for q, answer in pairs_of(c, source, rng)]
 
 
 def _reasons(c: Composed, facts: Decision, cleaned: Any, seg: Any, rng: random.Random
