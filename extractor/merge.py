@@ -38,7 +38,8 @@ def _rx(pattern: str) -> re.Pattern[str]:
 REASON_SUPPORT: dict[str, re.Pattern[str]] = {
     "no_evidence_of_fault": _rx(r"\b(?:evidence|sign|suggestion|indication)s? of (?:\w+ ){0,2}"
                                 r"fault|\b(?:find|found|finding) (?:any |no )?fault|\bno fault"),
-    "no_injustice_from_fault": _rx(r"\b(?:no|not|any) (?:\w+ ){0,4}injustice\b"),
+    "no_injustice_from_fault": _rx(r"\b(?:not|no|any) (?:\w+ ){0,4}(?:caus|le[ad]|result)\w* "
+                                   r"(?:\w+ ){0,3}injustice|\binjustice (?:\w+ ){0,3}caused"),
     "injustice_not_significant": _rx(r"\bsignificant|\bserious enough|\btoo small"),
     "cannot_add_to_previous_investigation": _rx(r"\badd (?:\w+ ){0,3}to\b"),
     "no_different_outcome": _rx(r"\bdifferent (?:outcome|result|decision)"),
@@ -78,6 +79,11 @@ REMEDY_SUPPORT: dict[str, re.Pattern[str]] = {
     "reassessment_or_review": _rx(r"\bre-?assess\w*|\breview\b|\breconsider\w*"
                                   r"|\b(?:fresh|new) (?:assessment|decision|hearing|appeal)"),
     "refund_or_waiver": _rx(r"\brefund\w*|\breimburs\w*|\bwaiv\w*|\bwr[io]t\w* off|\bcredit"),
+}
+# ... unless the sentence says something narrower (a small injustice is not "no injustice").
+REASON_UNLESS: dict[str, re.Pattern[str]] = {
+    "no_injustice_from_fault": _rx(r"\bsignificant"),
+    "no_evidence_of_fault": _rx(r"\bfound fault\b|\bfault (?:by|in) \w+ (?:caused|led)"),
 }
 STATUS_SUPPORT: dict[tuple[str, str], re.Pattern[str]] = {
     ("investigated", "no"): _rx(r"\b(?:will|did|do|shall|can|could|decided) ?not "
@@ -178,13 +184,17 @@ def merge_reasons(m: Merger, items: list[Any]) -> None:
                 m.note(DISAGREES_RULE, "warning", "reasons", f"model gives reason {item.code}, "
                        f"the rules found {', '.join(sorted(settled))}; the rules' are kept", span)
             continue
-        cue = REASON_SUPPORT.get(item.code)
-        if span is None or cue is None or not cue.search(item.sentence):
+        if span is None or not supports_reason(item.code, item.sentence):
             m.note(UNSUPPORTED_RULE, "info", "reasons", f"model reason {item.code} is not "
                    "supported by its sentence; dropped", span)
         elif item.code not in {r.code for r in m.record.reasons}:
             m.record.reasons.append(Reason(code=item.code, evidence=span.text, start=span.start,
                                            end=span.end, origin="model"))
+
+
+def supports_reason(code: str, sentence: str) -> bool:
+    cue, unless = REASON_SUPPORT.get(code), REASON_UNLESS.get(code)
+    return bool(cue and cue.search(sentence) and not (unless and unless.search(sentence)))
 
 
 def merge_remedies(m: Merger, items: list[Any]) -> None:

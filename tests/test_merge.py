@@ -13,6 +13,7 @@ from extractor.merge import (
     UNSUPPORTED_RULE,
     Failure,
     merge,
+    supports_reason,
     supports_remedy,
 )
 from extractor.models import Decision, Payment, Reason
@@ -177,3 +178,15 @@ def test_a_failed_question_is_one_error_issue_and_the_facts_stay():
     assert (issue.rule, issue.severity, issue.field) == (FAILED_RULE, "error", "reasons")
     assert "\n" not in issue.message and "after 3 attempt(s)" in issue.message
     assert out.model_dump(exclude={"issues"}) == record.model_dump(exclude={"issues"})
+
+
+@pytest.mark.parametrize(("code", "sentence", "supported"), [
+    ("no_injustice_from_fault", "Any fault has not caused Mr B an injustice.", True),
+    ("no_injustice_from_fault", "There is no sign of significant injustice to Mr B.", False),
+    ("no_evidence_of_fault", "There is not enough evidence of fault by the Council.", True),
+    ("no_evidence_of_fault", "We will not investigate Mr B's complaint about his permit.", False),
+    ("tribunal_appeal_available", TRIBUNAL, True),
+    ("other", TRIBUNAL, False),   # "other" can never be checked, so it is never taken
+])
+def test_reason_support(code, sentence, supported):
+    assert supports_reason(code, sentence) is supported
