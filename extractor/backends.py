@@ -17,6 +17,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
 
 from extractor import local_server, replay
 from extractor.errors import ConfigError
@@ -92,8 +93,17 @@ def _endpoint(name: str, options: BackendOptions, settings: Settings, stack: Exi
     return base_url, options.model or settings.model or DEFAULT_OPENAI_MODEL, key or "none"
 
 
+def shown_url(url: str) -> str:
+    """``url`` fit for a message: credentials in it (``user:pass@``) are masked."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc="***@" + parts.netloc.rsplit("@", 1)[1]))
+
+
 def check_reachable(base_url: str, key: str | None) -> None:
     """One GET of ``/models``: an unreachable server or a refused key is a ConfigError."""
+    shown = shown_url(base_url)
     request = urllib.request.Request(base_url.rstrip("/") + "/models")
     if key:
         request.add_header("Authorization", f"Bearer {key}")
@@ -102,12 +112,13 @@ def check_reachable(base_url: str, key: str | None) -> None:
             return
     except urllib.error.HTTPError as exc:
         if exc.code in (401, 403):
-            raise ConfigError(f"the server at {base_url} refused the API key "
+            raise ConfigError(f"the server at {shown} refused the API key "
                               f"(HTTP {exc.code})") from None
         return  # it answers; some servers have no /models
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
-        raise ConfigError(f"cannot reach the model server at {base_url}: {reason}") from None
+        detail = str(reason).replace(base_url, shown)
+        raise ConfigError(f"cannot reach the model server at {shown}: {detail}") from None
 
 
 def cassette_metadata(name: str, options: BackendOptions, settings: Settings

@@ -135,3 +135,11 @@ def test_saved_html_page_gives_the_same_header_facts_as_the_text():
                   "referred_to"):
         assert from_html[field] == from_text[field], field
     assert [c["canonical"] for c in from_html["citations"]] == ["LGA1974 s24A(6)", "LGA1974 s34B"]
+
+
+def test_credentials_in_a_base_url_never_reach_the_error_line():
+    result = run("extract", "--backend", "openai", "--base-url",
+                 "http://someone:hunter2secret@127.0.0.1:9/v1", SEED)
+    assert result.exit_code == 1
+    assert "hunter2secret" not in result.stderr + result.stdout
+    assert "***@127.0.0.1:9" in result.stderr
