@@ -14,6 +14,7 @@ import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
@@ -46,8 +47,8 @@ class Document:
     fmt: str = "txt"
     notes: list[str] = field(default_factory=list)
 
-    @property
-    def sha256(self) -> str:
+    @cached_property
+    def sha256(self) -> str:  # the batch key and meta.source_sha256: hash the text once
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
 
