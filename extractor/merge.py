@@ -2,10 +2,13 @@
 
 - A field the facts settled keeps the facts' value; a model answer that differs becomes a
   ``model_disagrees`` issue (the model never overrides a rule).
-- Where the facts abstain (``None`` / ``[]``) the model may fill in, but only with evidence:
-  its quoted sentence must be in the source and must itself support the code (``*_SUPPORT``
-  cues below, looser than the facts' phrase rules but specific to each code). An answer without
-  such support is dropped with a ``model_unsupported`` info issue.
+- Where the facts abstain (``None``, or a code missing from a list) the model may fill in, but
+  only with evidence: its quoted sentence must be in the source and must itself support the
+  code (``*_SUPPORT`` cues below, looser than the facts' phrase rules but specific to each
+  code). An answer without such support is dropped with a ``model_unsupported`` info issue.
+  The model may add reason codes and remedy kinds to those the rules found, never remove one;
+  a reason the model reads from the very sentence a rule read as another code is a
+  disagreement, not an addition.
 - Payments: the model may give the status or purpose of an amount the facts found; it never adds
   an amount.
 - A question whose retries ran out leaves its fields to the facts and adds an
@@ -49,7 +52,11 @@ REASON_SUPPORT: dict[str, re.Pattern[str]] = {
     "other_body_better_placed": _rx(r"\b(?:better|best|more appropriately) (?:placed|suited)"
                                     r"|\bappropriate (?:body|organisation)"),
     "use_review_or_appeal_first": _rx(r"\breview\b|\bappeal\b"),
-    "complaint_handling_only": _rx(r"\bcomplaints? (?:handling|process|procedure)"),
+    # the Ombudsman declining the complaint handling, not a story of the complaint's progress
+    "complaint_handling_only": _rx(r"\bcomplaints? handling|\b(?:how|way) (?:\w+ ){0,3}"
+                                   r"(?:handled|dealt with|responded to) (?:\w+ ){0,3}complaint"
+                                   r"|\bcomplaints? (?:process|procedure) (?:on its own|alone"
+                                   r"|either)"),
     "satisfied_with_remedy": _rx(r"\b(?:already|offered|remed\w+|apologi\w+|put (?:it|things)"
                                  r" right|more than)\b"),
     "tribunal_appeal_available": _rx(r"\btribunal|\bappeal panel"),
@@ -61,28 +68,54 @@ REASON_SUPPORT: dict[str, re.Pattern[str]] = {
     "court_proceedings_matter": _rx(r"\bcourt (?:proceedings|reports?|hearing)|\bin court\b"),
     "late_complaint": _rx(r"\blate\b|\b(?:12|twelve) months"),
     "premature": _rx(r"\bpremature|\bchance to (?:respond|reply|investigate)"
-                     r"|\bcomplaints? (?:procedure|process)"),
+                     r"|\b(?:not|yet to|before) (?:\w+ ){0,4}(?:complet|finish|exhaust|us)\w* "
+                     r"(?:[\w'’]+ ){0,3}complaints? (?:procedure|process)"),
     "affects_all_or_most": _rx(r"\ball or most\b"),
     "public_body_complainant": _rx(r"\bpublic bod(?:y|ies)|\b(?:town|parish) council"),
     "body_out_of_jurisdiction": _rx(r"\bjurisdiction|\bacadem(?:y|ies)\b"),
     "personnel_matter": _rx(r"\bpersonnel|\bemployment"),
-    "school_internal_matter": _rx(r"\bschools?\b"),
+    "school_internal_matter": _rx(r"\b(?:in|inside|within|internal to) (?:a |the )?schools?\b"
+                                  r"|\bschools?'?s? (?:own )?internal"),
     "social_housing_landlord": _rx(r"\blandlord|\bHousing Ombudsman"),
     "commercial_matter": _rx(r"\bcommercial|\bcontract"),
     "crime_police_matter": _rx(r"\bpolice|\bcrim(?:e|inal)"),
 }
+# A remedy kind is supported when its quoted sentence names that remedy (as something done to
+# or for the person, not a word that merely occurs: "the EHC plan review" is no reassessment).
 REMEDY_SUPPORT: dict[str, re.Pattern[str]] = {
     "apology": _rx(r"\bapolog"),
-    "payment": _rx(r"£\s?\d|\bpay(?:ment)?s?\b|\bcompensat"),
-    "service_improvement": _rx(r"\b(?:procedures?|polic(?:y|ies)|practices?|guidance|training"
-                               r"|remind\w*|improvements?|lessons)\b"),
-    "reassessment_or_review": _rx(r"\bre-?assess\w*|\breview\b|\breconsider\w*"
+    # the paying itself; an amount alone may be a refund, a credit or the sum in dispute
+    "payment": _rx(r"\b(?:pay|pays|paid|paying|payments?)\b|\bcompensat"
+                   r"|\b(?:financial|symbolic) (?:remedy|award)"
+                   r"|\b(?:offer|award|give|gave|giv)\w* (?:\w+ ){0,3}£\s?\d"),
+    # a change for the future: staff reminded or trained, or a procedure changed or reviewed
+    "service_improvement": _rx(r"\b(?:remind\w*|training|train|lessons|improve\w*)\b"
+                               r"|\b(?:review|chang|updat|amend|revis|rewrit)\w* (?:\w+ ){0,3}"
+                               r"(?:procedures?|polic(?:y|ies)|practices?|guidance|processes)\b"),
+    # a fresh look at the person's own case: reviewing as a verb, or a new assessment/decision
+    "reassessment_or_review": _rx(r"\bre-?assess\w*|\breconsider\w*"
+                                  r"|\b(?:to|will|should|would|must|and) (?:\w+ ){0,2}review\b"
+                                  r"|\ba (?:fresh |new |further )?review of\b"
                                   r"|\b(?:fresh|new) (?:assessment|decision|hearing|appeal)"),
     "refund_or_waiver": _rx(r"\brefund\w*|\breimburs\w*|\bwaiv\w*|\bwr[io]t\w* off|\bcredit"),
 }
+# ... unless the sentence says something narrower (reviewing a procedure improves a service,
+# it does not re-decide the person's case).
+REMEDY_UNLESS: dict[str, re.Pattern[str]] = {
+    "reassessment_or_review": _rx(r"\breview\w* (?:\w+ ){0,2}(?:procedures?|polic(?:y|ies)"
+                                  r"|practices?|guidance|processes|how)\b"),
+}
 # ... unless the sentence says something narrower (a small injustice is not "no injustice").
 REASON_UNLESS: dict[str, re.Pattern[str]] = {
-    "no_injustice_from_fault": _rx(r"\bsignificant"),
+    "no_injustice_from_fault": _rx(r"\bsignificant|\bremed(?:ies|ied)\b"),
+    # the body's own review or appeal: not a tribunal's, a court's or Parliament's statutory
+    # one, not "we are not an appeal body", not an appeal the person already lost
+    "use_review_or_appeal_first": _rx(r"\btribunal|\bcourt|\badjudicator|\bInspector"
+                                      r"|\bSecretary of State|\bParliament|\bstatutory"
+                                      r"|\bappeal body|\bnot (?:\w+ ){0,2}(?:an|another) "
+                                      r"(?:\w+ )?(?:level of )?appeal\b|\bunsuccessful\b"),
+    "tribunal_appeal_used": _rx(r"\b(?:expect\w*|reasonabl\w*|could|should) (?:\w+ ){0,4}"
+                                r"(?:have )?appealed"),
     "no_evidence_of_fault": _rx(r"\bfound fault\b|\bfault (?:by|in) \w+ (?:caused|led)"),
 }
 STATUS_SUPPORT: dict[tuple[str, str], re.Pattern[str]] = {
@@ -94,6 +127,14 @@ STATUS_SUPPORT: dict[tuple[str, str], re.Pattern[str]] = {
                                 r"(?:\w+ ){0,2}fault\b"),
     ("fault_found", "no"): _rx(r"\b(?:no|not|without) (?:\w+ ){0,2}fault\b|\bnot at fault"),
 }
+# Codes that read the same aspect of a decision (the route the person should take instead): when
+# the rules found one, the model may not add another of its group.
+REASON_GROUPS: tuple[frozenset[str], ...] = (
+    frozenset({"tribunal_appeal_available", "tribunal_appeal_used", "minister_appeal_available",
+               "use_review_or_appeal_first"}),
+    frozenset({"court_remedy_available", "court_remedy_used", "court_proceedings_matter"}),
+    frozenset({"no_injustice_from_fault", "injustice_not_significant"}),
+)
 NEGATION_WINDOW = 40  # characters before a remedy cue where "not" / "failed to" cancels it
 
 
@@ -176,13 +217,14 @@ def merge_status(m: Merger, answer: Any) -> None:
 def merge_reasons(m: Merger, items: list[Any]) -> None:
     if m.record.investigated and m.record.outcome != "closed_after_initial_enquiries":
         return
-    settled = {r.code for r in m.facts.reasons}
     for item in items:
         span = m.span_of(item.sentence)
-        if settled:
-            if item.code not in settled:
-                m.note(DISAGREES_RULE, "warning", "reasons", f"model gives reason {item.code}, "
-                       f"the rules found {', '.join(sorted(settled))}; the rules' are kept", span)
+        if item.code in {r.code for r in m.facts.reasons}:
+            continue
+        ruled = _rule_reason_at(m.facts, span) or _rule_reason_in_group(m.facts, item.code)
+        if ruled is not None:
+            m.note(DISAGREES_RULE, "warning", "reasons", f"model gives reason {item.code} "
+                   f"where the rules read {ruled}; the rules' is kept", span)
             continue
         if span is None or not supports_reason(item.code, item.sentence):
             m.note(UNSUPPORTED_RULE, "info", "reasons", f"model reason {item.code} is not "
@@ -192,20 +234,29 @@ def merge_reasons(m: Merger, items: list[Any]) -> None:
                                            end=span.end, origin="model"))
 
 
+def _rule_reason_at(facts: Decision, span: Span | None) -> str | None:
+    """The code of a rule-found reason whose evidence overlaps ``span``."""
+    if span is None:
+        return None
+    return next((r.code for r in facts.reasons if r.start is not None and r.end is not None
+                 and r.start < span.end and span.start < r.end), None)
+
+
+def _rule_reason_in_group(facts: Decision, code: str) -> str | None:
+    """A rule-found code that reads the same aspect as ``code`` (``REASON_GROUPS``)."""
+    group = next((g for g in REASON_GROUPS if code in g), frozenset())
+    return next((r.code for r in facts.reasons if r.code in group), None)
+
+
 def supports_reason(code: str, sentence: str) -> bool:
     cue, unless = REASON_SUPPORT.get(code), REASON_UNLESS.get(code)
     return bool(cue and cue.search(sentence) and not (unless and unless.search(sentence)))
 
 
 def merge_remedies(m: Merger, items: list[Any]) -> None:
-    settled = set(m.facts.remedy_kinds)
     for item in items:
         span = m.span_of(item.sentence)
-        if settled:
-            if item.kind not in settled:
-                m.note(DISAGREES_RULE, "warning", "remedy_kinds", f"model gives remedy "
-                       f"{item.kind}, the rules found {', '.join(sorted(settled))}; the rules' "
-                       "are kept", span)
+        if item.kind in m.facts.remedy_kinds:
             continue
         if span is None or not supports_remedy(item.kind, item.sentence):
             m.note(UNSUPPORTED_RULE, "info", "remedy_kinds", f"model remedy {item.kind} is not "
@@ -217,9 +268,11 @@ def merge_remedies(m: Merger, items: list[Any]) -> None:
 def supports_remedy(kind: str, sentence: str) -> bool:
     """The sentence names the remedy as agreed, offered, done or recommended (a status cue),
     and not as something that was not done."""
-    cue = REMEDY_SUPPORT.get(kind)
+    cue, unless = REMEDY_SUPPORT.get(kind), REMEDY_UNLESS.get(kind)
     found = cue.search(sentence) if cue else None
     if found is None or not STATUS_CUE_REGEX.search(sentence):
+        return False
+    if unless is not None and unless.search(sentence):
         return False
     window = sentence[max(0, found.start() - NEGATION_WINDOW):found.start()]
     return not NOT_GIVEN_REGEX.search(window)

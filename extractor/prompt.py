@@ -1,8 +1,10 @@
 """What to ask the model about one document, and the messages that ask it.
 
 ``plan_questions(facts, cleaned, seg)`` returns only the questions the rules leave open
-(``scope="gaps"``, the default) or every question that applies (``scope="all"``, to compare the
-model with the rules). Each question carries its prompt (a file in ``prompts/`` filled with the
+(``scope="gaps"``, the default: fields the rules left empty), those plus the list questions the
+rules answered only in part (``scope="codes"``: reasons and remedy kinds the rules may have missed;
+the reasons question then offers only the sentences no rule reason came from), or every question that applies
+(``scope="all"``, to compare the model with the rules). Each question carries its prompt (a file in ``prompts/`` filled with the
 deterministic facts and the document's own sentences), its answer model (``answers.py``) and
 the validation context. Only the parts that matter are sent: the Summary, My assessment / What
 I found, Agreed action and Final decision, a bounded number of sentences within a character
@@ -28,7 +30,7 @@ from extractor.patterns import find_amounts, iter_sentences
 from extractor.segment import Segmented
 
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
-SCOPES = ("gaps", "all")
+SCOPES = ("gaps", "codes", "all")
 # Where each question looks, in the order sentences are offered (Summary first).
 REASON_PARTS = ("summary", "final_decision", "assessment")
 REMEDY_PARTS = ("summary", "agreed_action", "final_decision", "assessment", "what_found")
@@ -156,6 +158,15 @@ class Doc:
     def sentences(self, parts: tuple[str, ...]) -> tuple[str, ...]:
         return candidate_sentences(self.cleaned, self.seg, parts)
 
+    def rule_reason_in(self, sentence: str) -> bool:
+        """Whether a reason the rules found was read from this sentence."""
+        start = self.cleaned.text.find(sentence)
+        if start < 0:
+            return False
+        s, e = self.cleaned.to_source(start, start + len(sentence))
+        return any(r.start < e and s < r.end for r in self.facts.reasons
+                   if r.start is not None and r.end is not None)
+
     def question(self, name: str, model: type[BaseModel], messages: list[dict[str, str]],
                  items: int, sentences: tuple[str, ...], per_item: int = TOKENS_PER_ITEM
                  ) -> Question:
@@ -180,6 +191,8 @@ def reasons_question(doc: Doc, max_items: int = 2) -> Question | None:
     if not (f.investigated is False or f.outcome == "closed_after_initial_enquiries"):
         return None
     sentences = doc.sentences(REASON_PARTS)
+    if doc.scope == "codes":
+        sentences = tuple(s for s in sentences if not doc.rule_reason_in(s))
     if not sentences or (doc.scope == "gaps" and f.reasons):
         return None
     cited = {c.canonical for c in f.citations}
@@ -207,7 +220,7 @@ def payments_question(doc: Doc, max_items: int = 3) -> Question | None:
     """Status and purpose of the amounts the rules found (the model never adds amounts)."""
     f = doc.facts
     open_ = [p for p in f.payments if p.status is None or p.purpose is None]
-    if not f.payments or (doc.scope == "gaps" and not open_):
+    if not f.payments or (doc.scope != "all" and not open_):
         return None
     sentences = tuple(s for s in doc.sentences(REMEDY_PARTS) if "£" in s)
     if not sentences:
@@ -223,7 +236,7 @@ def status_question(doc: Doc) -> Question | None:
     ask = tuple(name for name, value in (("investigated", f.investigated),
                                          ("fault_found", f.fault_found))
                 if doc.scope == "all" or value is None)
-    if f.investigated is False and doc.scope == "gaps":
+    if f.investigated is False and doc.scope != "all":
         ask = tuple(a for a in ask if a != "fault_found")  # not investigated: no finding
     sentences = doc.sentences(STATUS_PARTS)
     if not ask or not sentences:

@@ -39,6 +39,7 @@ except ImportError:  # pragma: no cover - depends on the installed openai
 
 FIXTURES = ROOT / "tests" / "fixtures"
 CLOSED = FIXTURES / "model_closed_atypical.txt"    # rules find no reason: the model is asked
+SEED_000 = ROOT / "examples" / "seed_000_kensington.txt"
 REASK = CASSETTES / "reask" / "status_contradiction.yaml"
 
 
@@ -209,9 +210,23 @@ def planned(path: Path, scope: str = "gaps", **facts: Any) -> list[str]:
     (FIXTURES / "model_upheld_payment.txt", "gaps", {}, ["payments"]),  # purpose unknown
     (FIXTURES / "model_upheld_payment.txt", "gaps", {"remedy_kinds": []},
      ["remedies", "payments"]),
+    # codes: the list questions too, where the rules found some codes and may have missed more
+    (ROOT / "examples" / "seed_000_kensington.txt", "codes", {}, ["reasons"]),
+    (CLOSED, "codes", {}, ["reasons"]),
+    (FIXTURES / "model_upheld_payment.txt", "codes", {}, ["remedies", "payments"]),
 ])
 def test_only_what_the_rules_leave_open_is_asked(path, scope, facts, expected):
     assert planned(path, scope, **facts) == expected
+
+
+def test_in_scope_codes_the_reasons_question_leaves_out_the_rules_sentences():
+    record, cleaned, seg = deterministic_pass(load_path(str(SEED_000))[0])
+    assert record.reasons, "seed 000 has rule-found reasons"
+    offered = {scope: next(q.sentences for q in prompt.plan_questions(record, cleaned, seg, scope)
+                           if q.name == "reasons") for scope in ("all", "codes")}
+    evidence = {r.evidence for r in record.reasons}
+    assert evidence & set(offered["all"])
+    assert set(offered["codes"]) == set(offered["all"]) - evidence
 
 
 def test_an_unknown_scope_is_a_config_error():

@@ -1,4 +1,5 @@
-"""merge.py: the rules always win; the model fills gaps only with evidence that supports it."""
+"""merge.py: the rules always win; the model fills gaps (an unknown value, a code missing from
+a list) only with evidence that supports it."""
 
 from __future__ import annotations
 
@@ -42,7 +43,8 @@ CLEANED = clean_text(SOURCE)
 
 def reasons(*items: tuple[str, str]) -> object:
     model = answers.reasons_model(SENTENCES, ("tribunal_appeal_available", "late_complaint",
-                                              "no_evidence_of_fault"))
+                                              "no_evidence_of_fault",
+                                              "use_review_or_appeal_first"))
     return model.model_validate({"items": [{"sentence": s, "code": c} for s, c in items]})
 
 
@@ -89,11 +91,40 @@ def test_an_unsupported_reason_is_dropped_with_an_info_issue():
     assert [(i.rule, i.severity) for i in out.issues] == [(UNSUPPORTED_RULE, "info")]
 
 
-def test_the_rules_reasons_win_and_a_different_model_code_is_a_warning():
-    settled = Reason(code="no_evidence_of_fault", evidence=NOT_INVESTIGATED)
-    out = run(facts(reasons=[settled]), reasons=reasons((TRIBUNAL, "tribunal_appeal_available")))
-    assert [r.code for r in out.reasons] == ["no_evidence_of_fault"]
-    assert [(i.rule, i.severity) for i in out.issues] == [(DISAGREES_RULE, "warning")]
+def rule_reason(code: str, sentence: str) -> Reason:
+    start = SOURCE.index(sentence)
+    return Reason(code=code, evidence=sentence, start=start, end=start + len(sentence))
+
+
+@pytest.mark.parametrize(("sentence", "code", "expected", "issues"), [
+    # another sentence, supported: the model adds a code the rules missed
+    (TRIBUNAL, "tribunal_appeal_available", ["no_evidence_of_fault", "tribunal_appeal_available"],
+     []),
+    # the rules read this very sentence as another code: a disagreement, the rules' code stays
+    (NOT_INVESTIGATED, "late_complaint", ["no_evidence_of_fault"], [DISAGREES_RULE]),
+    # the rules' own code again: nothing to add, nothing to say
+    (NOT_INVESTIGATED, "no_evidence_of_fault", ["no_evidence_of_fault"], []),
+    # another sentence that does not say what the model claims: dropped
+    (TRIBUNAL, "late_complaint", ["no_evidence_of_fault"], [UNSUPPORTED_RULE]),
+])
+def test_the_model_adds_reasons_to_the_rules_but_never_removes_or_rereads_one(
+        sentence, code, expected, issues):
+    settled = rule_reason("no_evidence_of_fault", NOT_INVESTIGATED)
+    out = run(facts(reasons=[settled]), reasons=reasons((sentence, code)))
+    assert [r.code for r in out.reasons] == expected
+    assert [r.origin for r in out.reasons][1:] == ["model"] * (len(expected) - 1)
+    assert rules_of(out) == issues
+
+
+@pytest.mark.parametrize(("ruled", "code", "added"), [
+    ("tribunal_appeal_available", "use_review_or_appeal_first", False),  # same route, re-read
+    ("court_remedy_available", "tribunal_appeal_available", True),       # another aspect
+])
+def test_the_model_adds_no_code_of_a_group_the_rules_already_read(ruled, code, added):
+    settled = rule_reason(ruled, NOT_INVESTIGATED)
+    record = run(facts(reasons=[settled]), reasons=reasons((TRIBUNAL, code)))
+    assert (code in [r.code for r in record.reasons]) is added
+    assert rules_of(record) == ([] if added else [DISAGREES_RULE])
 
 
 def test_no_reasons_are_taken_for_an_investigated_decision():
@@ -122,10 +153,39 @@ def test_remedy_support(kind, sentence, accepted):
     assert rules_of(out) == ([] if accepted else [UNSUPPORTED_RULE])
 
 
-def test_the_rules_remedies_win():
+@pytest.mark.parametrize(("kind", "sentence", "supported"), [
+    # reviewing a procedure improves the service; it does not re-decide the person's case
+    ("reassessment_or_review", "The Council will review its procedure for home visits.", False),
+    ("service_improvement", "The Council will review its procedure for home visits.", True),
+    ("reassessment_or_review", "The Council has agreed to review Mr B's care plan.", True),
+    ("reassessment_or_review", "The Council will carry out a fresh review of his needs.", True),
+    # "review" as a noun in a payment's purpose is no reassessment
+    ("reassessment_or_review", "The Council will pay Mr B £200 for the delay in the plan "
+                               "review.", False),
+    # a refund or credit of an amount is not a payment remedy; an offer of money is
+    ("payment", "The Council will refund the £80 fee to Mr B.", False),
+    ("refund_or_waiver", "The Council will refund the £80 fee to Mr B.", True),
+    ("payment", "The Council will apply a credit of £40 to his account.", False),
+    ("payment", "The Council had already offered Mr B £100 for his trouble.", True),
+    ("payment", "The Council should pay Mr B £250.", True),
+    # following a procedure is not changing it
+    ("service_improvement", "The Council will open a new case and follow its procedure.", False),
+    ("service_improvement", "The Council will remind staff to record visits.", True),
+])
+def test_remedy_support_table(kind, sentence, supported):
+    assert supports_remedy(kind, sentence) is supported
+
+
+@pytest.mark.parametrize(("sentence", "kind", "expected", "issues"), [
+    (AGREED, "apology", ["payment", "apology"], []),           # added beside the rules' kind
+    (AGREED, "payment", ["payment"], []),                      # the rules' kind again
+    (NOT_DONE, "apology", ["payment"], [UNSUPPORTED_RULE]),    # "did not apologise"
+])
+def test_the_model_adds_remedy_kinds_to_the_rules_but_never_removes_one(
+        sentence, kind, expected, issues):
     out = run(facts(outcome="upheld", investigated=True, remedy_kinds=["payment"]),
-              remedies=remedies((AGREED, "apology")))
-    assert out.remedy_kinds == ["payment"] and rules_of(out) == [DISAGREES_RULE]
+              remedies=remedies((sentence, kind)))
+    assert out.remedy_kinds == expected and rules_of(out) == issues
 
 
 @pytest.mark.parametrize(("settled", "sentence", "values", "expected", "issues"), [
@@ -187,6 +247,30 @@ def test_a_failed_question_is_one_error_issue_and_the_facts_stay():
     ("no_evidence_of_fault", "We will not investigate Mr B's complaint about his permit.", False),
     ("tribunal_appeal_available", TRIBUNAL, True),
     ("other", TRIBUNAL, False),   # "other" can never be checked, so it is never taken
+    ("no_injustice_from_fault", "It did not cause Mr B an injustice that needs a remedy.", True),
+    ("no_injustice_from_fault", "This remedies the injustice caused to Mr B.", False),
+    # the body's own review or appeal ...
+    ("use_review_or_appeal_first", "Mr B should ask the Council to review its decision first.",
+     True),
+    # ... not a tribunal's, Parliament's statutory route, or the Ombudsman's own role
+    ("use_review_or_appeal_first", "Mr B can appeal to the Valuation Tribunal.", False),
+    ("use_review_or_appeal_first", "Parliament has provided an appeal process for parking "
+                                   "tickets.", False),
+    ("use_review_or_appeal_first", "We are not an appeal body.", False),
+    ("use_review_or_appeal_first", "Mr B complains about an unsuccessful appeal.", False),
+    # having appealed, not being expected to have appealed
+    ("tribunal_appeal_used", "Mr B has already appealed to the tribunal.", True),
+    ("tribunal_appeal_used", "It was reasonable to expect Mr B to have appealed.", False),
+    # what happens inside a school, not any sentence with "school" in it
+    ("school_internal_matter", "The law stops us investigating what happens in schools.", True),
+    ("school_internal_matter", "Mr B wants a place at a different school.", False),
+    # the Ombudsman setting complaint handling aside, not the complaint's history
+    ("complaint_handling_only", "We will not look at how the Council handled his complaint "
+                                "on its own.", True),
+    ("complaint_handling_only", "He escalated his complaint through the complaints "
+                                "procedure.", False),
+    ("premature", "Mr B has not yet completed the Council's complaints procedure.", True),
+    ("premature", "He escalated his complaint through the complaints procedure.", False),
 ])
 def test_reason_support(code, sentence, supported):
     assert supports_reason(code, sentence) is supported

@@ -83,7 +83,7 @@ def _reasons(c: Composed, facts: Decision, cleaned: Any, seg: Any, rng: random.R
              ) -> tuple[Question, dict[str, Any]] | None:
     if c.outcome != "closed_after_initial_enquiries":
         return None
-    q = reasons_question(Doc(gapped(facts, reasons=[]), cleaned, seg))
+    q = reasons_question(_asked(facts, cleaned, seg, rng, reasons=[]))
     if q is None:
         return None
     items = _items(q.sentences, c.reasons, "code")
@@ -94,10 +94,20 @@ def _reasons(c: Composed, facts: Decision, cleaned: Any, seg: Any, rng: random.R
 
 def _remedies(c: Composed, facts: Decision, cleaned: Any, seg: Any, rng: random.Random
               ) -> tuple[Question, dict[str, Any]] | None:
-    q = remedies_question(Doc(gapped(facts, remedy_kinds=[]), cleaned, seg))
+    q = remedies_question(_asked(facts, cleaned, seg, rng, remedy_kinds=[]))
     if q is None:
         return None
     return q, {"items": _items(q.sentences, c.remedies, "kind")[:3]}
+
+
+def _asked(facts: Decision, cleaned: Any, seg: Any, rng: random.Random, **cleared: Any) -> Doc:
+    """A list question as the model pass asks it: half the time in scope ``gaps`` (the rules
+    found nothing: the facts cleared), else in scope ``codes`` where the rules found some codes
+    (the real facts; the reasons question then leaves out the rules' own sentences)."""
+    field = next(iter(cleared))
+    if getattr(facts, field) and rng.random() < 0.5:
+        return Doc(facts, cleaned, seg, scope="codes")
+    return Doc(gapped(facts, **cleared), cleaned, seg)
 
 
 def _payments(c: Composed, facts: Decision, cleaned: Any, seg: Any, rng: random.Random
