@@ -1,7 +1,8 @@
 """Benchmark of the LoRA adapter: ``none`` vs ``local`` (base model) vs ``local`` + adapter.
 
 Each model column runs the embedded llama.cpp server exactly as the ``local`` backend starts it
-(``local_server.server_command``), plus ``--lora_path`` for the adapter column, and points
+(``local_server.server_command``), bare for the ``local`` column and with ``--lora_path`` for
+the adapter column (default: the packaged adapter), and points
 ``extractor extract --backend openai --base-url`` at it, so the two model columns differ only
 in the adapter. Scores every ``score.py`` field side by side over the dev corpus (measuring
 only), with seconds and tokens per decision and what the model did (``bench_model.py``'s table).
@@ -45,12 +46,13 @@ BM = _bench_model()
 
 
 def asked(gold: list[dict[str, Any]], docs: str) -> list[dict[str, Any]]:
-    """The gold rows of decisions the model pass would ask at least one question about."""
+    """The gold rows of decisions the model pass would ask at least one question about (in
+    the scope ``EXTRACTOR_MODEL_SCOPE`` sets, as the extract runs will)."""
     out = []
     for g in gold:
         rec = json.loads((Path(docs) / g["file"]).read_text(encoding="utf-8"))
         facts, cleaned, seg = deterministic_pass(Document(rec["text"], g["file"], rec.get("url")))
-        if plan_questions(facts, cleaned, seg):
+        if plan_questions(facts, cleaned, seg, Settings.from_env().model_scope):
             out.append(g)
     return out
 
@@ -61,9 +63,8 @@ def run_with_server(scorer: Any, extractor: str, gold: list[dict[str, Any]], doc
     settings = Settings.from_env()
     gguf, alias = local_server.resolve_model(settings.local_model_path)
     port = local_server.free_port()
-    cmd = local_server.server_command(gguf, alias, port, settings)
-    if lora:
-        cmd += ["--lora_path", lora]
+    alias = local_server.served_alias(alias, lora)
+    cmd = local_server.server_command(gguf, alias, port, settings, lora)
     cmd[0] = str(ROOT / ".venv" / "bin" / "python")
     with tempfile.TemporaryFile(mode="w+b") as log:
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
@@ -79,7 +80,7 @@ def run_with_server(scorer: Any, extractor: str, gold: list[dict[str, Any]], doc
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--adapter", default=str(ROOT / "train" / "adapter" / "extractor-lora.gguf"))
+    ap.add_argument("--adapter", default=str(local_server.PACKAGED_ADAPTER))
     ap.add_argument("--gold", default=str(BM.SHARED / "corpus" / "dev-gold.jsonl"))
     ap.add_argument("--docs", default=str(BM.SHARED / "corpus" / "dev"))
     ap.add_argument("--scorer", default=str(BM.SHARED / "tools" / "score.py"))
@@ -87,16 +88,19 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=None, help="only the first N decisions")
     ap.add_argument("--asked-only", action="store_true",
                     help="only decisions the model pass asks about (before --limit)")
+    ap.add_argument("--columns", default="none,local,adapter",
+                    help="which of none, local (base model), adapter to run")
     ap.add_argument("--json", help="also write the reports here")
     args = ap.parse_args()
     scorer = BM.load_scorer(Path(args.scorer))
     gold = [json.loads(line) for line in open(args.gold, encoding="utf-8") if line.strip()]
     gold = asked(gold, args.docs) if args.asked_only else gold
     gold = gold[:args.limit] if args.limit else gold
-    reports = {"none": BM.run_backend(scorer, args.extractor, "none", gold, args.docs),
-               "local": run_with_server(scorer, args.extractor, gold, args.docs, None),
-               "adapter": run_with_server(scorer, args.extractor, gold, args.docs,
-                                          args.adapter)}
+    runs = {"none": lambda: BM.run_backend(scorer, args.extractor, "none", gold, args.docs),
+            "local": lambda: run_with_server(scorer, args.extractor, gold, args.docs, None),
+            "adapter": lambda: run_with_server(scorer, args.extractor, gold, args.docs,
+                                               args.adapter)}
+    reports = {name: runs[name]() for name in args.columns.split(",")}
     BM.print_table(reports)
     if args.json:
         Path(args.json).write_text(json.dumps(reports, indent=1), encoding="utf-8")

@@ -79,7 +79,9 @@ def _endpoint(name: str, options: BackendOptions, settings: Settings, stack: Exi
     """(base URL, model name, API key) of the server to talk to; starts it when needed."""
     if name == "local":
         if options.replaying:
-            alias = local_server.model_alias(options.model_path or settings.local_model_path)
+            chosen = options.model_path or settings.local_model_path
+            alias = local_server.served_alias(local_server.model_alias(chosen),
+                                              local_server.lora_path(chosen))
             return replay.LOCAL_SERVER_URL, options.model or alias, LOCAL_API_KEY
         server = stack.enter_context(local_server.local_server(settings, options.model_path))
         return server.base_url, options.model or server.model, LOCAL_API_KEY
@@ -133,5 +135,9 @@ def cassette_metadata(name: str, options: BackendOptions, settings: Settings
         value = getattr(options, key)
         if value:
             meta[key] = value
-    meta["env"] = {env: str(getattr(settings, attr)) for env, attr in RECORDED_SETTINGS.items()}
+    env = {key: str(getattr(settings, attr)) for key, attr in RECORDED_SETTINGS.items()}
+    if name == "local" and local_server.lora_path(options.model_path or
+                                                  settings.local_model_path) is None:
+        env["EXTRACTOR_LORA_PATH"] = "none"  # recorded from the bare model: replay as such
+    meta["env"] = env
     return meta

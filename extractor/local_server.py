@@ -1,7 +1,8 @@
 """The embedded model: llama-cpp-python's OpenAI-compatible server as a managed subprocess.
 
 ``with local_server(settings) as server: ...`` starts ``python -m llama_cpp.server`` on a free
-loopback port with the packaged Gemma 3 270M GGUF (or ``--model-path``), waits until
+loopback port with the packaged Gemma 3 270M GGUF and the project's LoRA adapter (or
+``--model-path``, or ``EXTRACTOR_LORA_PATH``), waits until
 ``/v1/models`` answers, and stops the server when the block ends, also on Ctrl-C, SIGTERM and
 errors. Everything that can go wrong on the way (extra not installed, model missing, port in
 use, server exits or never answers) is a one-line ``ConfigError``.
@@ -32,6 +33,8 @@ from extractor.settings import Settings
 HOST = "127.0.0.1"
 PACKAGED_MODEL_ALIAS = "gemma-3-270m-q4_k_m"  # the name requests use (stable across machines)
 INSTALL_HINT = "pip install 'extractor[local]'"
+PACKAGED_ADAPTER = Path(__file__).resolve().parent / "adapters" / "extractor-lora.gguf"
+NO_ADAPTER = {"none", "off", "0"}   # EXTRACTOR_LORA_PATH values that run the bare model
 POLL_SECONDS = 0.25
 STOP_SECONDS = 10.0
 
@@ -89,35 +92,51 @@ def free_port(wanted: int | None = None) -> int:
         return int(sock.getsockname()[1])
 
 
-def server_command(gguf: Path, alias: str, port: int, settings: Settings) -> list[str]:
+def server_command(gguf: Path, alias: str, port: int, settings: Settings,
+                   lora: str | None = None) -> list[str]:
     cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf),
            "--model_alias", alias, "--host", HOST, "--port", str(port),
            "--n_ctx", str(settings.local_n_ctx), "--n_threads", str(settings.local_threads)]
     if settings.local_chat_format:
         cmd += ["--chat_format", settings.local_chat_format]
-    lora = lora_path()
     if lora:
         cmd += ["--lora_path", lora]
     return cmd
 
 
-def lora_path() -> str | None:
-    """An optional GGUF LoRA adapter for the server (``EXTRACTOR_LORA_PATH``; default none,
-    so the packaged model runs as it is; see train/MODEL_CARD.md)."""
-    path = os.environ.get("EXTRACTOR_LORA_PATH") or None
-    if path and not Path(path).expanduser().is_file():
-        raise ConfigError(f"LoRA adapter {path} not found (EXTRACTOR_LORA_PATH)")
-    return str(Path(path).expanduser()) if path else None
+def lora_path(model_path: str | None = None) -> str | None:
+    """The GGUF LoRA adapter the server loads. ``EXTRACTOR_LORA_PATH`` names one, or ``none``
+    for the bare model; unset, the packaged model gets the project's adapter
+    (``extractor/adapters/``, trained by ``train/run.sh``; see train/MODEL_CARD.md) and any
+    other ``--model-path`` GGUF runs bare (the adapter fits only the packaged model)."""
+    path = os.environ.get("EXTRACTOR_LORA_PATH", "").strip()
+    if path.lower() in NO_ADAPTER:
+        return None
+    if not path:
+        return str(PACKAGED_ADAPTER) if model_path is None and PACKAGED_ADAPTER.is_file() \
+            else None
+    if not Path(path).expanduser().is_file():
+        raise ConfigError(f"LoRA adapter {path} not found (EXTRACTOR_LORA_PATH; 'none' runs "
+                          "the model without one)")
+    return str(Path(path).expanduser())
+
+
+def served_alias(alias: str, lora: str | None) -> str:
+    """The model name requests use (and records show): the model's, plus the adapter's."""
+    return f"{alias}+{Path(lora).stem}" if lora else alias
 
 
 @contextlib.contextmanager
 def local_server(settings: Settings, model_path: str | None = None) -> Iterator[LocalServer]:
     """Run the embedded server for the duration of the block."""
     require_extra()
-    gguf, alias = resolve_model(model_path or settings.local_model_path)
+    chosen = model_path or settings.local_model_path
+    gguf, alias = resolve_model(chosen)
+    lora = lora_path(chosen)
+    alias = served_alias(alias, lora)
     port = free_port(settings.local_port)
     with tempfile.TemporaryFile(mode="w+b") as log, _stop_on_sigterm():
-        proc = subprocess.Popen(server_command(gguf, alias, port, settings),
+        proc = subprocess.Popen(server_command(gguf, alias, port, settings, lora),
                                 stdin=subprocess.DEVNULL, stdout=log, stderr=log,
                                 start_new_session=True)  # Ctrl-C reaches us; we stop it
         try:

@@ -1,11 +1,12 @@
 """What to ask the model about one document, and the messages that ask it.
 
-``plan_questions(facts, cleaned, seg)`` returns only the questions the rules leave open
-(``scope="gaps"``, the default: fields the rules left empty), those plus the list questions the
-rules answered only in part (``scope="codes"``: reasons and remedy kinds the rules may have missed;
-the reasons question then offers only the sentences no rule reason came from), or every question that applies
-(``scope="all"``, to compare the model with the rules). Each question carries its prompt (a file in ``prompts/`` filled with the
-deterministic facts and the document's own sentences), its answer model (``answers.py``) and
+``plan_questions(facts, cleaned, seg, scope)`` returns the questions the rules leave open:
+``"gaps"``, fields the rules left empty; ``"codes"`` (the settings' default), those plus the list
+questions the rules answered only in part (reasons and remedy kinds they may have missed; the
+reasons question then offers only the sentences no rule reason came from); ``"all"``, every
+question that applies (to compare the model with the rules). Each question carries its prompt
+(a file in ``prompts/`` filled with the deterministic facts and the document's own sentences),
+its answer model (``answers.py``) and
 the validation context. Only the parts that matter are sent: the Summary, My assessment / What
 I found, Agreed action and Final decision, a bounded number of sentences within a character
 budget. ``prompt_sha()`` hashes the ``prompts/`` files; every record carries it.

@@ -20,7 +20,8 @@ class Settings:
     token_budget: int = 12_000      # prompt + completion tokens per document, all attempts
     request_timeout: float = 120.0  # seconds per HTTP request to the model server
     reask_temperature: float = 1.0  # re-asks sample (first answers are greedy)
-    model_scope: str = "gaps"       # gaps: ask only what the rules left open; all: cross-check
+    model_scope: str = "codes"      # gaps: only fields the rules left empty; codes: + codes the
+    #                                 rules may have missed in lists; all: cross-check everything
     # The embedded server (local_server.py).
     local_model_path: str | None = None
     local_port: int | None = None   # None: a free port picked by the OS
@@ -40,7 +41,7 @@ class Settings:
             max_attempts=int(os.environ.get("EXTRACTOR_MAX_ATTEMPTS", "3")),
             max_tokens=int(os.environ.get("EXTRACTOR_MAX_TOKENS", "512")),
             token_budget=int(os.environ.get("EXTRACTOR_TOKEN_BUDGET", "12000")),
-            model_scope=os.environ.get("EXTRACTOR_MODEL_SCOPE", "gaps"),
+            model_scope=os.environ.get("EXTRACTOR_MODEL_SCOPE", "codes"),
             request_timeout=float(os.environ.get("EXTRACTOR_TIMEOUT", "120")),
             local_model_path=os.environ.get("EXTRACTOR_MODEL_PATH") or None,
             local_port=_int_or_none(os.environ.get("EXTRACTOR_LOCAL_PORT")),

@@ -1,6 +1,7 @@
-"""The committed LoRA adapter (train/adapter/*.gguf): a valid GGUF LoRA for the packaged Gemma 3
-270M, small; and (``live``) the embedded server loads it (``EXTRACTOR_LORA_PATH``) and
-extracts seed 000 end to end. The header is read here with a small GGUF reader (no ``gguf``
+"""The committed LoRA adapters (extractor/adapters/, the default, and any under train/adapter/):
+valid GGUF LoRAs for the packaged Gemma 3 270M, small; which adapter the embedded server loads
+(``EXTRACTOR_LORA_PATH``); and (``live``) the bare model still extracts seed 000 end to end (the
+default, with the adapter, is tests/test_live.py). The header is read here with a small GGUF reader (no ``gguf``
 package at run time)."""
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ from typer.testing import CliRunner
 
 from extractor.cli import app
 from extractor.errors import ConfigError
-from extractor.local_server import lora_path, server_command
+from extractor.local_server import PACKAGED_ADAPTER, lora_path, served_alias, server_command
 from extractor.models import Decision
 from extractor.settings import Settings
 
-ADAPTERS = sorted((ROOT / "train" / "adapter").glob("*.gguf"))
+ADAPTERS = [PACKAGED_ADAPTER, *sorted((ROOT / "train" / "adapter").glob("*.gguf"))]
 SEED_000 = ROOT / "examples" / "seed_000_kensington.txt"
 MAX_BYTES = 16 * 2**20
 # GGUF value types: fixed-size scalars (struct format), 8 = string, 9 = array.
@@ -66,7 +67,6 @@ def read_gguf(path: Path) -> tuple[dict[str, Any], list[str]]:
         return meta, names
 
 
-@pytest.mark.skipif(not ADAPTERS, reason="no adapter committed under train/adapter/")
 @pytest.mark.parametrize("adapter", ADAPTERS, ids=lambda p: p.name)
 def test_committed_adapter_is_a_small_gguf_lora_for_gemma3(adapter: Path):
     meta, names = read_gguf(adapter)
@@ -77,28 +77,53 @@ def test_committed_adapter_is_a_small_gguf_lora_for_gemma3(adapter: Path):
     assert {n.split(".")[2] for n in names} <= {"attn_q", "attn_k", "attn_v", "attn_output"}
 
 
-def test_lora_path_goes_to_the_server_only_when_set(monkeypatch, tmp_path):
+def test_lora_path_goes_to_the_server_only_when_given(tmp_path):
     gguf = tmp_path / "model.gguf"
-    monkeypatch.delenv("EXTRACTOR_LORA_PATH", raising=False)
     assert "--lora_path" not in server_command(gguf, "m", 1, Settings())
-    adapter = tmp_path / "a.gguf"
-    adapter.write_bytes(b"GGUF")
-    monkeypatch.setenv("EXTRACTOR_LORA_PATH", str(adapter))
-    cmd = server_command(gguf, "m", 1, Settings())
-    assert cmd[cmd.index("--lora_path") + 1] == str(adapter)
+    cmd = server_command(gguf, "m", 1, Settings(), "/a/b.gguf")
+    assert cmd[cmd.index("--lora_path") + 1] == "/a/b.gguf"
+
+
+@pytest.mark.parametrize(("env", "model_path", "expected"), [
+    (None, None, "packaged"),            # the packaged model gets the project's adapter
+    (None, "/m/other.gguf", None),       # another GGUF runs bare: the adapter fits only Gemma
+    ("none", None, None),                # asked for the bare model
+    ("OFF", None, None),
+    ("given", None, "given"),            # a named adapter, whatever the model
+    ("given", "/m/other.gguf", "given"),
+])
+def test_which_adapter_the_server_loads(monkeypatch, tmp_path, env, model_path, expected):
+    given = tmp_path / "mine.gguf"
+    given.write_bytes(b"GGUF")
+    if env is None:
+        monkeypatch.delenv("EXTRACTOR_LORA_PATH", raising=False)
+    else:
+        monkeypatch.setenv("EXTRACTOR_LORA_PATH", str(given) if env == "given" else env)
+    want = {"packaged": str(PACKAGED_ADAPTER), "given": str(given), None: None}[expected]
+    assert lora_path(model_path) == want
+
+
+def test_a_missing_adapter_is_a_one_line_config_error(monkeypatch, tmp_path):
     monkeypatch.setenv("EXTRACTOR_LORA_PATH", str(tmp_path / "missing.gguf"))
-    with pytest.raises(ConfigError, match="not found"):
+    with pytest.raises(ConfigError, match="not found.*'none'"):
         lora_path()
 
 
+def test_records_name_the_adapter_in_the_model_they_came_from():
+    assert served_alias("gemma-3-270m-q4_k_m", str(PACKAGED_ADAPTER)) == \
+        "gemma-3-270m-q4_k_m+extractor-lora"
+    assert served_alias("gemma-3-270m-q4_k_m", None) == "gemma-3-270m-q4_k_m"
+
+
 @pytest.mark.live
-@pytest.mark.skipif(importlib.util.find_spec("llama_cpp") is None or not ADAPTERS,
-                    reason="needs the local extra and a committed adapter")
-def test_the_embedded_server_with_the_adapter_extracts_seed_000():
-    env = {"EXTRACTOR_LORA_PATH": str(ADAPTERS[0]), "EXTRACTOR_MODEL_SCOPE": "all"}
+@pytest.mark.skipif(importlib.util.find_spec("llama_cpp") is None,
+                    reason="needs the local extra")
+def test_the_embedded_server_without_the_adapter_still_extracts_seed_000():
+    """The default run (with the adapter) is tests/test_live.py; this is the bare model."""
+    env = {"EXTRACTOR_LORA_PATH": "none", "EXTRACTOR_MODEL_SCOPE": "all"}
     result = CliRunner().invoke(app, ["extract", "--backend", "local", str(SEED_000)], env=env)
     assert result.exit_code in (0, 3) and result.stderr == "", result.stderr
     [record] = [Decision.model_validate_json(line) for line in result.stdout.splitlines()]
-    assert record.meta.backend == "local" and record.meta.attempts >= 2
-    assert record.meta.usage.completion_tokens > 0
+    assert record.meta.backend == "local" and record.meta.model == "gemma-3-270m-q4_k_m"
+    assert record.meta.attempts >= 2 and record.meta.usage.completion_tokens > 0
     assert record.investigated is False and record.reasons

@@ -15,7 +15,7 @@ from conftest import ROOT
 from typer.testing import CliRunner
 
 from extractor.cli import app
-from extractor.local_server import PACKAGED_MODEL_ALIAS
+from extractor.local_server import PACKAGED_MODEL_ALIAS, lora_path, served_alias
 from extractor.models import Decision
 
 pytestmark = [
@@ -52,12 +52,17 @@ def test_the_embedded_model_extracts_seed_000_end_to_end():
     code, [rules_only], _ = extract("--backend", "none")
     code, [record], stderr = extract("--backend", "local", EXTRACTOR_MODEL_SCOPE="all")
     assert code in (0, 3) and stderr == "", stderr
-    assert record.meta.backend == "local" and record.meta.model == PACKAGED_MODEL_ALIAS
+    assert record.meta.backend == "local"
+    assert record.meta.model == served_alias(PACKAGED_MODEL_ALIAS, lora_path())
     assert record.meta.attempts >= 2  # reasons and status were asked
     assert record.meta.usage.prompt_tokens > 0 and record.meta.usage.completion_tokens > 0
     # the model never overrides a rule
     assert record.model_dump(exclude=MODEL_FIELDS) == rules_only.model_dump(exclude=MODEL_FIELDS)
-    assert [r.code for r in record.reasons] == [r.code for r in rules_only.reasons]
+    # the model may add a reason, with its own evidence, but never drops or changes a rule's
+    ruled = [r.code for r in rules_only.reasons]
+    assert [r.code for r in record.reasons][:len(ruled)] == ruled
+    assert all(r.origin == "model" and r.evidence in SEED_000.read_text(encoding="utf-8")
+               for r in record.reasons[len(ruled):])
     assert (record.reference, record.outcome, record.complainant) == (
         "25 005 395", "closed_after_initial_enquiries", "Mr X")
     assert server_children() == []  # started and stopped by the command

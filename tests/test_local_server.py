@@ -41,7 +41,8 @@ def fake_server(monkeypatch, tmp_path):
     gguf.write_bytes(b"GGUF")
     monkeypatch.setattr(local_server, "require_extra", lambda: None)
     monkeypatch.setattr(local_server, "server_command",
-                        lambda g, alias, port, s: [sys.executable, "-c", FAKE_SERVER, str(port)])
+                        lambda g, alias, port, s, lora=None: [sys.executable, "-c", FAKE_SERVER,
+                                                              str(port)])
     return str(gguf)
 
 

@@ -13,12 +13,15 @@ from typer.testing import CliRunner
 
 from extractor import replay
 from extractor.cli import app
+from extractor.answers import squash
+from extractor.merge import supports_reason
 from extractor.models import Decision
 from extractor.prompt import prompt_sha
 
 CASSETTE_FILES = sorted(CASSETTES.rglob("*.yaml"))
 SEED_000 = ROOT / "examples" / "seed_000_kensington.txt"
 SEED_001 = ROOT / "examples" / "seed_001_kingston.txt"
+CODES = CASSETTES / "codes" / "closed_two_reasons.yaml"
 RERECORD = "re-record with scripts/record_cassettes.sh"
 
 
@@ -59,6 +62,27 @@ def test_every_cassette_replays_offline_into_a_valid_record(path):
     # every recorded answer was asked for, and counted
     assert sum(r.meta.attempts for r in records) == len(replay.read_interactions(path))
     assert all(r.meta.usage.prompt_tokens > 0 for r in records if r.meta.attempts)
+
+
+@pytest.mark.block_network
+def test_in_scope_codes_the_recorded_model_only_adds_to_the_rules_reasons():
+    """Recorded from the embedded model (with the project's adapter) in scope ``codes``: the
+    rules found one reason; the model was offered only the other sentences, and whatever it
+    added is a model-origin reason quoting the source and supported by its sentence."""
+    args, env, [source] = replay_args(CODES)
+    _, [rules_only], _ = extract("--backend", "none", source)
+    code, [record], stderr = extract(*args, env=env)
+    assert code in (0, 3), stderr
+    ruled = [(r.code, r.evidence) for r in rules_only.reasons]
+    assert ruled and [(r.code, r.evidence) for r in record.reasons][:len(ruled)] == ruled
+    text = Path(source).read_text(encoding="utf-8")
+    for added in record.reasons[len(ruled):]:
+        assert added.origin == "model" and text[added.start:added.end] == added.evidence
+        assert supports_reason(added.code, added.evidence)
+    [asked] = [i for i in replay.read_interactions(CODES)
+               if i["request"]["json"]["tool_choice"]["function"]["name"] == "Reasons"]
+    prompt = asked["request"]["json"]["messages"][-1]["content"]
+    assert all(squash(e.replace("’", "'")) not in prompt for _, e in ruled)
 
 
 @pytest.mark.parametrize("path", CASSETTE_FILES, ids=lambda p: str(p.relative_to(CASSETTES)))

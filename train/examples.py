@@ -36,6 +36,7 @@ from extractor.prompt import (
 )
 from train.compose import Composed, compose
 
+EMPTY_SHARE = 0.1  # of codes-scope list questions with nothing left to find that stay examples
 USER, MODEL, END = "<start_of_turn>user\n", "<start_of_turn>model\n", "<end_of_turn>"
 
 
@@ -59,59 +60,73 @@ def gapped(facts: Decision, **cleared: Any) -> Decision:
     return facts.model_copy(deep=True, update=cleared)
 
 
-def pairs_of(c: Composed, source: str, rng: random.Random
+def pairs_of(c: Composed, source: str, rng: random.Random, codes_share: float = 0.0
              ) -> list[tuple[Question, dict[str, Any]]]:
     """(question as the model pass asks it, the answer it should get) for one decision."""
     doc = Document(text=c.text, source=source)
     facts, cleaned, seg = deterministic_pass(doc)
     out = []
     for build in (_reasons, _remedies, _payments, _status):
-        pair = build(c, facts, cleaned, seg, rng)
+        pair = build(c, facts, cleaned, seg, rng, codes_share)
         if pair is not None:
             pair[0].response_model.model_validate(pair[1], context=pair[0].context)
             out.append(pair)
     return out
 
 
-def examples_of(c: Composed, source: str, rng: random.Random) -> list[dict[str, Any]]:
+def examples_of(c: Composed, source: str, rng: random.Random, codes_share: float = 0.0
+                ) -> list[dict[str, Any]]:
     return [{"question": q.name, "source": source, "prompt": chat_prompt(q.messages),
              "answer": json.dumps(answer, ensure_ascii=False) + END}
-            for q, answer in pairs_of(c, source, rng)]
+            for q, answer in pairs_of(c, source, rng, codes_share)]
 
 
-def _reasons(c: Composed, facts: Decision, cleaned: Any, seg: Any, rng: random.Random
-             ) -> tuple[Question, dict[str, Any]] | None:
+def _reasons(c: Composed, facts: Decision, cleaned: Any, seg: Any, rng: random.Random,
+             share: float = 0.0) -> tuple[Question, dict[str, Any]] | None:
     if c.outcome != "closed_after_initial_enquiries":
         return None
-    q = reasons_question(_asked(facts, cleaned, seg, rng, reasons=[]))
-    if q is None:
-        return None
-    items = _items(q.sentences, c.reasons, "code")
-    offered = set(q.response_model.model_json_schema()["$defs"]["Reason"]["properties"]
-                  ["code"]["enum"])
-    return q, {"items": [i for i in items if i["code"] in offered][:2]}
+    for doc in _asked(facts, cleaned, seg, rng, share, reasons=[]):
+        q = reasons_question(doc)
+        if q is None:
+            continue
+        items = _items(q.sentences, c.reasons, "code")
+        offered = set(q.response_model.model_json_schema()["$defs"]["Reason"]["properties"]
+                      ["code"]["enum"])
+        answer = [i for i in items if i["code"] in offered][:2]
+        if answer or doc.scope == "gaps" or rng.random() < EMPTY_SHARE:
+            return q, {"items": answer}
+    return None
 
 
-def _remedies(c: Composed, facts: Decision, cleaned: Any, seg: Any, rng: random.Random
-              ) -> tuple[Question, dict[str, Any]] | None:
-    q = remedies_question(_asked(facts, cleaned, seg, rng, remedy_kinds=[]))
-    if q is None:
-        return None
-    return q, {"items": _items(q.sentences, c.remedies, "kind")[:3]}
+def _remedies(c: Composed, facts: Decision, cleaned: Any, seg: Any, rng: random.Random,
+              share: float = 0.0) -> tuple[Question, dict[str, Any]] | None:
+    for doc in _asked(facts, cleaned, seg, rng, share, remedy_kinds=[]):
+        q = remedies_question(doc)
+        if q is None:
+            continue
+        answer = _items(q.sentences, c.remedies, "kind")[:3]
+        if answer or doc.scope == "gaps" or rng.random() < EMPTY_SHARE:
+            return q, {"items": answer}
+    return None
 
 
-def _asked(facts: Decision, cleaned: Any, seg: Any, rng: random.Random, **cleared: Any) -> Doc:
-    """A list question as the model pass asks it: half the time in scope ``gaps`` (the rules
-    found nothing: the facts cleared), else in scope ``codes`` where the rules found some codes
-    (the real facts; the reasons question then leaves out the rules' own sentences)."""
+def _asked(facts: Decision, cleaned: Any, seg: Any, rng: random.Random, share: float,
+           **cleared: Any) -> list[Doc]:
+    """How a list question is asked, in order of preference: for a ``share`` of the decisions
+    where the rules found some codes, in scope ``codes`` (the real facts; the reasons question
+    then leaves out the rules' own sentences), else (or when that question has nothing left to
+    find, but for ``EMPTY_SHARE`` of them: run 3 learned to abstain from 32% empty answers) in
+    scope ``gaps`` with the facts cleared. ``share`` 0 (the default adapter, run 2) always
+    asks in scope ``gaps``."""
     field = next(iter(cleared))
-    if getattr(facts, field) and rng.random() < 0.5:
-        return Doc(facts, cleaned, seg, scope="codes")
-    return Doc(gapped(facts, **cleared), cleaned, seg)
+    gaps = Doc(gapped(facts, **cleared), cleaned, seg)
+    if share and getattr(facts, field) and rng.random() < share:
+        return [Doc(facts, cleaned, seg, scope="codes"), gaps]
+    return [gaps]
 
 
-def _payments(c: Composed, facts: Decision, cleaned: Any, seg: Any, rng: random.Random
-              ) -> tuple[Question, dict[str, Any]] | None:
+def _payments(c: Composed, facts: Decision, cleaned: Any, seg: Any, rng: random.Random,
+              share: float = 0.0) -> tuple[Question, dict[str, Any]] | None:
     if not facts.payments:
         return None
     open_facts = gapped(facts, payments=[p.model_copy(update={"status": None, "purpose": None})
@@ -127,8 +142,8 @@ def _payments(c: Composed, facts: Decision, cleaned: Any, seg: Any, rng: random.
     return q, {"items": items[:3]}
 
 
-def _status(c: Composed, facts: Decision, cleaned: Any, seg: Any, rng: random.Random
-            ) -> tuple[Question, dict[str, Any]] | None:
+def _status(c: Composed, facts: Decision, cleaned: Any, seg: Any, rng: random.Random,
+            share: float = 0.0) -> tuple[Question, dict[str, Any]] | None:
     ask = rng.choice((("investigated",), ("fault_found",), ("investigated", "fault_found")))
     if c.outcome == "closed_after_initial_enquiries":
         ask = ("investigated",)
@@ -155,11 +170,11 @@ def _items(sentences: tuple[str, ...], labels: list[tuple[str, str]], key: str
     return [{"sentence": s, key: found[s]} for s in sentences if s in found]
 
 
-def generate(n: int, seed: int) -> list[dict[str, Any]]:
+def generate(n: int, seed: int, codes_share: float = 0.0) -> list[dict[str, Any]]:
     rng = random.Random(seed)
     out: list[dict[str, Any]] = []
     for i in range(n):
-        out += examples_of(compose(rng), f"gen/{seed}_{i:04d}.txt", rng)
+        out += examples_of(compose(rng), f"gen/{seed}_{i:04d}.txt", rng, codes_share)
     return out
 
 
@@ -181,9 +196,11 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=200, help="decisions to compose")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--cap", default="", help="per question, e.g. reasons=24,status=8")
+    ap.add_argument("--codes-share", type=float, default=0.0,
+                    help="share of list questions asked in scope codes (run 2: 0; run 4: 0.5)")
     ap.add_argument("--out", type=Path, required=True)
     args = ap.parse_args()
-    rows = capped(generate(args.n, args.seed), args.cap)
+    rows = capped(generate(args.n, args.seed, args.codes_share), args.cap)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with args.out.open("w", encoding="utf-8") as fh:
         for row in rows:
