@@ -87,7 +87,7 @@ REMEDY_SUPPORT: dict[str, re.Pattern[str]] = {
     # the paying itself; an amount alone may be a refund, a credit or the sum in dispute
     "payment": _rx(r"\b(?:pay|pays|paid|paying|payments?)\b|\bcompensat"
                    r"|\b(?:financial|symbolic) (?:remedy|award)"
-                   r"|\b(?:offer|award|give|gave|giv)\w* (?:\w+ ){0,3}£\s?\d"),
+                   r"|\b(?:offer|award|giv|gave)\w* (?:\w+ ){0,3}£\s?\d"),
     # a change for the future: staff reminded or trained, or a procedure changed or reviewed
     "service_improvement": _rx(r"\b(?:remind\w*|training|train|lessons|improve\w*)\b"
                                r"|\b(?:review|chang|updat|amend|revis|rewrit)\w* (?:\w+ ){0,3}"
@@ -221,7 +221,7 @@ def merge_reasons(m: Merger, items: list[Any]) -> None:
         span = m.span_of(item.sentence)
         if item.code in {r.code for r in m.facts.reasons}:
             continue
-        ruled = _rule_reason_at(m.facts, span) or _rule_reason_in_group(m.facts, item.code)
+        ruled = rule_reason_at(m.facts, span) or _rule_reason_in_group(m.facts, item.code)
         if ruled is not None:
             m.note(DISAGREES_RULE, "warning", "reasons", f"model gives reason {item.code} "
                    f"where the rules read {ruled}; the rules' is kept", span)
@@ -234,8 +234,8 @@ def merge_reasons(m: Merger, items: list[Any]) -> None:
                                            end=span.end, origin="model"))
 
 
-def _rule_reason_at(facts: Decision, span: Span | None) -> str | None:
-    """The code of a rule-found reason whose evidence overlaps ``span``."""
+def rule_reason_at(facts: Decision, span: Span | None) -> str | None:
+    """The code of a rule-found reason whose evidence overlaps ``span`` (source offsets)."""
     if span is None:
         return None
     return next((r.code for r in facts.reasons if r.start is not None and r.end is not None

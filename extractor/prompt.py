@@ -26,7 +26,8 @@ from pydantic import BaseModel
 from extractor import answers
 from extractor.clean import Cleaned
 from extractor.errors import ConfigError
-from extractor.models import Decision
+from extractor.merge import rule_reason_at
+from extractor.models import Decision, Span
 from extractor.patterns import find_amounts, iter_sentences
 from extractor.segment import Segmented
 
@@ -165,8 +166,7 @@ class Doc:
         if start < 0:
             return False
         s, e = self.cleaned.to_source(start, start + len(sentence))
-        return any(r.start < e and s < r.end for r in self.facts.reasons
-                   if r.start is not None and r.end is not None)
+        return rule_reason_at(self.facts, Span(text=sentence, start=s, end=e)) is not None
 
     def question(self, name: str, model: type[BaseModel], messages: list[dict[str, str]],
                  items: int, sentences: tuple[str, ...], per_item: int = TOKENS_PER_ITEM
