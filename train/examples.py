@@ -116,7 +116,7 @@ def _asked(facts: Decision, cleaned: Any, seg: Any, rng: random.Random, share: f
     where the rules found some codes, in scope ``codes`` (the real facts; the reasons question
     then leaves out the rules' own sentences), else (or when that question has nothing left to
     find, but for ``EMPTY_SHARE`` of them: run 3 learned to abstain from 32% empty answers) in
-    scope ``gaps`` with the facts cleared. ``share`` 0 (the default adapter, run 2) always
+    scope ``gaps`` with the facts cleared. ``share`` 0 (run 2) always
     asks in scope ``gaps``."""
     field = next(iter(cleared))
     gaps = Doc(gapped(facts, **cleared), cleaned, seg)
