@@ -8,9 +8,9 @@ in the adapter. Scores every ``score.py`` field side by side over the dev corpus
 only), with seconds and tokens per decision and what the model did (``bench_model.py``'s table).
 
 Usage (repository root; needs the ``local`` extra in .venv):
-    .venv/bin/python bench/bench_adapter.py --adapter train/adapter/extractor-lora.gguf
+    .venv/bin/python bench/bench_adapter.py        # the packaged adapter (or --adapter F.gguf)
     .venv/bin/python bench/bench_adapter.py --limit 30 --asked-only   # CPU-friendly subset:
-        # the first 30 dev decisions the model pass would ask about (scope gaps)
+        # the first 30 dev decisions the model pass would ask about (EXTRACTOR_MODEL_SCOPE)
 """
 
 from __future__ import annotations
