@@ -27,10 +27,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from extractor import local_server  # noqa: E402
-from extractor.load import Document  # noqa: E402
+from extractor.model import local_server  # noqa: E402
+from extractor.model.prompt import plan_questions  # noqa: E402
 from extractor.pipeline import deterministic_pass  # noqa: E402
-from extractor.prompt import plan_questions  # noqa: E402
+from extractor.read.load import Document  # noqa: E402
 from extractor.settings import Settings  # noqa: E402
 
 

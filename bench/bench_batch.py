@@ -36,14 +36,13 @@ from contextlib import ExitStack, contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from extractor.backends import BackendOptions, open_model_pass
-from extractor.batch import BatchOptions, RunSummary, run_batch
-from extractor.clean import Cleaned
 from extractor.errors import ConfigError, ExtractionError
-from extractor.load import Document
-from extractor.local_server import local_server
+from extractor.model.backends import BackendOptions, open_model_pass
+from extractor.model.llm import Asked, ModelPass
+from extractor.model.local_server import local_server
 from extractor.models import Decision
-from extractor.pipeline import ModelPass
+from extractor.read.load import Document
+from extractor.runs.batch import BatchOptions, RunSummary, run_batch
 from extractor.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -154,17 +153,21 @@ class ProbePass:
     def __init__(self, base_url: str, model: str):
         self.base_url, self.model = base_url, model
 
-    def refine(self, facts: Decision, doc: Document, cleaned: Cleaned, seg: object) -> Decision:
+    settings = Settings()
+
+    def ask_all(self, facts: Decision, doc: Document, questions: list[object]) -> Asked:
         body = json.dumps({"model": self.model, "temperature": 0, "max_tokens": 48,
                            "messages": [{"role": "user", "content": "Summarise in one "
-                                         f"sentence:\n{cleaned.text[:1500]}"}]}).encode()
+                                         f"sentence:\n{doc.text[:1500]}"}]}).encode()
         code, payload = send(self.base_url + "/chat/completions", body)
         if code != 200:
             raise ExtractionError(f"model server answered HTTP {code}")
         usage = json.loads(payload).get("usage") or {}
-        facts.meta.usage.prompt_tokens += usage.get("prompt_tokens", 0)
-        facts.meta.usage.completion_tokens += usage.get("completion_tokens", 0)
-        return facts
+        asked = Asked()
+        asked.meter.attempts = 1
+        asked.meter.prompt_tokens = usage.get("prompt_tokens", 0)
+        asked.meter.completion_tokens = usage.get("completion_tokens", 0)
+        return asked
 
 
 @contextmanager

@@ -20,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from extractor.load import load_path  # noqa: E402
 from extractor.pipeline import run_one  # noqa: E402
+from extractor.read.load import load_path  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "corpus" / "dev"
 TARGET = 200.0

@@ -11,10 +11,10 @@ from importlib import import_module
 from typing import Any
 
 _EXPORTS = {
-    "clean_text": ("extractor.clean", "clean_text"),
+    "clean_text": ("extractor.read.clean", "clean_text"),
     "extract_decision": ("extractor.pipeline", "run_one"),
     "check_decision": ("extractor.rules", "check_decision"),
-    "run_batch": ("extractor.batch", "run_batch"),
+    "run_batch": ("extractor.runs.batch", "run_batch"),
 }
 __all__ = list(_EXPORTS)
 

@@ -18,19 +18,19 @@ from typing import Annotated, Any, TextIO
 import typer
 from rich.console import Console
 
-from extractor.backends import BACKENDS, BackendOptions, open_model_pass
-from extractor.batch import BatchOptions, describe_backend, run_batch
-from extractor.clean import CLEANERS, DEFAULT_STEPS, clean_text
 from extractor.errors import ExtractorError, InputError
-from extractor.evaluate import extract_all, load_gold, report_table, score
-from extractor.load import DEFAULT_MAX_BYTES, iter_documents, load_path
+from extractor.model.backends import BACKENDS, BackendOptions, open_model_pass
 from extractor.models import Decision
 from extractor.pipeline import run_one
-from extractor.records import read_records, recheck, schema_json
-from extractor.report import format_run, format_runs, format_summary, make_progress
-from extractor.review import write_review
+from extractor.read.clean import CLEANERS, DEFAULT_STEPS, clean_text
+from extractor.read.load import DEFAULT_MAX_BYTES, iter_documents, load_path
+from extractor.review.evaluate import extract_all, load_gold, report_table, score
+from extractor.review.page import write_review
+from extractor.review.records import read_records, recheck, schema_json
+from extractor.runs.batch import BatchOptions, describe_backend, run_batch
+from extractor.runs.report import format_run, format_runs, format_summary, make_progress
+from extractor.runs.store import Store
 from extractor.settings import Settings
-from extractor.store import Store
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_FINDINGS = 0, 1, 2, 3
 

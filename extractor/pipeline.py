@@ -3,25 +3,19 @@
 from __future__ import annotations
 
 import time
-from typing import Protocol
+from typing import TYPE_CHECKING
 
-from extractor.clean import Cleaned, clean_text
-from extractor.facts import extract_facts
-from extractor.load import Document
+from extractor.facts.extract import extract_facts
+from extractor.model.merge import merge
+from extractor.model.prompt import plan_questions
 from extractor.models import Decision, Issue
+from extractor.read.clean import Cleaned, clean_text
+from extractor.read.load import Document
+from extractor.read.segment import Segmented, segment
 from extractor.rules import check_decision
-from extractor.segment import Segmented, segment
 
-
-class ModelPass(Protocol):
-    """A backend that refines the deterministic record (see ``extractor.llm``)."""
-
-    name: str
-    model: str | None
-    prompt_sha: str | None
-
-    def refine(self, facts: Decision, doc: Document, cleaned: Cleaned,
-               seg: Segmented) -> Decision: ...
+if TYPE_CHECKING:  # the model stage's client code (openai, instructor) loads only when used
+    from extractor.model.llm import ModelPass
 
 
 def deterministic_pass(doc: Document) -> tuple[Decision, Cleaned, Segmented]:
@@ -42,8 +36,13 @@ def run_one(doc: Document, model_pass: ModelPass | None = None) -> Decision:
 
 def model_stage(record: Decision, doc: Document, cleaned: Cleaned, seg: Segmented,
                 model_pass: ModelPass) -> Decision:
-    """The model pass on a deterministic record (the batch runner calls it in a worker)."""
-    refined = model_pass.refine(record, doc, cleaned, seg)
+    """The model stage on a deterministic record (the batch runner calls it in a worker):
+    plan the questions the rules leave open, ask them, merge the supported answers."""
+    settings = model_pass.settings
+    questions = plan_questions(record, cleaned, seg, settings.model_scope, settings.max_tokens)
+    asked = model_pass.ask_all(record, doc, questions)
+    refined = merge(record, doc, cleaned, asked.answers, asked.failures)
+    asked.stamp(refined)
     stamp_backend(refined, model_pass)
     return refined
 

@@ -62,7 +62,7 @@ while IFS= read -r path; do
     name=${name%.yaml}
     [ -n "${known[$name]:-}" ] && continue
     wanted "$name" "$@" || continue
-    spec=$("$PYTHON" -c 'import sys; from extractor.replay import read_metadata
+    spec=$("$PYTHON" -c 'import sys; from extractor.model.replay import read_metadata
 m = read_metadata(sys.argv[1]); env = m.get("env", {})
 print(" ".join(f"{k}={v}" for k, v in env.items()) + "|" + " ".join(m.get("inputs", [])))' "$path")
     record "$name" "${spec%%|*}" ${spec#*|}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from extractor import replay
+from extractor.model import replay
 
 ROOT = Path(__file__).resolve().parent.parent
 CASSETTES = ROOT / "cassettes"

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from extractor.cli import app
 from extractor.errors import ConfigError
-from extractor.local_server import PACKAGED_ADAPTER, lora_path, served_alias, server_command
+from extractor.model.local_server import PACKAGED_ADAPTER, lora_path, served_alias, server_command
 from extractor.models import Decision
 from extractor.settings import Settings
 

@@ -12,16 +12,23 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-import extractor.batch as batch_module
-from extractor.batch import BatchOptions, RunSummary, describe_backend, run_batch
-from extractor.backends import BackendOptions
+import extractor.runs.batch as batch_module
 from extractor.cli import app
 from extractor.errors import ExtractionError
-from extractor.inputs import count, document_key, expand, iter_items
-from extractor.load import Document
+from extractor.model.backends import BackendOptions
+from extractor.model.llm import Asked
 from extractor.models import Decision, Issue
-from extractor.report import (PlainProgress, RichProgress, format_runs, format_summary,
-                              make_progress)
+from extractor.read.inputs import count, document_key, expand, iter_items
+from extractor.read.load import Document
+from extractor.runs.batch import BatchOptions, RunSummary, describe_backend, run_batch
+from extractor.runs.report import (
+    PlainProgress,
+    RichProgress,
+    format_runs,
+    format_summary,
+    make_progress,
+)
+from extractor.settings import Settings
 
 FAIL_MARK = "MODEL-CANNOT-READ-THIS"
 HALF_WRITTEN = "written by a model pass that then failed"
@@ -49,6 +56,7 @@ class FakePass:
     """Stands in for the model server: fills ``summary``; fails on marked documents."""
 
     name = "fake"
+    settings = Settings()
 
     def __init__(self, model: str = "m1", prompt_sha: str = "p1", fail: bool = True,
                  barrier: threading.Barrier | None = None, fail_as: str = "raise"):
@@ -57,7 +65,7 @@ class FakePass:
         self.calls: list[str] = []
         self.lock = threading.Lock()
 
-    def refine(self, facts: Decision, doc: Document, cleaned: object, seg: object) -> Decision:
+    def ask_all(self, facts: Decision, doc: Document, questions: list) -> Asked:
         with self.lock:
             self.calls.append(doc.id or doc.source)
         if self.barrier is not None:
@@ -65,14 +73,14 @@ class FakePass:
         if self.fail and FAIL_MARK in doc.text and self.fail_as == "issue":
             facts.issues.append(Issue(rule="extraction_failed", severity="error",
                                       message="model answer for reasons failed"))
-            return facts
+            return Asked()
         if self.fail and FAIL_MARK in doc.text:
             facts.complainant = HALF_WRITTEN  # a model pass may fail after changing the record
             raise ExtractionError("model answer failed validation 3 times", attempts=3)
         facts.summary = GROUNDED_SUMMARY
         facts.meta.usage.prompt_tokens += 100
         facts.meta.usage.completion_tokens += 10
-        return facts
+        return Asked()
 
 
 def db_rows(db: Path, sql: str) -> list[tuple]:
@@ -139,7 +147,7 @@ def test_model_failure_keeps_deterministic_record_and_reason(tmp_path):
 
 def test_unexpected_exception_is_a_failed_document(tmp_path):
     class Crashing(FakePass):
-        def refine(self, *args: object) -> Decision:
+        def ask_all(self, *args: object) -> Decision:
             raise RuntimeError("boom\nsecond line")
 
     src, db = write_records(tmp_path / "in.jsonl", 2), tmp_path / "r.sqlite"
@@ -154,7 +162,7 @@ def test_failure_reasons_never_hold_the_api_key(tmp_path, monkeypatch):
     monkeypatch.setenv("OPENAI_API_KEY", key)
 
     class Echoing(FakePass):
-        def refine(self, *args: object) -> Decision:
+        def ask_all(self, *args: object) -> Decision:
             raise RuntimeError(f"proxy said: bad credential Bearer {key}")
 
     src, db = write_records(tmp_path / "in.jsonl", 1), tmp_path / "r.sqlite"
@@ -199,10 +207,10 @@ def test_deterministic_pass_does_not_wait_for_the_model(tmp_path, monkeypatch):
         return real(doc)
 
     class Waiting(FakePass):
-        def refine(self, facts, doc, cleaned, seg):
+        def ask_all(self, facts, doc, questions):
             if doc.id == "doc-0":  # the only model slot is busy until doc-1 has been read
                 facts.complainant = "read meanwhile" if second_read.wait(10) else "waited"
-            return super().refine(facts, doc, cleaned, seg)
+            return super().ask_all(facts, doc, questions)
 
     monkeypatch.setattr(batch_module, "deterministic_pass", spy)
     src, db = write_records(tmp_path / "in.jsonl", 3), tmp_path / "r.sqlite"

@@ -11,8 +11,9 @@ import sys
 import time
 from pathlib import Path
 
-from extractor.store import Store
 from test_batch import decision_text
+
+from extractor.runs.store import Store
 
 DOCS = 800             # enough that a run lasts well past the first commits
 POLL_SECONDS = 0.005

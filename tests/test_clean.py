@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from extractor.clean import CLEANERS, DEFAULT_STEPS, clean_text
+from extractor.read.clean import CLEANERS, DEFAULT_STEPS, clean_text
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from extractor.cli import app
 from extractor.models import Decision, Issue
-from extractor.records import schema_json
+from extractor.review.records import schema_json
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = str(ROOT / "examples" / "seed_000_kensington.txt")

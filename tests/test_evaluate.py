@@ -1,4 +1,4 @@
-"""extractor.evaluate: field views, matching, scores, and the `eval` command."""
+"""extractor.review.evaluate: field views, matching, scores, and the `eval` command."""
 
 from __future__ import annotations
 
@@ -12,11 +12,19 @@ from typer.testing import CliRunner
 
 from extractor.cli import app
 from extractor.errors import InputError
-from extractor.evaluate import (
-    SCALAR_FIELDS, SET_FIELDS, gold_view, load_gold, match, norm_cite, norm_ref, norm_text,
-    record_view, score,
-)
 from extractor.models import Category, Citation, Decision, Meta, Payment, Reason
+from extractor.review.evaluate import (
+    SCALAR_FIELDS,
+    SET_FIELDS,
+    gold_view,
+    load_gold,
+    match,
+    norm_cite,
+    norm_ref,
+    norm_text,
+    record_view,
+    score,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_SCORER = ROOT.parent / "shared" / "tools" / "score.py"

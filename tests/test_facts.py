@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from extractor.load import Document, load_path
 from extractor.models import Decision
 from extractor.pipeline import deterministic_pass
+from extractor.read.load import Document, load_path
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -252,7 +252,7 @@ def test_small_texts(text, expected):
 
 def test_needle_fast_path_changes_no_result(monkeypatch):
     """The per-code needles only skip work: records are identical without them."""
-    from extractor import reasons, remedies
+    from extractor.facts import reasons, remedies
     cases = [(path, url) for path, url, _expected in CASES.values()]
     fast = [extract(path, url)[0].model_dump() for path, url in cases]
     monkeypatch.setattr(reasons, "NEEDLES", {})
@@ -263,7 +263,7 @@ def test_needle_fast_path_changes_no_result(monkeypatch):
 # --- phrase tables, one sentence at a time --------------------------------------------------
 
 def _sentences(text: str) -> list[tuple[int, int]]:
-    from extractor.patterns import iter_sentences
+    from extractor.facts.patterns import iter_sentences
     return list(iter_sentences(text))
 
 
@@ -326,7 +326,7 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     ("Mr X says there is not enough evidence of fault by his neighbour.", [], set()),
 ])
 def test_reason_phrases(text, cited, expected):
-    from extractor.reasons import find_reasons
+    from extractor.facts.reasons import find_reasons
     assert {h.code for h in find_reasons(text, _sentences(text), cited)} == expected
 
 
@@ -348,7 +348,7 @@ def test_reason_phrases(text, cited, expected):
     ("Her savings fell below the threshold of £23,250.", []),
 ])
 def test_payment_phrases(text, expected):
-    from extractor.remedies import find_payments
+    from extractor.facts.remedies import find_payments
     hits = find_payments(text, [(_sentences(text), False)])
     assert [(h.amount, h.status, h.purpose) for h in hits] == expected
 
@@ -365,7 +365,7 @@ def test_payment_phrases(text, expected):
     ("The Council did not offer him an appeal right.", set()),       # a failure, not a remedy
 ])
 def test_remedy_kind_phrases(text, expected):
-    from extractor.remedies import find_remedy_kinds
+    from extractor.facts.remedies import find_remedy_kinds
     assert {k for k, _s, _e in find_remedy_kinds(text, _sentences(text))} == expected
 
 
@@ -394,7 +394,7 @@ def test_remedy_kind_phrases(text, expected):
     ("Mr X complained about his bins.", None),
 ])
 def test_outcome_wording(summary, expected):
-    from extractor.outcome import outcome_from, read_wording
+    from extractor.facts.outcome import outcome_from, read_wording
     judged = outcome_from(read_wording(summary, _sentences(summary)))
     assert (judged[0] if judged else None) == expected
 

@@ -18,10 +18,19 @@ from pathlib import Path
 
 import pytest
 from faultserver import MALFORMED, OBEY, TRANSIENT, FaultServer
-from harness import (DECISION, FIXTURES, Run, cli, facts_of, issue_rules, latest,
-                     quoted_strings, stored)
+from harness import (
+    DECISION,
+    FIXTURES,
+    Run,
+    cli,
+    facts_of,
+    issue_rules,
+    latest,
+    quoted_strings,
+    stored,
+)
 
-from extractor.grounding import Grounder
+from extractor.facts.grounding import Grounder
 
 pytestmark = pytest.mark.block_network(allowed_hosts=[r"127\.0\.0\.1"])
 

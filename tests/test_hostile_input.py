@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from harness import DECISION, FIXTURES, cli, facts_of, issue_rules, latest, quoted_strings
 
-from extractor.grounding import Grounder
+from extractor.facts.grounding import Grounder
 
 FIFTY_MB = 50 * 1024 * 1024
 POUND_TEXT = ("Mr K complained that the Council charged him \u00a3350 for a bulky waste "

@@ -15,7 +15,7 @@ from conftest import ROOT
 from typer.testing import CliRunner
 
 from extractor.cli import app
-from extractor.local_server import PACKAGED_MODEL_ALIAS, lora_path, served_alias
+from extractor.model.local_server import PACKAGED_MODEL_ALIAS, lora_path, served_alias
 from extractor.models import Decision
 
 pytestmark = [

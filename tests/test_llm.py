@@ -14,10 +14,10 @@ from conftest import CASSETTES, ROOT
 from pydantic import ValidationError
 from typer.testing import CliRunner
 
-from extractor import answers, prompt, replay
 from extractor.cli import app
 from extractor.errors import ConfigError
-from extractor.llm import (
+from extractor.model import answers, prompt, replay
+from extractor.model.llm import (
     REASK_SEED,
     LLMPass,
     Meter,
@@ -27,9 +27,9 @@ from extractor.llm import (
     plain_errors,
     retry_policy,
 )
-from extractor.load import load_path
 from extractor.models import Decision
-from extractor.pipeline import deterministic_pass
+from extractor.pipeline import deterministic_pass, model_stage
+from extractor.read.load import load_path
 from extractor.settings import Settings
 
 try:  # the openai SDK's HTTP library (httpx, or httpx2 in newer SDKs)
@@ -294,7 +294,7 @@ def run_pass(script: Script, **settings: Any) -> Decision:
         "local", "http://127.0.0.1:1/v1", "k", "m", Settings(**settings), choose_mode("tools"),
         transport_retries=0, http_client=httpx.Client(transport=httpx.MockTransport(script)))
     record, cleaned, seg = deterministic_pass(load_path(str(CLOSED))[0])
-    return model_pass.refine(record, load_path(str(CLOSED))[0], cleaned, seg)
+    return model_stage(record, load_path(str(CLOSED))[0], cleaned, seg, model_pass)
 
 
 GOOD = json.dumps({"items": [{"sentence": "We will not look into Ms D's complaint because the "

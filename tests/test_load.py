@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from extractor.errors import InputError
-from extractor.load import Document, html_to_text, iter_documents, load_path, sniff_format
+from extractor.read.load import Document, html_to_text, iter_documents, load_path, sniff_format
 
 DECISION = "Some Council (24 001 234)\nSummary: We will not investigate Mr X's complaint.\n"
 

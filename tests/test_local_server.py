@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from extractor import local_server
 from extractor.errors import ConfigError
+from extractor.model import local_server
 from extractor.settings import Settings
 
 pytestmark = pytest.mark.block_network(allowed_hosts=[r"127\.0\.0\.1"])

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from extractor import answers
-from extractor.clean import clean_text
-from extractor.load import Document
-from extractor.merge import (
+from extractor.model import answers
+from extractor.model.merge import (
     DISAGREES_RULE,
     FAILED_RULE,
     UNSUPPORTED_RULE,
@@ -18,6 +16,8 @@ from extractor.merge import (
     supports_remedy,
 )
 from extractor.models import Decision, Payment, Reason
+from extractor.read.clean import clean_text
+from extractor.read.load import Document
 
 # Written for these tests (house style, atypical wording, curly apostrophes as pages have them).
 SOURCE = (

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from extractor import patterns as p
-from extractor.citations import find_citations
+from extractor.facts import patterns as p
+from extractor.facts.citations import find_citations
 
 # --- case references -----------------------------------------------------------------------
 

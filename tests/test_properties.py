@@ -14,10 +14,19 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from extractor.clean import INVISIBLE_REGEX, clean_text
-from extractor.grounding import normalise
-from extractor.models import (OUTCOMES, REASON_CODES, REFERRED_TO_CODES, REMEDY_KINDS, Category,
-                              Citation, Decision, Payment, Reason)
+from extractor.facts.grounding import normalise
+from extractor.models import (
+    OUTCOMES,
+    REASON_CODES,
+    REFERRED_TO_CODES,
+    REMEDY_KINDS,
+    Category,
+    Citation,
+    Decision,
+    Payment,
+    Reason,
+)
+from extractor.read.clean import INVISIBLE_REGEX, clean_text
 from extractor.rules import check_decision
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -11,12 +11,12 @@ from conftest import CASSETTES, ROOT
 from faultserver import FaultServer
 from typer.testing import CliRunner
 
-from extractor import replay
 from extractor.cli import app
-from extractor.answers import squash
-from extractor.merge import supports_reason
+from extractor.model import replay
+from extractor.model.answers import squash
+from extractor.model.merge import supports_reason
+from extractor.model.prompt import prompt_sha
 from extractor.models import Decision
-from extractor.prompt import prompt_sha
 
 CASSETTE_FILES = sorted(CASSETTES.rglob("*.yaml"))
 SEED_000 = ROOT / "examples" / "seed_000_kensington.txt"

@@ -1,4 +1,4 @@
-"""extractor.review: placing evidence, highlighting, the page, and the `review` command.
+"""extractor.review.page: placing evidence, highlighting, the page, and the `review` command.
 
 ``seed_record()`` builds a record on the Kingston seed whose spans are computed from the text;
 the browser test imports it too.
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -18,11 +17,17 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from extractor.cli import app
-from extractor.load import Document, load_path
 from extractor.models import Category, Citation, Decision, Issue, Meta, Payment, Reason, Span
 from extractor.pipeline import run_one
-from extractor.review import (
-    OTHER_ROW, Evidence, collect_evidence, field_base, highlight, place, render_html,
+from extractor.read.load import Document, load_path
+from extractor.review.page import (
+    OTHER_ROW,
+    Evidence,
+    collect_evidence,
+    field_base,
+    highlight,
+    place,
+    render_html,
 )
 
 ROOT = Path(__file__).resolve().parent.parent

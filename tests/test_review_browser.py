@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from test_review import seed_record, span
 
-from extractor.review import collect_evidence, write_review
+from extractor.review.page import collect_evidence, write_review
 
 CHROMIUM = os.environ.get("EXTRACTOR_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 # Headless as root in a container, with nothing that would reach the network.

@@ -8,16 +8,29 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from factories import (
+    SOURCE,
+    TODAY,
+    citation,
+    decision_data,
+    make_decision,
+    make_raw_decision,
+    seed_text,
+    span,
+)
 from pydantic import ValidationError
 
-from extractor.grounding import Grounder, locate, normalise
+from extractor.facts.grounding import Grounder, locate, normalise
+from extractor.facts.provisions import parse_canonical
 from extractor.models import Decision
-from extractor.provisions import parse_canonical
 from extractor.rules import (
-    REF_BEFORE_BUSINESS_YEAR_SEVERITY, RULE_NAMES, RULES, SEVERITY, SEVERITY_LEVELS,
-    check_decision)
-from factories import (
-    SOURCE, TODAY, citation, decision_data, make_decision, make_raw_decision, seed_text, span)
+    REF_BEFORE_BUSINESS_YEAR_SEVERITY,
+    RULE_NAMES,
+    RULES,
+    SEVERITY,
+    SEVERITY_LEVELS,
+    check_decision,
+)
 
 DEFAULT = object()  # a row's source text: the factory's SOURCE unless it says otherwise
 LGO = "https://www.lgo.org.uk/decisions/"

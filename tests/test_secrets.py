@@ -15,7 +15,7 @@ import yaml
 from faultserver import RESPONSE_HEADERS, FaultServer
 from harness import DECISION
 
-from extractor.replay import SECRET_HEADERS
+from extractor.model.replay import SECRET_HEADERS
 
 pytestmark = pytest.mark.block_network(allowed_hosts=[r"127\.0\.0\.1"])
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from extractor.clean import clean_text
-from extractor.segment import segment
+from extractor.read.clean import clean_text
+from extractor.read.segment import segment
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

@@ -1,7 +1,7 @@
 """Training examples: the exact prompt the model pass sends, and the answer it should give.
 
 For each composed decision the project's own pipeline computes the facts
-(``pipeline.deterministic_pass``); each question is planned by ``extractor.prompt`` on a copy of
+(``pipeline.deterministic_pass``); each question is planned by ``extractor.model.prompt`` on a copy of
 the facts with that question's fields cleared (``scope="gaps"`` asks only where the rules
 abstain, so that is what the model sees at run time). The answer is the tool call's JSON
 (``answers.py`` models, keys in schema order), built from the composed labels.
@@ -22,11 +22,8 @@ import random
 from pathlib import Path
 from typing import Any
 
-from extractor.answers import squash
-from extractor.load import Document
-from extractor.models import Decision
-from extractor.pipeline import deterministic_pass
-from extractor.prompt import (
+from extractor.model.answers import squash
+from extractor.model.prompt import (
     Doc,
     Question,
     payments_question,
@@ -34,6 +31,9 @@ from extractor.prompt import (
     remedies_question,
     status_question,
 )
+from extractor.models import Decision
+from extractor.pipeline import deterministic_pass
+from extractor.read.load import Document
 from train.compose import Composed, compose
 
 EMPTY_SHARE = 0.1  # of codes-scope list questions with nothing left to find that stay examples

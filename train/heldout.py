@@ -18,7 +18,7 @@ import time
 from collections import defaultdict
 from typing import Any
 
-from extractor.llm import LLMPass, choose_mode
+from extractor.model.llm import LLMPass, choose_mode
 from extractor.settings import Settings
 from train.compose import compose
 from train.examples import pairs_of

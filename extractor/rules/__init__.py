@@ -18,7 +18,12 @@ from extractor.models import Issue
 from extractor.rules import citations, consistency, header, source
 from extractor.rules.base import Context, Rule, issue
 from extractor.rules.policy import (
-    REF_BEFORE_BUSINESS_YEAR_SEVERITY, RULE_NAMES, SEVERITY, SEVERITY_LEVELS, policy)
+    REF_BEFORE_BUSINESS_YEAR_SEVERITY,
+    RULE_NAMES,
+    SEVERITY,
+    SEVERITY_LEVELS,
+    policy,
+)
 
 __all__ = ["RULES", "RULE_NAMES", "SEVERITY", "SEVERITY_LEVELS",
            "REF_BEFORE_BUSINESS_YEAR_SEVERITY", "check_decision"]

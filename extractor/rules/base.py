@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from extractor.grounding import Grounder
+from extractor.facts.grounding import Grounder
 from extractor.models import Issue, Span
 from extractor.rules.policy import SEVERITY
 

@@ -5,9 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from extractor.facts.provisions import (
+    REASON_GROUNDS,
+    Provision,
+    is_seen,
+    parse_canonical,
+    provision_problem,
+)
 from extractor.models import Issue
-from extractor.provisions import (
-    REASON_GROUNDS, Provision, is_seen, parse_canonical, provision_problem)
 from extractor.rules.base import Context, get, issue, items, reason_codes, show, text
 
 

@@ -6,10 +6,18 @@ import math
 import re
 from typing import Any
 
+from extractor.facts.provisions import NO_DISCRETION_CODES, UNPUBLISHED_CODES
 from extractor.models import REASON_CODES, REFERRED_TO_CODES, REMEDY_KINDS, Issue
-from extractor.provisions import NO_DISCRETION_CODES, UNPUBLISHED_CODES
 from extractor.rules.base import (
-    NOT_INVESTIGATED, Context, get, issue, items, reason_codes, show, text)
+    NOT_INVESTIGATED,
+    Context,
+    get,
+    issue,
+    items,
+    reason_codes,
+    show,
+    text,
+)
 
 PAYMENT_STATUSES = ("agreed", "offered_by_body", "recommended")
 # Purposes of symbolic payments (distress and the like), as opposed to refunds of real loss.

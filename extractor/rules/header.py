@@ -6,10 +6,18 @@ import re
 from datetime import date
 from typing import Any
 
+from extractor.facts.taxonomy import ANNUAL_REPORT_GROUPINGS, CATEGORIES, known_subs, slugify
 from extractor.models import OUTCOMES, Issue
 from extractor.rules.base import (
-    Context, get, issue, parse_iso, record_span, reference_parts, show, url_path)
-from extractor.taxonomy import ANNUAL_REPORT_GROUPINGS, CATEGORIES, known_subs, slugify
+    Context,
+    get,
+    issue,
+    parse_iso,
+    record_span,
+    reference_parts,
+    show,
+    url_path,
+)
 
 # Decision slug in a URL's last path segment: lgo.org.uk ".../22-018-059a" or a mirror
 # "lgo-24-005-669-dudley-...".

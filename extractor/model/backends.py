@@ -19,9 +19,9 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
-from extractor import local_server, replay
 from extractor.errors import ConfigError
-from extractor.pipeline import ModelPass
+from extractor.model import local_server, replay
+from extractor.model.llm import ModelPass
 from extractor.settings import Settings
 
 BACKENDS = ("none", "local", "openai")
@@ -62,7 +62,7 @@ def open_model_pass(options: BackendOptions, settings: Settings) -> Iterator[Mod
     if name == "none":
         yield None
         return
-    from extractor import llm  # the model side loads only when a model is used
+    from extractor.model import llm  # the model side loads only when a model is used
 
     mode = llm.choose_mode(options.mode)
     with ExitStack() as stack:
@@ -127,7 +127,7 @@ def cassette_metadata(name: str, options: BackendOptions, settings: Settings
                       ) -> dict[str, object]:
     """What a recording was made with: inputs, options and the settings that shape the
     requests (read back by the replay tests and scripts/record_cassettes.sh)."""
-    from extractor.prompt import prompt_sha
+    from extractor.model.prompt import prompt_sha
 
     meta: dict[str, object] = {"inputs": list(options.inputs or ()), "backend": name,
                                "prompt_sha": prompt_sha()}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from extractor import patterns as p
+from extractor.facts import patterns as p
 
 Found = tuple[str, int, int]
 Ranges = list[tuple[int, int]]

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from extractor import outcome as wording
-from extractor import patterns as p
-from extractor.citations import find_citations
-from extractor.clean import Cleaned
-from extractor.load import Document
+from extractor.facts import outcome as wording
+from extractor.facts import patterns as p
+from extractor.facts.citations import find_citations
+from extractor.facts.parties import find_bodies, find_complainant
+from extractor.facts.reasons import find_reasons, find_referrals
+from extractor.facts.remedies import find_payments, find_remedy_kinds
+from extractor.facts.taxonomy import TOP_BY_SLUG, sub_for_slug
 from extractor.models import Category, Citation, Decision, Payment, Reason, Span
-from extractor.parties import find_bodies, find_complainant
-from extractor.reasons import find_reasons, find_referrals
-from extractor.remedies import find_payments, find_remedy_kinds
-from extractor.segment import Segmented
-from extractor.taxonomy import TOP_BY_SLUG, sub_for_slug
+from extractor.read.clean import Cleaned
+from extractor.read.load import Document
+from extractor.read.segment import Segmented
 
 # Header decision values (matched at the start, so "Upheld: ..." variants still map).
 HEADER_OUTCOMES = (("not upheld", "not_upheld"), ("upheld", "upheld"),

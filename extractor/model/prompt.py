@@ -23,15 +23,15 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from extractor import answers
-from extractor.clean import Cleaned
 from extractor.errors import ConfigError
-from extractor.merge import rule_reason_at
+from extractor.facts.patterns import find_amounts, iter_sentences
+from extractor.model import answers
+from extractor.model.merge import rule_reason_at
 from extractor.models import Decision, Span
-from extractor.patterns import find_amounts, iter_sentences
-from extractor.segment import Segmented
+from extractor.read.clean import Cleaned
+from extractor.read.segment import Segmented
 
-PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
 SCOPES = ("gaps", "codes", "all")
 # Where each question looks, in the order sentences are offered (Summary first).
 REASON_PARTS = ("summary", "final_decision", "assessment")

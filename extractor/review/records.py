@@ -8,8 +8,8 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from extractor.errors import InputError
-from extractor.load import Document, load_path
 from extractor.models import Decision
+from extractor.read.load import Document, load_path
 from extractor.rules import RULE_NAMES, check_decision
 
 

@@ -21,14 +21,15 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlsplit, urlunsplit
 
-from extractor.backends import BackendOptions
 from extractor.errors import InputError
-from extractor.inputs import Item, count, expand, iter_items
-from extractor.load import DEFAULT_MAX_BYTES
+from extractor.model.backends import BackendOptions
+from extractor.model.llm import ModelPass
 from extractor.models import SCHEMA_VERSION, Decision
-from extractor.pipeline import ModelPass, deterministic_pass, model_stage, stamp_backend
-from extractor.results import failed_row, finished_row, reason
-from extractor.store import ResultRow, RunConfig, Store, StoreError
+from extractor.pipeline import deterministic_pass, model_stage, stamp_backend
+from extractor.read.inputs import Item, count, expand, iter_items
+from extractor.read.load import DEFAULT_MAX_BYTES
+from extractor.runs.results import failed_row, finished_row, reason
+from extractor.runs.store import ResultRow, RunConfig, Store, StoreError
 
 WRITE_QUEUE_SIZE = 512      # finished documents waiting for the writer (bounds memory)
 PREFETCH_PER_WORKER = 2     # documents prepared per model worker before the reader waits

@@ -23,8 +23,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, field_validator
 
+from extractor.facts.provisions import REASON_GROUNDS, parse_canonical
 from extractor.models import PaymentStatus
-from extractor.provisions import REASON_GROUNDS, parse_canonical
 
 MAX_SENTENCE_CHARS = 400
 MAX_PURPOSE_CHARS = 60

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from extractor.patterns import SentenceIndex
+from extractor.facts.patterns import SentenceIndex
 
 _W = r"(?:[\w'’(),-]+ )"  # one word and its space, for bounded gaps like {0,3}
 _FLAGS = re.IGNORECASE
@@ -73,7 +73,7 @@ REASON_RULES: tuple[PhraseRule, ...] = (
         rf"\bfault {_W}{{0,3}}(?:has|did|does|would|had) not (?:\w+ )?(?:caus|le[ad])\w* "
         rf"{_W}{{0,4}}injustice",
         rf"\b(?:insufficient|not enough|no) (?:evidence of )?{_W}{{0,6}}injustice caused",
-        rf"\bno (?:personal |significant |direct |claimed )?injustice (?:to|for|caused)",
+        r"\bno (?:personal |significant |direct |claimed )?injustice (?:to|for|caused)",
         rf"\bnot (?:caused|suffered) {_W}{{0,2}}injustice"),
         unless=re.compile(r"significant", _FLAGS)),
     PhraseRule("cannot_add_to_previous_investigation", _rx(
@@ -125,7 +125,7 @@ REASON_RULES: tuple[PhraseRule, ...] = (
     PhraseRule("use_review_or_appeal_first", _rx(
         rf"\b(?:use|using|request|ask for|apply for) {_W}{{0,2}}(?:right of|right to "
         rf"(?:a |request a |ask for a )?)(?:statutory |suitability |formal )?review\b",
-        rf"\bask (?:the \w+ )?(?:for |to )(?:a )?(?:statutory |suitability )?review\b",
+        r"\bask (?:the \w+ )?(?:for |to )(?:a )?(?:statutory |suitability )?review\b",
         r"\bright to (?:request |ask for )?(?:a |an )?(?:statutory |suitability |formal )?review\b",
         r"\b(?:s\.?|section )202\b(?! of)", r"\bsuitability review")),
     PhraseRule("complaint_handling_only", _rx(
@@ -158,8 +158,8 @@ REASON_RULES: tuple[PhraseRule, ...] = (
     PhraseRule("court_proceedings_matter", _rx(
         r"\bcourt reports?\b", r"\bwhat happen(?:s|ed) in court",
         rf"\b(?:because|as|since) (?:a |the )?court {_W}{{0,2}}(?:dealt|considered|decided"
-        rf"|made)", rf"\bused in (?:the )?court proceedings",
-        rf"\b(?:start|starting|conduct) of (?:court|legal) (?:action|proceedings)",
+        rf"|made)", r"\bused in (?:the )?court proceedings",
+        r"\b(?:start|starting|conduct) of (?:court|legal) (?:action|proceedings)",
         rf"\b(?:about|concerns?|concerning|relat\w+ to) {_W}{{0,4}}(?:court|care) proceedings")),
     PhraseRule("late_complaint", _rx(
         r"\blate complaints?\b",
@@ -186,7 +186,7 @@ REASON_RULES: tuple[PhraseRule, ...] = (
         r"\bwhat happens in (?:a |the )?schools?\b",
         rf"\bcannot investigate {_W}{{0,2}}(?:the )?(?:actions?|decisions?|conduct|complaints? "
         rf"about) (?:of |by )?(?:an? |the )?(?:school|schools|head ?teachers?|governors)\b",
-        rf"\b(?:internal|inside) (?:management|matters|affairs) of (?:a |the )?school",
+        r"\b(?:internal|inside) (?:management|matters|affairs) of (?:a |the )?school",
         r"\bschool'?s? internal (?:management|matters|affairs|decisions)")),
     PhraseRule("social_housing_landlord", _rx(
         r"\bHousing Ombudsman", r"\b(?:as|in its (?:role|capacity) as) (?:a |the |its )?"

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from extractor.errors import InputError
-from extractor.load import DEFAULT_MAX_BYTES, Document, decode_bytes, json_record, load_path
+from extractor.read.load import DEFAULT_MAX_BYTES, Document, decode_bytes, json_record, load_path
 
 # Suffixes picked up when a folder is expanded (a file named explicitly is read whatever it is).
 FOLDER_SUFFIXES = (".txt", ".html", ".htm", ".json", ".jsonl")

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from extractor.patterns import MONEY_REGEX, SentenceIndex, parse_amount
+from extractor.facts.patterns import MONEY_REGEX, SentenceIndex, parse_amount
 
 _W = r"(?:[\w'’(),-]+ )"
 _FLAGS = re.IGNORECASE

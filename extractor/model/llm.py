@@ -29,7 +29,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from json import JSONDecodeError
-from typing import Any
+from typing import Any, Protocol
 
 import instructor
 import openai
@@ -41,14 +41,12 @@ from instructor.core.exceptions import (
 from pydantic import ValidationError
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
 
-from extractor import replay
-from extractor.clean import Cleaned
 from extractor.errors import ConfigError
-from extractor.load import Document
-from extractor.merge import Failure, merge
+from extractor.model import replay
+from extractor.model.merge import Failure
+from extractor.model.prompt import Question, prompt_sha
 from extractor.models import Decision
-from extractor.prompt import Question, plan_questions, prompt_sha
-from extractor.segment import Segmented
+from extractor.read.load import Document
 from extractor.settings import Settings, redact
 
 MODES: dict[str, instructor.Mode] = {
@@ -175,8 +173,34 @@ def _raw_text(response: Any) -> str:
 
 
 @dataclass
+class Asked:
+    """What the model answered for one document: answers by question, failed questions, and
+    the attempts and tokens spent on them."""
+
+    answers: dict[str, Any] = field(default_factory=dict)
+    failures: list[Failure] = field(default_factory=list)
+    meter: Meter = field(default_factory=Meter)
+
+    def stamp(self, record: Decision) -> None:
+        record.meta.attempts += self.meter.attempts
+        record.meta.usage.prompt_tokens += self.meter.prompt_tokens
+        record.meta.usage.completion_tokens += self.meter.completion_tokens
+
+
+class ModelPass(Protocol):
+    """A backend that answers the planned questions (``pipeline.model_stage``)."""
+
+    name: str
+    model: str | None
+    prompt_sha: str | None
+    settings: Settings
+
+    def ask_all(self, facts: Decision, doc: Document, questions: list[Question]) -> Asked: ...
+
+
+@dataclass
 class LLMPass:
-    """The model pass of ``pipeline.run_one``: asks what the rules left open, then merges."""
+    """The ask step of the model stage: instructor on the openai client."""
 
     model: str | None
     settings: Settings
@@ -199,22 +223,17 @@ class LLMPass:
         """The meter of the document this thread is refining."""
         return getattr(self._local, "meter", None)
 
-    def refine(self, facts: Decision, doc: Document, cleaned: Cleaned,
-               seg: Segmented) -> Decision:
+    def ask_all(self, facts: Decision, doc: Document, questions: list[Question]) -> Asked:
+        """Ask each planned question (re-asked on validation errors); never raises for a
+        question that fails: it becomes a ``Failure`` for the merge."""
         meter = self._local.meter = Meter()
-        answers: dict[str, Any] = {}
-        failures: list[Failure] = []
+        asked = Asked(meter=meter)
         try:
-            for question in plan_questions(facts, cleaned, seg, self.settings.model_scope,
-                                           self.settings.max_tokens):
-                self._answer(question, meter, answers, failures)
+            for question in questions:
+                self._answer(question, meter, asked.answers, asked.failures)
         finally:
             self._local.meter = None
-        record = merge(facts, doc, cleaned, answers, failures)
-        record.meta.attempts += meter.attempts
-        record.meta.usage.prompt_tokens += meter.prompt_tokens
-        record.meta.usage.completion_tokens += meter.completion_tokens
-        return record
+        return asked
 
     def _answer(self, q: Question, meter: Meter, answers: dict[str, Any],
                 failures: list[Failure]) -> None:

@@ -21,11 +21,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from extractor.answers import squash
-from extractor.clean import Cleaned
-from extractor.load import Document
+from extractor.facts.remedies import NOT_GIVEN_REGEX, STATUS_CUE_REGEX
+from extractor.model.answers import squash
 from extractor.models import Decision, Issue, Payment, Reason, Span
-from extractor.remedies import NOT_GIVEN_REGEX, STATUS_CUE_REGEX
+from extractor.read.clean import Cleaned
+from extractor.read.load import Document
 
 FAILED_RULE = "extraction_failed"
 UNSUPPORTED_RULE = "model_unsupported"

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from extractor.errors import InputError
 from extractor.models import Category, Citation, Decision, Payment, Reason
-from extractor.records import source_text
+from extractor.review.records import source_text
 
 FIELD_ROWS = tuple(n for n in Decision.model_fields if n not in ("spans", "issues", "meta"))
 META_ROWS = ("backend", "model", "prompt_sha", "schema_version", "attempts", "usage", "seconds",

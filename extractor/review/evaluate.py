@@ -18,11 +18,11 @@ from typing import Any
 
 from rich.table import Table
 
-from extractor.backends import BackendOptions, open_model_pass
 from extractor.errors import InputError
-from extractor.load import DEFAULT_MAX_BYTES, iter_documents
+from extractor.model.backends import BackendOptions, open_model_pass
 from extractor.models import Decision
 from extractor.pipeline import run_one
+from extractor.read.load import DEFAULT_MAX_BYTES, iter_documents
 from extractor.settings import Settings
 
 SCALAR_FIELDS = ("reference", "category_top", "category_sub", "outcome_header", "outcome_wording",

@@ -8,7 +8,7 @@ from typing import Any, TextIO
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from extractor.batch import RunSummary
+from extractor.runs.batch import RunSummary
 
 PLAIN_EVERY_SECONDS = 10.0
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from extractor.errors import ExtractorError
-from extractor.migrations import migrate
+from extractor.runs.migrations import migrate
 
 PRAGMAS = (
     "PRAGMA journal_mode=WAL",      # readers never block the writer; a crash loses no commit

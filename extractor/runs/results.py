@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from extractor.errors import ExtractorError
-from extractor.inputs import Item
-from extractor.merge import FAILED_RULE  # also noted by merge for a question that failed
+from extractor.model.merge import FAILED_RULE  # also noted by merge for a question that failed
 from extractor.models import Decision, Issue
 from extractor.pipeline import finish
+from extractor.read.inputs import Item
+from extractor.runs.store import ResultRow
 from extractor.settings import redact
-from extractor.store import ResultRow
 
 MAX_REASON_CHARS = 500
 

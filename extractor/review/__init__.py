@@ -1,0 +1,1 @@
+"""Looking at results: the review page, saved records re-checked, and eval against labels."""

@@ -1,0 +1,1 @@
+"""Bulk runs: the batch runner, its SQLite store and migrations, results and summaries."""
