@@ -17,26 +17,7 @@ Severity = Literal["error", "warning", "info"]
 PaymentStatus = Literal["agreed", "offered_by_body", "recommended"]
 Origin = Literal["rule", "model"]
 
-REASON_CODES: tuple[str, ...] = (
-    "no_evidence_of_fault", "no_injustice_from_fault", "injustice_not_significant",
-    "cannot_add_to_previous_investigation", "no_different_outcome",
-    "cannot_achieve_outcome_sought", "no_worthwhile_outcome", "other_body_better_placed",
-    "use_review_or_appeal_first", "complaint_handling_only", "satisfied_with_remedy",
-    "tribunal_appeal_available", "tribunal_appeal_used", "minister_appeal_available",
-    "court_remedy_available", "court_remedy_used", "court_proceedings_matter", "late_complaint",
-    "premature", "affects_all_or_most", "public_body_complainant", "no_consent_or_unsuitable_rep",
-    "body_out_of_jurisdiction", "personnel_matter", "school_internal_matter",
-    "social_housing_landlord", "commercial_matter", "crime_police_matter",
-    "previously_decided", "insufficient_information", "other",
-)
-REFERRED_TO_CODES: tuple[str, ...] = (
-    "information_commissioner", "courts", "tribunal", "housing_ombudsman", "phso",
-    "planning_inspectorate", "police", "regulator_other",
-)
-REMEDY_KINDS: tuple[str, ...] = (
-    "apology", "payment", "service_improvement", "reassessment_or_review", "refund_or_waiver",
-    "other",
-)
+# The controlled vocabularies are defined once, in ``extractor.vocab``.
 OUTCOMES: tuple[str, ...] = ("upheld", "not_upheld", "closed_after_initial_enquiries")
 
 
@@ -137,3 +118,9 @@ class Decision(_Model):
     @property
     def has_errors(self) -> bool:
         return any(i.severity == "error" for i in self.issues)
+
+    def rule_reason_at(self, start: int, end: int) -> str | None:
+        """The code of a rule-found reason whose evidence overlaps ``start:end`` (source
+        offsets), or None."""
+        return next((r.code for r in self.reasons if r.origin == "rule" and r.start is not None
+                     and r.end is not None and r.start < end and start < r.end), None)

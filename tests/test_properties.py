@@ -17,9 +17,6 @@ from hypothesis import strategies as st
 from extractor.facts.grounding import normalise
 from extractor.models import (
     OUTCOMES,
-    REASON_CODES,
-    REFERRED_TO_CODES,
-    REMEDY_KINDS,
     Category,
     Citation,
     Decision,
@@ -28,6 +25,7 @@ from extractor.models import (
 )
 from extractor.read.clean import INVISIBLE_REGEX, clean_text
 from extractor.rules import check_decision
+from extractor.vocab import REASON_CODES, REFERRED_TO_CODES, REMEDY_KINDS
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

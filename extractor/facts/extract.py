@@ -53,12 +53,7 @@ class Context:
 
     def ranges(self, *names: str) -> list[tuple[int, int]]:
         """(start, end) of the summary (when named) and of the named sections."""
-        out = []
-        if "summary" in names and "summary" in self.seg.header:
-            f = self.seg.header["summary"]
-            out.append((f.start, f.end))
-        out += [(s.start, s.end) for s in self.seg.sections if s.name in names]
-        return out
+        return self.seg.ranges(*names)
 
     def sentences(self, *names: str) -> list[tuple[int, int]]:
         """The sentences of the summary / named sections (computed once per request)."""

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from extractor.facts.patterns import TITLE_REGEX_PART
+
 _FLAGS = re.IGNORECASE
 
 # "We will not investigate", "The Ombudsman will not start an investigation", "We cannot
@@ -19,7 +21,7 @@ _FLAGS = re.IGNORECASE
 NOT_INVESTIGATING_REGEX = re.compile(
     r"\b(?:will|shall|should|can|could|do|does|did|would|may) ?not (?:\w+ ){0,2}?(?:(?:start"
     r"|begin|continue) )?(?:(?:an|any|our|my|the|further) )?investigat"
-    r"|\bwill not (?:consider|look into) (?:this|the|Mr|Mrs|Ms|Miss|Dr|his|her|their)\b"
+    rf"|\bwill not (?:consider|look into) (?:this|the|{TITLE_REGEX_PART}|his|her|their)\b"
     r"|\bcannot (?:lawfully |legally )?investigate|\bdecided? not to (?:\w+ ){0,2}investigat"
     r"|\bwill not be investigating", _FLAGS)
 # "I have discontinued my investigation", "The Ombudsman has discontinued the investigation".

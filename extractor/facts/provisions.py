@@ -9,7 +9,10 @@ small helpers; no model-side imports.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+from extractor.vocab import REASON_GROUNDS
 
 # Sections of Part III (23-34) and Part 3A (34A-34T) that exist.
 LGA1974_SECTIONS: frozenset[str] = frozenset(
@@ -101,43 +104,16 @@ def is_seen(p: Provision) -> bool:
     return not (seen and p.subs and p.subs[0] not in seen)
 
 
-# --- Reason codes (DOMAIN §4) ---------------------------------------------------------------
+# --- Reasons and the provisions that ground them (DOMAIN §4; the grounds are vocabulary) ----
 
-_DISCRETION = ("s24A(6)", "s34B(8)")
-# Code -> provisions that ground it (any one cited is enough). Codes absent here have none.
-REASON_GROUNDS: dict[str, tuple[str, ...]] = {
-    **{code: _DISCRETION for code in (
-        "no_evidence_of_fault", "no_injustice_from_fault", "injustice_not_significant",
-        "cannot_add_to_previous_investigation", "no_different_outcome",
-        "cannot_achieve_outcome_sought", "no_worthwhile_outcome", "other_body_better_placed",
-        "use_review_or_appeal_first", "complaint_handling_only")},
-    # DOMAIN gives s24A(7) (s30(1B)/s34H(1) after investigating); assessment statements
-    # ("unlikely to achieve more than the Council has offered") cite the general s24A(6) too.
-    "satisfied_with_remedy": ("s24A(7)", "s30(1B)", "s34H(1)") + _DISCRETION,
-    "tribunal_appeal_available": ("s26(6)(a)",),
-    "tribunal_appeal_used": ("s26(6)(a)",),
-    "minister_appeal_available": ("s26(6)(b)",),
-    "court_remedy_available": ("s26(6)(c)",),
-    "court_remedy_used": ("s26(6)(c)",),
-    "court_proceedings_matter": ("Sch5 para1", "Sch5A para3"),
-    "late_complaint": ("s26B", "s34D"),
-    "premature": ("s26(5)", "s34B(6)"),
-    "affects_all_or_most": ("s26(7)",),
-    "public_body_complainant": ("s27(1)(a)",),
-    "no_consent_or_unsuitable_rep": ("s26A(1)(b)", "s26A(2)", "s34C"),
-    "body_out_of_jurisdiction": ("s25", "s34(1)", "s34A"),
-    "personnel_matter": ("Sch5 para4", "Sch5A para4"),
-    "school_internal_matter": ("Sch5 para5",),
-    "social_housing_landlord": ("Sch5 para5A", "Sch5 para5B"),
-    "commercial_matter": ("Sch5 para3",),
-    "crime_police_matter": ("Sch5 para2",),
-}
-# Legal bars: no discretion, so they should not be the reasons of an investigated case.
-NO_DISCRETION_CODES: frozenset[str] = frozenset({
-    "tribunal_appeal_used", "court_remedy_used", "court_proceedings_matter",
-    "affects_all_or_most", "public_body_complainant", "school_internal_matter",
-    "social_housing_landlord", "body_out_of_jurisdiction", "personnel_matter"})
-# Closures that are normally not published: unusual as the only reason on a published page.
-UNPUBLISHED_CODES: frozenset[str] = frozenset({
-    "premature", "personnel_matter", "no_consent_or_unsuitable_rep", "previously_decided",
-    "insufficient_information"})
+def ungrounded(code: str, cited: Iterable[str]) -> tuple[str, ...] | None:
+    """The provisions that would ground ``code`` when none of them is among the ``cited``
+    canonical citations (a more or less specific form counts: s26(6) grounds
+    tribunal_appeal_available); None when the code has no grounds or one is cited."""
+    grounds = REASON_GROUNDS.get(code, ())
+    have = [p for p in (parse_canonical(c) for c in cited) if p is not None]
+    for ground in grounds:
+        want = parse_canonical(f"LGA1974 {ground}")
+        if want is not None and any(want.covers(p) for p in have):
+            return None
+    return grounds or None

@@ -14,9 +14,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from extractor.facts.patterns import MONEY_REGEX, SentenceIndex, parse_amount
+from extractor.facts.patterns import MONEY_REGEX, TITLE_REGEX_PART, SentenceIndex, parse_amount
+from extractor.vocab import REMEDIES
+from extractor.vocab.phrases import W as _W
 
-_W = r"(?:[\w'’(),-]+ )"
 _FLAGS = re.IGNORECASE
 
 # Status cues, each with the status it signals (searched before the amount).
@@ -32,7 +33,7 @@ REMEDY_VERB_REGEX = re.compile(
     r"|compensat\w*|award\w*|offer\w*|deduct\w*|write off|written off|remed(?:y|ies))\b", _FLAGS)
 # A complainant's claim, wish or debt is not a remedy.
 NOT_A_REMEDY_REGEX = re.compile(
-    rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|[Ss]he|[Hh]e|[Tt]hey|[Tt]he complainants?) {_W}{{0,2}}"
+    rf"\b(?:{TITLE_REGEX_PART}|[Ss]he|[Hh]e|[Tt]hey|[Tt]he complainants?) {_W}{{0,2}}"
     r"(?:says?|said|claims?|claimed|wants?|wanted|asks?|asked|seeks?|sought|believes?"
     r"|requested|is seeking|would like)\b"
     r"|\b(?:overpayment|arrears|threshold|savings|capital|income|rent) (?:of )?$", _FLAGS)
@@ -41,7 +42,7 @@ NOT_GIVEN_REGEX = re.compile(r"\b(?:not|never|failed to|failure to|without|no)\b
 NEGATION_REGEX = re.compile(r"\b(?:not|no longer|declined|refused|never)\b", _FLAGS)
 # "£500 for the distress caused", "£150 to acknowledge the time and trouble".
 PURPOSE_REGEX = re.compile(
-    r"\s*(?:payment\s+|remedy\s+)?(?:to (?:him|her|them|(?:Mr|Mrs|Ms|Miss|Mx|Dr) [A-Z])\s+)?"
+    rf"\s*(?:payment\s+|remedy\s+)?(?:to (?:him|her|them|{TITLE_REGEX_PART} [A-Z])\s+)?"
     r"(?:to (?:acknowledge|recognise|recognize|reflect|remedy|"
     r"make up for|compensate (?:\w+ )?for)|for|in recognition of|as a (?:symbolic )?(?:payment|"
     r"remedy) for)\s+(?:the\s+|his\s+|her\s+|their\s+|its\s+|any\s+)?"
@@ -100,60 +101,10 @@ def _sentence_payments(sentence: str, offset: int, previous_cue: str | None
 
 # --- Remedy kinds --------------------------------------------------------------------------
 
+# Each kind's phrase rule and fast-path needles, from the vocabulary ("other" has none).
 REMEDY_KIND_REGEXES: dict[str, re.Pattern[str]] = {
-    "apology": re.compile(r"\bapologi[sz](?:e|ed|es|ing)\b|\bapolog(?:y|ies)\b", _FLAGS),
-    "payment": re.compile(
-        rf"\b(?:symbolic|financial|remedy|time and trouble) payments?\b|\bfinancial remedy"
-        rf"|\bpay {_W}{{0,3}}£|\bpay (?:him|her|them|Mr \w|Mrs \w|Ms \w|Miss \w|Dr \w)\b"
-        rf"|\b(?:make|made|making) {_W}{{0,2}}payments?\b|\bpayment of £"
-        rf"|\bpay {_W}{{0,3}}(?:redress"
-        rf"|compensation|a sum|an amount|remedy)\b|£[\d,]+ (?:payment|to (?:Mr|Mrs|Ms"
-        rf"|Miss|Dr|him|her|them))", _FLAGS),
-    "service_improvement": re.compile(
-        rf"\bservice improvements?|\bremind {_W}{{0,3}}(?:staff|officers|workers|employees)"
-        rf"|\b(?:staff|officer) (?:training|guidance|reminders?|briefings?)"
-        rf"|\bbrief {_W}{{0,2}}staff"
-        rf"|\bshare {_W}{{0,2}}learning|\bprovide {_W}{{0,3}}training"
-        rf"|\btraining (?:to|for) "
-        rf"{_W}{{0,2}}(?:staff|officers)|\bguidance (?:to|for) {_W}{{0,2}}staff"
-        rf"|\b(?:review|amend|update|change|improve|changes? to) {_W}{{0,2}}(?:(?:its|their|the"
-        rf"|future) )?{_W}{{0,2}}(?:procedures?|polic(?:y|ies)|process(?:es)?|practices?|guidance"
-        rf"|literature|website|services?|leaflets?|information)\b|\baction plan\b"
-        rf"|\breview how (?:it|they)\b|\bwrite to (?:other|all) "
-        rf"|\bsteps to (?:prevent|avoid)|\bprevent {_W}{{0,2}}(?:recurrence|future|similar"
-        rf"|happening again)|\blearn(?:ed|t)? lessons|\blessons (?:have been |were )?learn",
-        _FLAGS),
-    "reassessment_or_review": re.compile(
-        rf"\bre-?assess(?:ed|es|ment|ing)?\b|\b(?:carry out|complete|completes|undertake"
-        rf"|arrange|conduct|do|hold) {_W}{{0,2}}(?:new|fresh|further|updated|another|early)"
-        rf" {_W}{{0,2}}(?:assessment|review|hearing)\b|\b(?:complete|carry out|undertake) "
-        rf"(?:a |an )?review of (?:its|the|his|her|their)\b|\b(?:fresh|new) (?:appeal|hearing)\b"
-        rf"|\breconsider(?:s|ed|ing)? (?:its|the|his|her|their)\b|\b(?:a|an) (?:fresh|new"
-        rf"|further|updated) {_W}?(?:assessment|review|investigation)\b|\breview {_W}{{0,2}}"
-        rf"(?:its|the|his|her|their) (?:decision|assessment|case|needs|care|plan|application"
-        rf"|eligibility|banding|priority)|\b(?:invite|offer|allow) {_W}{{0,3}}(?:to )?(?:a |an )?"
-        rf"(?:new |fresh |further )?appeal\b|\boffer {_W}{{0,5}}(?:assessment|review)\b", _FLAGS),
-    "refund_or_waiver": re.compile(
-        rf"\brefund\w*|\breimburs\w*|\bwaiv(?:e|ed|es|ing)\b|\bwrit(?:e|ten) off\b|\bcredit\b"
-        rf"|\bdeduct (?:the|this|any|an?) {_W}{{0,3}}(?:fees?|charges?|costs?)\b"
-        rf"|\bcancel\w* {_W}{{0,3}}(?:fees?|charges?|invoices?|debt|arrears"
-        rf"|penalty)|\bremov(?:e|al|ed) (?:of )?{_W}{{0,4}}(?:fees?|charges?|costs?)\b"
-        rf"|\breduc(?:e|ed|tion)\w* {_W}{{0,4}}(?:invoice|bill|fees?|charges?|debt|arrears)",
-        _FLAGS),
-}
-# Fast path: lower-case strings one of which any match of the kind's pattern contains.
-KIND_NEEDLES: dict[str, tuple[str, ...]] = {
-    "apology": ("apolog",),
-    "payment": ("pay", "financial remedy", "£"),
-    "service_improvement": ("service improvement", "remind", "training", "guidance", "review",
-                            "brief", "share",
-                            "amend", "update", "change", "improve", "action plan", "steps to",
-                            "prevent", "lesson", "learn", "write to"),
-    "reassessment_or_review": ("assess", "review", "hearing", "reconsider", "appeal",
-                               "investigation"),
-    "refund_or_waiver": ("refund", "reimburs", "waiv", "write off", "written off", "credit",
-                         "deduct", "cancel", "remov", "reduc"),
-}
+    r.kind: r.pattern for r in REMEDIES if r.pattern is not None}
+KIND_NEEDLES: dict[str, tuple[str, ...]] = {r.kind: r.needles for r in REMEDIES}
 # A complainant's wish ("wants the Council to apologise") or complaint is not a remedy given.
 WISH_REGEX = re.compile(
     r"\b(?:wants?|wanted|would like|asks?|asked for|seeks?|sought|requests?|requested"

@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, field_validator
 
-from extractor.facts.provisions import REASON_GROUNDS, parse_canonical
+from extractor.facts.provisions import ungrounded
 from extractor.models import PaymentStatus
 
 MAX_SENTENCE_CHARS = 400
@@ -103,14 +103,9 @@ def _fits_outcome(value: str, expected: str | None, name: str) -> str:
 
 def citation_conflict(code: str, cited: set[str] | frozenset[str]) -> str | None:
     """Why ``code`` contradicts the cited provisions (None when it does not)."""
-    grounds = REASON_GROUNDS.get(code)
-    if not grounds:
+    grounds = ungrounded(code, cited)
+    if grounds is None:
         return None
-    have = [p for p in (parse_canonical(c) for c in cited) if p is not None]
-    for ground in grounds:
-        want = parse_canonical(f"LGA1974 {ground}")
-        if want is not None and any(want.covers(p) for p in have):
-            return None
     return (f"reason {code!r} rests on LGA 1974 {' or '.join(grounds)}, which this decision "
             f"does not cite; choose a reason that the cited provisions support")
 

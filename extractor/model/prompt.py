@@ -26,8 +26,7 @@ from pydantic import BaseModel
 from extractor.errors import ConfigError
 from extractor.facts.patterns import find_amounts, iter_sentences
 from extractor.model import answers
-from extractor.model.merge import rule_reason_at
-from extractor.models import Decision, Span
+from extractor.models import Decision
 from extractor.read.clean import Cleaned
 from extractor.read.segment import Segmented
 
@@ -86,7 +85,7 @@ def candidate_sentences(cleaned: Cleaned, seg: Segmented, parts: tuple[str, ...]
     """Distinct sentences of the named parts, in part order, within the budgets."""
     out: list[str] = []
     used = 0
-    for start, end in _ranges(seg, parts):
+    for start, end in seg.ranges(*parts, name_order=True):
         for s, e in iter_sentences(cleaned.text, start, end):
             sentence = _clip(cleaned.text[s:e])
             if len(sentence) < MIN_SENTENCE_CHARS or sentence in out:
@@ -96,15 +95,6 @@ def candidate_sentences(cleaned: Cleaned, seg: Segmented, parts: tuple[str, ...]
             out.append(sentence)
             used += len(sentence)
     return tuple(out)
-
-
-def _ranges(seg: Segmented, parts: tuple[str, ...]) -> list[tuple[int, int]]:
-    out = []
-    for part in parts:
-        if part == "summary" and "summary" in seg.header:
-            out.append((seg.header["summary"].start, seg.header["summary"].end))
-        out += [(s.start, s.end) for s in seg.sections if s.name == part]
-    return out
 
 
 def _clip(sentence: str) -> str:
@@ -162,11 +152,8 @@ class Doc:
 
     def rule_reason_in(self, sentence: str) -> bool:
         """Whether a reason the rules found was read from this sentence."""
-        start = self.cleaned.text.find(sentence)
-        if start < 0:
-            return False
-        s, e = self.cleaned.to_source(start, start + len(sentence))
-        return rule_reason_at(self.facts, Span(text=sentence, start=s, end=e)) is not None
+        found = self.cleaned.find_source(sentence)
+        return found is not None and self.facts.rule_reason_at(*found) is not None
 
     def question(self, name: str, model: type[BaseModel], messages: list[dict[str, str]],
                  items: int, sentences: tuple[str, ...], per_item: int = TOKENS_PER_ITEM

@@ -64,6 +64,12 @@ class Cleaned:
             return pos, pos
         return self.offsets[start], self.offsets[end - 1] + 1
 
+    def find_source(self, passage: str) -> tuple[int, int] | None:
+        """The loaded-text span of the first occurrence of a cleaned-text passage (None when
+        the passage is not in the cleaned text)."""
+        start = self.text.find(passage)
+        return None if start < 0 else self.to_source(start, start + len(passage))
+
 
 Step = Callable[[str, list[int]], tuple[str, list[int]]]
 

@@ -73,6 +73,18 @@ class Segmented:
     def section(self, name: str) -> Section | None:
         return next((s for s in self.sections if s.name == name), None)
 
+    def ranges(self, *names: str, name_order: bool = False) -> list[tuple[int, int]]:
+        """(start, end) of the summary (when named; always first) and of the named sections,
+        in document order, or with ``name_order`` grouped in the order of ``names``."""
+        out = []
+        if "summary" in names and "summary" in self.header:
+            f = self.header["summary"]
+            out.append((f.start, f.end))
+        chosen = [s for s in self.sections if s.name in names]
+        if name_order:
+            chosen.sort(key=lambda s: names.index(s.name))
+        return out + [(s.start, s.end) for s in chosen]
+
     def section_text(self, *names: str) -> str:
         """Joined text of the named sections (in document order), '' when absent."""
         return "\n".join(self.text[s.start:s.end] for s in self.sections if s.name in names)

@@ -5,13 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from extractor.facts.provisions import (
-    REASON_GROUNDS,
-    Provision,
-    is_seen,
-    parse_canonical,
-    provision_problem,
-)
+from extractor.facts.provisions import is_seen, parse_canonical, provision_problem, ungrounded
 from extractor.models import Issue
 from extractor.rules.base import Context, get, issue, items, reason_codes, show, text
 
@@ -36,21 +30,15 @@ def rule_citations(ctx: Context) -> list[Issue]:
     return [i for i in found if i is not None]
 
 
-def _cited(ctx: Context) -> list[Provision]:
-    parsed = (parse_canonical(text(get(c, "canonical")) or "")
-              for c in items(ctx.decision, "citations"))
-    return [p for p in parsed if p is not None]
-
-
 def rule_reason_citations(ctx: Context) -> list[Issue]:
     """When the record has citations, each reason's grounding provision should be among them
     (a more or less specific form counts: s26(6) grounds tribunal_appeal_available)."""
-    cited = _cited(ctx)
+    cited = [c for c in (text(get(c, "canonical")) for c in items(ctx.decision, "citations"))
+             if c and parse_canonical(c)]
     issues = []
     for i, code in enumerate(reason_codes(ctx)) if cited else ():
-        names = REASON_GROUNDS.get(code, ()) if isinstance(code, str) else ()
-        grounds = [g for g in (parse_canonical(f"LGA1974 {n}") for n in names) if g]
-        if grounds and not any(g.covers(p) for g in grounds for p in cited):
+        names = ungrounded(code, cited) if isinstance(code, str) else None
+        if names:
             issues.append(issue("reason_citation_disagreement", f"reasons[{i}].code",
                                 f"{code} rests on {' or '.join(names)}, which is not cited"))
     return issues

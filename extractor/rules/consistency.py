@@ -6,8 +6,7 @@ import math
 import re
 from typing import Any
 
-from extractor.facts.provisions import NO_DISCRETION_CODES, UNPUBLISHED_CODES
-from extractor.models import REASON_CODES, REFERRED_TO_CODES, REMEDY_KINDS, Issue
+from extractor.models import Issue
 from extractor.rules.base import (
     NOT_INVESTIGATED,
     Context,
@@ -17,6 +16,13 @@ from extractor.rules.base import (
     reason_codes,
     show,
     text,
+)
+from extractor.vocab import (
+    NO_DISCRETION_CODES,
+    REASON_CODES,
+    REFERRED_TO_CODES,
+    REMEDY_KINDS,
+    UNPUBLISHED_CODES,
 )
 
 PAYMENT_STATUSES = ("agreed", "offered_by_body", "recommended")

@@ -1,0 +1,385 @@
+"""Reasons for not investigating (DOMAIN.md §4): every code defined once, with what each stage
+needs of it.
+
+- ``description``: the line the model is offered (``prompts/reason_codes.txt`` is rendered
+  from it); None for codes the model is not offered, ``missing`` says why.
+- ``phrases``: the facts' phrase rules (precision over recall; the first sentence matching a
+  phrase, in phrase order, is the evidence). ``needles``: lower-case strings one of which any
+  match of the phrases contains (a fast path: a block without any is skipped).
+- ``support`` / ``support_unless``: what a model's sentence must (and must not) say for the
+  merge to accept the code, looser than the phrases but specific to the code.
+- ``grounds``: LGA 1974 provisions that ground the code (any one cited is enough).
+- ``route``: codes reading the same aspect of a decision (the route the person should take
+  instead); when the rules found one, the model may not add another of its route.
+- ``legal_bar``: no discretion, so not a reason of an investigated case; ``unpublished``:
+  closures normally not published.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractor.vocab.phrases import (
+    APPEAL_AVAILABLE,
+    APPEAL_USED,
+    COURT_WORDS,
+    FLAGS,
+    MINISTER_WORDS,
+    TRIBUNAL_WORDS,
+    WN,
+    Phrase,
+    any_of,
+    cue,
+)
+from extractor.vocab.phrases import W as _W
+
+DISCRETION = ("s24A(6)", "s34B(8)")  # the general discretion (Part III, Part 3A)
+
+
+@dataclass(frozen=True)
+class ReasonCode:
+    code: str
+    description: str | None
+    phrases: tuple[Phrase, ...] = ()
+    needles: tuple[str, ...] = ()
+    support: re.Pattern[str] | None = None
+    support_unless: re.Pattern[str] | None = None
+    grounds: tuple[str, ...] = ()
+    route: str | None = None
+    legal_bar: bool = False
+    unpublished: bool = False
+    missing: str = ""  # why a part a code would normally have is absent
+
+
+REASONS: tuple[ReasonCode, ...] = (
+    ReasonCode(
+        "no_evidence_of_fault", "not enough evidence of fault; unlikely to find fault",
+        phrases=(Phrase(any_of(
+            r"\b(?:not enough|insufficient|no|little|not sufficient) (?:evidence|sign|suggestion"
+            r"|indication)s? of (?:any )?(?:administrative )?fault",
+            rf"\bunlikely\b {_W}{{0,5}}(?:to )?find(?:ing)? (?:any )?fault",
+            r"\bno fault (?:in|by|with) (?:the|how|its|what)\b")),),
+        needles=("fault",),
+        support=cue(r"\b(?:evidence|sign|suggestion|indication)s? of (?:\w+ ){0,2}"
+                    r"fault|\b(?:find|found|finding) (?:any |no )?fault|\bno fault"),
+        support_unless=cue(r"\bfound fault\b|\bfault (?:by|in) \w+ (?:caused|led)"),
+        grounds=DISCRETION),
+    ReasonCode(
+        "no_injustice_from_fault", "any fault did not cause the person injustice",
+        phrases=(Phrase(any_of(
+            rf"\bfault {_W}{{0,3}}(?:has|did|does|would|had) not (?:\w+ )?(?:caus|le[ad])\w* "
+            rf"{_W}{{0,4}}injustice",
+            rf"\b(?:insufficient|not enough|no) (?:evidence of )?{_W}{{0,6}}injustice caused",
+            r"\bno (?:personal |significant |direct |claimed )?injustice (?:to|for|caused)",
+            rf"\bnot (?:caused|suffered) {_W}{{0,2}}injustice"),
+            unless=re.compile(r"significant", FLAGS)),),
+        needles=("injustice",),
+        support=cue(r"\b(?:not|no|any) (?:\w+ ){0,4}(?:caus|le[ad]|result)\w* "
+                    r"(?:\w+ ){0,3}injustice|\binjustice (?:\w+ ){0,3}caused"),
+        # a small injustice is not "no injustice"
+        support_unless=cue(r"\bsignificant|\bremed(?:ies|ied)\b"),
+        grounds=DISCRETION, route="injustice"),
+    ReasonCode(
+        "injustice_not_significant", "the injustice is not significant enough",
+        phrases=(Phrase(any_of(
+            rf"\b(?:not|no|insufficient|isn't) {_W}{{0,4}}significant {_W}{{0,3}}injustice",
+            rf"\binjustice {_W}{{0,5}}(?:is|was|are|were) not {_W}{{0,2}}significant",
+            r"\bnot significant enough", r"\bnot (?:sufficiently|serious enough|great enough)",
+            r"\b(?:no|not|insufficient|unlikely)\b[^.\n]{0,150}\bsignificant (?:personal )?"
+            r"injustice",
+            rf"\binjustice {_W}{{0,4}}(?:too small|minor|limited)\b")),),
+        needles=("significant", "sufficiently", "serious enough", "great enough", "injustice"),
+        support=cue(r"\bsignificant|\bserious enough|\btoo small"),
+        grounds=DISCRETION, route="injustice"),
+    ReasonCode(
+        "cannot_add_to_previous_investigation",
+        "could not add to the body's own investigation",
+        phrases=(Phrase(any_of(
+            rf"\b(?:could|can|would|will) ?not add {_W}{{0,3}}to\b",
+            rf"\bunlikely {_W}{{0,3}}(?:could|would|to|can) add (?:anything |much )?"
+            rf"(?:more |further )?to\b",
+            rf"\b(?:add|adding) (?:little|nothing) {_W}{{0,2}}to\b")),),
+        needles=("add",),
+        support=cue(r"\badd (?:\w+ ){0,3}to\b"),
+        grounds=DISCRETION),
+    ReasonCode(
+        "no_different_outcome", "investigating would not lead to a different outcome",
+        phrases=(Phrase(any_of(
+            rf"\b(?:not|unlikely to) {_W}{{0,3}}(?:lead to|result in|achieve|produce|bring about"
+            rf"|make) (?:a |any )?(?:different|more|other|further) (?:outcomes?|results?"
+            rf"|decision)")),),
+        needles=("outcome", "result", "decision"),
+        support=cue(r"\bdifferent (?:outcome|result|decision)"),
+        grounds=DISCRETION),
+    ReasonCode(
+        "cannot_achieve_outcome_sought", "cannot achieve the outcome the person wants",
+        phrases=(Phrase(any_of(
+            rf"\b(?:cannot|can ?not|could not|unable to|not able to) {_W}{{0,2}}(?:achieve"
+            rf"|provide|give|deliver|secure|get) {_W}{{0,4}}(?:outcomes?|remed(?:y|ies)"
+            rf"|results?) {_W}{{0,3}}(?:wants?|sought|seeks?|seeking|wanted|desired)",
+            r"\boutcome (?:\w+ ){0,4}(?:wants?|seeks?|sought) is not (?:one|something) (?:we"
+            r"|the Ombudsman) can")),),
+        needles=("outcome", "remed", "result"),
+        support=cue(r"\b(?:cannot|can ?not|could not|unable to) "
+                    r"(?:\w+ ){0,3}(?:achieve|provide|give|get|order)"),
+        grounds=DISCRETION),
+    ReasonCode(
+        "no_worthwhile_outcome", "no worthwhile outcome is achievable",
+        phrases=(Phrase(any_of(
+            r"\bno worthwhile outcome",
+            rf"\b(?:not|unlikely to) {_W}{{0,2}}achieve (?:anything|a worthwhile|any "
+            rf"(?:meaningful|worthwhile))"),
+            unless=re.compile(r"\bthan\b", FLAGS)),),
+        needles=("worthwhile", "achieve"),
+        support=cue(r"\bworthwhile\b"),
+        grounds=DISCRETION),
+    ReasonCode(
+        "other_body_better_placed", "another body (for example the ICO) is better placed",
+        phrases=(
+            Phrase(any_of(
+                r"\b(?:better|best|more appropriately|more suitably) (?:placed|suited)\b",
+                r"\bmore appropriate (?:body|organisation|route|forum)",
+                rf"\breasonable {_W}{{0,8}}(?:complain|refer (?:it|this|the matter)|go|raise "
+                rf"{_W}{{0,3}}(?:with|to)) {_W}{{0,2}}(?:to |with )?the (?:Information "
+                rf"Commissioner|ICO|Housing Ombudsman|Parliamentary|PHSO|Care Quality|CQC"
+                rf"|Ofsted|police)")),
+            # "the ICO is the appropriate body to ..." (a tribunal or court so named is an
+            # appeal route)
+            Phrase(any_of(r"\bthe (?:appropriate|right|proper|correct) (?:body|organisation"
+                          r"|place|forum) (?:to|for)\b"),
+                   unless=re.compile(rf"{TRIBUNAL_WORDS}|{COURT_WORDS}|{MINISTER_WORDS}",
+                                     FLAGS))),
+        needles=("placed", "suited", "appropriate", "reasonable"),
+        support=cue(r"\b(?:better|best|more appropriately) (?:placed|suited)"
+                    r"|\bappropriate (?:body|organisation)"),
+        grounds=DISCRETION),
+    ReasonCode(
+        "use_review_or_appeal_first",
+        "the person should use the body's own review or appeal first",
+        phrases=(Phrase(any_of(
+            rf"\b(?:use|using|request|ask for|apply for) {_W}{{0,2}}(?:right of|right to "
+            rf"(?:a |request a |ask for a )?)(?:statutory |suitability |formal )?review\b",
+            r"\bask (?:the \w+ )?(?:for |to )(?:a )?(?:statutory |suitability )?review\b",
+            r"\bright to (?:request |ask for )?(?:a |an )?(?:statutory |suitability |formal )?"
+            r"review\b",
+            r"\b(?:s\.?|section )202\b(?! of)", r"\bsuitability review")),),
+        needles=("review", "202"),
+        support=cue(r"\breview\b|\bappeal\b"),
+        # the body's own review or appeal: not a tribunal's, a court's or Parliament's
+        # statutory one, not "we are not an appeal body", not an appeal the person already lost
+        support_unless=cue(r"\btribunal|\bcourt|\badjudicator|\bInspector"
+                           r"|\bSecretary of State|\bParliament|\bstatutory"
+                           r"|\bappeal body|\bnot (?:\w+ ){0,2}(?:an|another) "
+                           r"(?:\w+ )?(?:level of )?appeal\b|\bunsuccessful\b"),
+        grounds=DISCRETION, route="appeal"),
+    ReasonCode(
+        "complaint_handling_only",
+        "only complaint handling is left, which is not investigated alone",
+        phrases=(Phrase(any_of(
+            r"\bnot (?:a )?good use of public\b",
+            rf"\bcomplaints?[- ]handling {_W}{{0,8}}(?:alone|on its own|in isolation|standalone"
+            rf"|stand-alone|separately)",
+            rf"\b(?:not|no) {_W}{{0,3}}investigate {_W}{{0,3}}(?:complaints?[- ]handling"
+            rf"|complaints procedures?)")),),
+        needles=("good use of public", "complaint"),
+        # the Ombudsman declining the complaint handling, not a story of the complaint's
+        # progress
+        support=cue(r"\bcomplaints? handling|\b(?:how|way) (?:\w+ ){0,3}"
+                    r"(?:handled|dealt with|responded to) (?:\w+ ){0,3}complaint"
+                    r"|\bcomplaints? (?:process|procedure) (?:on its own|alone|either)"),
+        grounds=DISCRETION),
+    ReasonCode(
+        "satisfied_with_remedy", "the body has already put it right or offered a fair remedy",
+        phrases=(Phrase(any_of(
+            rf"\bachieve {_W}{{0,2}}(?:more|further|anything (?:more|further)|significantly"
+            rf" more) than {_W}{{0,5}}(?:already|has|have|had)\b",
+            rf"\b(?:Council|Authority|Provider|Home|Trust|organisation|it|they) (?:has|have"
+            rf"|had) already {_W}{{0,3}}(?:offered|agreed|provided|apologi[sz]ed|taken|put"
+            rf"|remedied|refunded|paid|cancelled|waived|done)",
+            r"\b(?:suitable|appropriate|proportionate|reasonable|adequate|sufficient) remedy\b",
+            r"\bsuitable (?:action|response|steps)\b",
+            r"\b(?:has|have) (?:now |already |since )?taken (?:suitable|appropriate"
+            r"|proportionate|reasonable|sufficient|adequate) (?:action|steps)\b",
+            rf"\bremed(?:y|ies|ied) (?:the|any|this|that) {_W}{{0,2}}injustice",
+            r"\bin line with what we would", r"\bsatisfied with (?:the|its|their)\b",
+            r"\b(?:Council|Authority|Provider|Home|Trust|organisation|it) (?:has|have) (?:now "
+            r"|since |already )?agreed to\b",
+            r"\bwhat we would (?:normally |usually )?(?:recommend|ask for|expect|seek)")),),
+        needles=("than", "already", "remed", "action", "response", "steps", "in line with",
+                 "satisfied", "what we would", "agreed to"),
+        support=cue(r"\b(?:already|offered|remed\w+|apologi\w+|put (?:it|things)"
+                    r" right|more than)\b"),
+        # DOMAIN gives s24A(7) (s30(1B)/s34H(1) after investigating); assessment statements
+        # ("unlikely to achieve more than the Council has offered") cite the general s24A(6)
+        grounds=("s24A(7)", "s30(1B)", "s34H(1)") + DISCRETION),
+    ReasonCode(
+        "tribunal_appeal_available", "the person can appeal to a tribunal",
+        phrases=(Phrase(any_of(rf"(?:{APPEAL_AVAILABLE}) {_W}{{0,8}}(?:{TRIBUNAL_WORDS})"),
+                        unless=re.compile(APPEAL_USED, FLAGS)),),
+        needles=("tribunal", "panel", "adjudicator"),
+        support=cue(r"\btribunal|\bappeal panel"),
+        grounds=("s26(6)(a)",), route="appeal"),
+    ReasonCode(
+        "tribunal_appeal_used", "the person has already appealed to a tribunal",
+        phrases=(Phrase(any_of(
+            rf"(?:{APPEAL_USED}) {_W}{{0,6}}(?:{TRIBUNAL_WORDS})", rf"(?:{TRIBUNAL_WORDS}) "
+            rf"{_W}{{0,3}}(?:has|have) (?:already )?(?:decided|considered|dismissed|upheld"
+            rf"|heard)")),),
+        needles=("tribunal", "panel", "adjudicator"),
+        support=cue(r"\b(?:has|have|had) (?:already )?appealed"),
+        support_unless=cue(r"\b(?:expect\w*|reasonabl\w*|could|should) (?:\w+ ){0,4}"
+                           r"(?:have )?appealed"),
+        grounds=("s26(6)(a)",), route="appeal", legal_bar=True),
+    ReasonCode(
+        "minister_appeal_available",
+        "the person can appeal to a minister or the Planning Inspector",
+        phrases=(Phrase(any_of(
+            rf"(?:{APPEAL_AVAILABLE}|\b(?:can|could|may) {_W}{{0,3}}(?:object|make "
+            rf"{_W}{{0,2}}objections?|refer)) {_W}{{0,8}}(?:{MINISTER_WORDS})")),),
+        needles=("secretary of state", "inspector", "minister"),
+        support=cue(r"\bSecretary of State|\bPlanning Inspector|\bminister"),
+        grounds=("s26(6)(b)",), route="appeal"),
+    ReasonCode(
+        "court_remedy_available", "the person can go to court",
+        phrases=(Phrase(any_of(
+            rf"\b(?:can|could|may|able to|(?:has|had) the right to|reasonable {_W}{{0,8}}to"
+            rf"(?: have)?) {WN}{{0,3}}(?:take|taken|go|gone|apply|appeal(?:ed)?|make a claim"
+            rf"|bring|brought|seek|pursue|start) {_W}{{0,5}}(?:to |in |through |at |a |the )?"
+            rf"(?:{COURT_WORDS})\b",
+            r"\b(?:court|courts|magistrates'? court|county court) (?:is|are|would be) (?:better"
+            r"|best) placed"),
+            unless=re.compile(r"\b(?:has|have|had) (?:already )?(?:started|taken|gone)\b",
+                              FLAGS)),),
+        needles=("court", "magistrates", "judicial", "legal", "insur"),
+        support=cue(r"\bcourts?\b|\blegal action|\bjudicial review"),
+        grounds=("s26(6)(c)",), route="court"),
+    ReasonCode(
+        "court_remedy_used", "the person has already gone to court",
+        phrases=(Phrase(any_of(
+            rf"\b(?:has|have|had) (?:already )?(?:started|taken|issued|begun|commenced|brought"
+            rf"|lodged) {_W}{{0,2}}(?:court|legal|judicial review) (?:action|proceedings|case"
+            rf"|claim)",
+            r"\b(?:has|have|had) (?:already )?(?:taken|gone) (?:the matter |this |it )?to "
+            r"court")),),
+        needles=("court", "legal", "judicial"),
+        support=cue(r"\b(?:has|have|had) (?:already )?(?:\w+ )?(?:court|legal) "
+                    r"(?:action|proceedings)|\b(?:has|have|had) gone to court"),
+        grounds=("s26(6)(c)",), route="court", legal_bar=True),
+    ReasonCode(
+        "court_proceedings_matter",
+        "it is about court proceedings or what happened in court",
+        phrases=(Phrase(any_of(
+            r"\bcourt reports?\b", r"\bwhat happen(?:s|ed) in court",
+            rf"\b(?:because|as|since) (?:a |the )?court {_W}{{0,2}}(?:dealt|considered|decided"
+            rf"|made)", r"\bused in (?:the )?court proceedings",
+            r"\b(?:start|starting|conduct) of (?:court|legal) (?:action|proceedings)",
+            rf"\b(?:about|concerns?|concerning|relat\w+ to) {_W}{{0,4}}(?:court|care) "
+            rf"proceedings")),),
+        needles=("court", "proceedings"),
+        support=cue(r"\bcourt (?:proceedings|reports?|hearing)|\bin court\b"),
+        grounds=("Sch5 para1", "Sch5A para3"), route="court", legal_bar=True),
+    ReasonCode(
+        "late_complaint", "the complaint is late (more than 12 months)",
+        phrases=(Phrase(any_of(
+            r"\blate complaints?\b",
+            r"\b(?:is|was|are|were|also|too|complained) late\b(?! (?:father|mother|husband|wife"
+            r"|son|daughter|partner|brother|sister|parent|grand\w+|aunt|uncle|relative))",
+            r"\bmore than (?:12|twelve) months (?:after|before|to complain|later)",
+            r"\boutside the (?:permitted |normal )?(?:12|twelve)[- ]month")),),
+        needles=("late", "month"),
+        support=cue(r"\blate\b|\b(?:12|twelve) months"),
+        grounds=("s26B", "s34D")),
+    ReasonCode(
+        "premature", "the body has not yet had the chance to respond",
+        phrases=(Phrase(any_of(
+            r"\bpremature(?:ly)?\b",
+            rf"\bnot (?:yet )?(?:completed|finished|been through|exhausted|used) (?:the |its "
+            rf"|their )?{_W}{{0,2}}complaints? (?:procedure|process)",
+            rf"\bnot (?:yet )?{_W}{{0,2}}(?:had|given) {_W}{{0,2}}(?:chance|opportunity) to "
+            rf"{_W}{{0,2}}(?:respond|investigate|consider|reply)")),),
+        needles=("premature", "chance", "opportunity", "procedure", "process"),
+        support=cue(r"\bpremature|\bchance to (?:respond|reply|investigate)"
+                    r"|\b(?:not|yet to|before) (?:\w+ ){0,4}(?:complet|finish|exhaust|us)\w* "
+                    r"(?:[\w'’]+ ){0,3}complaints? (?:procedure|process)"),
+        grounds=("s26(5)", "s34B(6)"), unpublished=True),
+    ReasonCode(
+        "affects_all_or_most", "the matter affects all or most people in the area",
+        phrases=(Phrase(any_of(r"\ball or most (?:\w+ ){0,3}(?:people|residents|inhabitants"
+                               r"|of the)")),),
+        needles=("all or most",),
+        support=cue(r"\ball or most\b"),
+        grounds=("s26(7)",), legal_bar=True),
+    ReasonCode(
+        "public_body_complainant", "the complainant is a public body",
+        phrases=(Phrase(any_of(r"\bcomplaints? from (?:a |an )?(?:public bod(?:y|ies)"
+                               r"|town council|parish council)")),),
+        needles=("public bod", "town council", "parish council"),
+        support=cue(r"\bpublic bod(?:y|ies)|\b(?:town|parish) council"),
+        grounds=("s27(1)(a)",), legal_bar=True),
+    ReasonCode(
+        "no_consent_or_unsuitable_rep", None,
+        grounds=("s26A(1)(b)", "s26A(2)", "s34C"), unpublished=True,
+        missing="a closure for want of consent or a suitable representative: rarely "
+                "published, so no phrase rule and no model option yet"),
+    ReasonCode(
+        "body_out_of_jurisdiction", "the body is outside the Ombudsman's jurisdiction",
+        phrases=(Phrase(any_of(
+            rf"\b(?:cannot|can ?not|no (?:legal )?power to|not able to) investigate "
+            rf"{_W}{{0,2}}(?:the )?(?:actions?|decisions?|complaints? about) "
+            rf"(?:of |by )?(?:an? |the )?(?:academ(?:y|ies)|free school|parish council"
+            rf"|town council|private (?:company|firm|landlord)|housing association)")),),
+        needles=("investigate",),
+        support=cue(r"\bjurisdiction|\bacadem(?:y|ies)\b"),
+        grounds=("s25", "s34(1)", "s34A"), legal_bar=True),
+    ReasonCode(
+        "personnel_matter", "it is an employment or personnel matter",
+        phrases=(Phrase(any_of(r"\bpersonnel (?:matters?|issues?)\b")),),
+        needles=("personnel",),
+        support=cue(r"\bpersonnel|\bemployment"),
+        grounds=("Sch5 para4", "Sch5A para4"), legal_bar=True, unpublished=True),
+    ReasonCode(
+        "school_internal_matter", "it is about what happens inside a school",
+        phrases=(Phrase(any_of(
+            r"\bwhat happens in (?:a |the )?schools?\b",
+            rf"\bcannot investigate {_W}{{0,2}}(?:the )?(?:actions?|decisions?|conduct"
+            rf"|complaints? about) (?:of |by )?(?:an? |the )?(?:school|schools|head ?teachers?"
+            rf"|governors)\b",
+            r"\b(?:internal|inside) (?:management|matters|affairs) of (?:a |the )?school",
+            r"\bschool'?s? internal (?:management|matters|affairs|decisions)")),),
+        needles=("school",),
+        support=cue(r"\b(?:in|inside|within|internal to) (?:a |the )?schools?\b"
+                    r"|\bschools?'?s? (?:own )?internal"),
+        grounds=("Sch5 para5",), legal_bar=True),
+    ReasonCode(
+        "social_housing_landlord", "it is about the council as a social landlord",
+        phrases=(Phrase(any_of(
+            r"\bHousing Ombudsman", r"\b(?:as|in its (?:role|capacity) as) (?:a |the |its )?"
+            r"(?:social )?landlord\b")),),
+        needles=("housing ombudsman", "landlord"),
+        support=cue(r"\blandlord|\bHousing Ombudsman"),
+        grounds=("Sch5 para5A", "Sch5 para5B"), legal_bar=True),
+    ReasonCode(
+        "commercial_matter", "it is a commercial or contractual matter",
+        phrases=(Phrase(any_of(r"\bcommercial (?:matters?|transactions?|decisions?)\b",
+                               r"\bcontractual (?:matters?|disputes?)\b")),),
+        needles=("commercial", "contractual"),
+        support=cue(r"\bcommercial|\bcontract"),
+        grounds=("Sch5 para3",)),
+    ReasonCode(
+        "crime_police_matter", "it is about policing or crime",
+        support=cue(r"\bpolice|\bcrim(?:e|inal)"),
+        grounds=("Sch5 para2",),
+        missing="no phrase rule: decisions name the police mostly as a body the person was "
+                "pointed to (referred_to police), rarely as the reason itself"),
+    ReasonCode(
+        "previously_decided", None, unpublished=True,
+        missing="an administrative closure (already decided); rarely published"),
+    ReasonCode(
+        "insufficient_information", None, unpublished=True,
+        missing="an administrative closure (the person did not send what was asked for); "
+                "rarely published"),
+    ReasonCode(
+        "other", "another reason",
+        missing="the catch-all: no phrase, cue or grounding can state it"),
+)
