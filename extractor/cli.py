@@ -10,10 +10,10 @@ import json
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, TextIO
+from typing import Annotated, TextIO
 
 import typer
 from rich.console import Console
@@ -284,7 +284,3 @@ def schema() -> None:
 def main() -> None:
     app()
 
-
-def register(fn: Callable[..., Any], name: str | None = None) -> None:
-    """Let sibling modules add commands (keeps each command next to its library code)."""
-    app.command(name=name)(fn)
