@@ -283,4 +283,3 @@ def schema() -> None:
 
 def main() -> None:
     app()
-
