@@ -12,7 +12,7 @@ class Settings:
     base_url: str | None = None
     model: str | None = None
     max_retries: int = 2
-    # Model pass (llm.py): answers per question, tokens per answer and per document.
+    # Model pass (model/llm.py): answers per question, tokens per answer and per document.
     max_attempts: int = 3           # instructor attempts per question (first call + re-asks)
     max_tokens: int = 512           # cap on each answer (small models repeat until cut off)
     token_budget: int = 12_000      # prompt + completion tokens per document, all attempts
@@ -20,7 +20,7 @@ class Settings:
     reask_temperature: float = 1.0  # re-asks sample (first answers are greedy)
     model_scope: str = "codes"      # gaps: only fields the rules left empty; codes: + codes the
     #                                 rules may have missed in lists; all: cross-check everything
-    # The embedded server (local_server.py).
+    # The embedded server (model/local_server.py).
     local_model_path: str | None = None
     local_port: int | None = None   # None: a free port picked by the OS
     local_threads: int = 2

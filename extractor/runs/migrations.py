@@ -1,4 +1,4 @@
-"""Append-only, named migrations of the run store (``extractor/store.py``).
+"""Append-only, named migrations of the run store (``extractor/runs/store.py``).
 
 Each migration is a function ``mNNN_name(conn)`` registered in order with ``@migration``. Applied
 names are recorded in ``_extractor_migrations``; ``migrate`` runs the missing ones, each in its own
