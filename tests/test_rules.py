@@ -120,7 +120,21 @@ CASES = [
     case("other-under-any-top", "category_sub_unknown", False,
          category={"top": "Adult care services", "sub": "Other"}),
     case("candidate-sub-ok", "category_sub_unknown", False,
-         category={"top": "Education", "sub": "School admissions"}),
+         category={"top": "Children's care services", "sub": "Adoption"}),
+    # sub-categories seen on real pages since the first sample (DOMAIN §2.2)
+    *[case(f"seen-{top}>{sub}-ok", "category_sub_unknown", False,
+           category={"top": top, "sub": sub})
+      for top, sub in (("Adult care services", "Other"),
+                       ("Adult care services", "Transition from childrens services"),
+                       ("Children's care services", "Friends and family carers"),
+                       ("Education", "School admissions"),
+                       ("Environment and regulation", "COVID-19"),
+                       ("Environment and regulation", "Cemeteries and crematoria"),
+                       ("Environment and regulation", "Pollution"),
+                       ("Environment and regulation", "Trees"),
+                       ("Environment and regulation", "Drainage"),
+                       ("Transport and highways", "Other"),
+                       ("Transport and highways", "Rights of way"))],
     case("url-top", "category_url_mismatch", True,
          meta__url=LGO + "planning/homelessness/24-012-345"),
     case("url-sub", "category_url_mismatch", True,
@@ -282,6 +296,14 @@ def test_issues_carry_the_record_span_of_their_field():
                                            spans={"decision_date": span("14 Mar 2025")}),
                              SOURCE, today=TODAY)
     assert issue.field == "decision_date" and issue.span.text == "14 Mar 2025"
+
+
+def test_an_unknown_sub_category_is_an_info_note_not_a_warning():
+    """No list of the site's sub-categories is complete (DOMAIN §2.2): a note, not a finding."""
+    record = make_decision(category__sub="Street lighting", meta__url=None)
+    [issue] = check_decision(record, SOURCE, today=TODAY)
+    assert issue.rule == "category_sub_unknown" and issue.severity == "info"
+    assert "'Street lighting'" in issue.message
 
 
 def test_before_business_year_reports_once():

@@ -116,7 +116,8 @@ def rule_category(ctx: Context) -> list[Issue]:
                       f"{show(top)} is not one of the {len(CATEGORIES)} top-level categories")]
     if sub is not None and sub not in known_subs(top):
         return [issue("category_sub_unknown", "category.sub",
-                      f"{show(sub)} is not a known sub-category of {top!r}")]
+                      f"{show(sub)} is not a sub-category seen under {top!r} (the list "
+                      "is not complete: check the spelling)")]
     return []
 
 
