@@ -19,7 +19,8 @@ import typer
 from rich.console import Console
 
 from extractor.errors import ExtractorError, InputError
-from extractor.model.backends import BACKENDS, BackendOptions, open_model_pass
+from extractor.model.backends import BackendName, BackendOptions, open_model_pass
+from extractor.model.llm import DEFAULT_MODE, ModeName
 from extractor.models import Decision
 from extractor.pipeline import run_one
 from extractor.read.clean import CLEANERS, DEFAULT_STEPS, clean_text
@@ -34,19 +35,25 @@ from extractor.settings import Settings
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_FINDINGS = 0, 1, 2, 3
 
+# Plain click help (rich_markup_mode=None): the rich option table gives the descriptions a
+# narrow column once a command has a dozen options (batch); plain help keeps them readable.
 app = typer.Typer(help="Turn LGSCO decision statements into validated, source-grounded JSON.",
-                  no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
+                  no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False,
+                  rich_markup_mode=None, context_settings={"max_content_width": 100})
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
-BackendOpt = Annotated[str | None, typer.Option(
-    "--backend", "-b", help=f"One of {', '.join(BACKENDS)}. Default: openai when OPENAI_API_KEY "
-    "or OPENAI_BASE_URL is set, else local (the embedded model).", envvar="EXTRACTOR_BACKEND")]
+# Choices: an unknown backend or mode is a usage error (exit 2), listed in --help.
+BackendOpt = Annotated[BackendName | None, typer.Option(
+    "--backend", "-b", help="Default: openai when "
+    "OPENAI_API_KEY or OPENAI_BASE_URL is set, else local (the embedded model).",
+    envvar="EXTRACTOR_BACKEND")]
 ModelOpt = Annotated[str | None, typer.Option(help="Model name for the server.",
                                               envvar="EXTRACTOR_MODEL")]
 BaseUrlOpt = Annotated[str | None, typer.Option(help="OpenAI-compatible server URL "
                                                 "(e.g. http://127.0.0.1:8080/v1).")]
-ModeOpt = Annotated[str | None, typer.Option(help="instructor mode: tools or json_schema "
-                                             "(default: chosen for the server).")]
+ModeOpt = Annotated[ModeName | None, typer.Option(
+    help=f"instructor's structured-output mode (default "
+    f"{DEFAULT_MODE}: a forced tool call; json_schema for OpenAI's structured outputs).")]
 ModelPathOpt = Annotated[str | None, typer.Option(help="GGUF file for the local backend "
                                                   "(default: the packaged Gemma 3 270M).")]
 MaxBytesOpt = Annotated[int, typer.Option(help="Refuse inputs larger than this many bytes.",
@@ -107,7 +114,8 @@ def extract(
             if html:
                 reviewed.append((rec, item.text))
         if html:
-            write_review(html, [r for r, _ in reviewed], [t for _, t in reviewed])
+            err.print("wrote " + write_review(html, [r for r, _ in reviewed],
+                                              [t for _, t in reviewed]), markup=False)
     raise typer.Exit(EXIT_ERROR if failed_inputs else EXIT_FINDINGS if findings else EXIT_OK)
 
 
@@ -177,8 +185,7 @@ def review(
 ) -> None:
     """Write a page to review records against their source text, span by span."""
     with guarded():
-        write_review(html, read_records(results))
-    err.print(f"wrote {html}", markup=False)
+        err.print("wrote " + write_review(html, read_records(results)), markup=False)
 
 
 @app.command("eval")

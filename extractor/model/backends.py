@@ -17,6 +17,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from typing import Literal, get_args
 from urllib.parse import urlsplit, urlunsplit
 
 from extractor.errors import ConfigError
@@ -24,7 +25,8 @@ from extractor.model import local_server, replay
 from extractor.model.llm import ModelPass
 from extractor.settings import Settings
 
-BACKENDS = ("none", "local", "openai")
+BackendName = Literal["none", "local", "openai"]
+BACKENDS: tuple[str, ...] = get_args(BackendName)
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 LOCAL_API_KEY = "local"  # llama.cpp's server ignores it; the client needs one
 # Settings that shape the requests, kept in a recorded cassette so a replay can match them.

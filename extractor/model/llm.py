@@ -29,7 +29,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from json import JSONDecodeError
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol, get_args
 
 import instructor
 import openai
@@ -55,6 +55,8 @@ MODES: dict[str, instructor.Mode] = {
     "json_schema": instructor.Mode.JSON_SCHEMA,  # OpenAI structured outputs (not llama.cpp)
     "md_json": instructor.Mode.MD_JSON,
 }
+ModeName = Literal["tools", "json", "json_schema", "md_json"]  # the CLI's --mode choices
+assert set(get_args(ModeName)) == set(MODES)
 DEFAULT_MODE = "tools"
 REASK_SEED = 1000  # re-ask n samples with seed REASK_SEED + n (same answers on every run)
 # instructor logs every failed attempt at ERROR; failures are issues on the record instead.

@@ -10,8 +10,12 @@ from typing import Any
 from extractor.models import Issue
 from extractor.rules.base import Context, get, issue, items
 
-# Words an LGSCO statement cannot do without (used to spot inputs that are not decisions).
-LGSCO_MARKER_REGEX = re.compile(r"ombudsman|summary\s*:|\bdecision\b", re.IGNORECASE)
+# Wording an LGSCO statement cannot do without (used to spot inputs that are not decisions):
+# the Ombudsman, a "Summary:" label, a "Decision :" / "Decision date :" header label, or "final
+# decision". The word "decision" alone is everyday English ("hello world, not a decision").
+LGSCO_MARKER_REGEX = re.compile(
+    r"ombudsman|summary\s*:|^\s*decision(?: date)?\s*:|\bfinal decision\b",
+    re.IGNORECASE | re.MULTILINE)
 
 
 def _quoted(d: Any) -> Iterator[tuple[str, Any, Any, Any, str]]:
