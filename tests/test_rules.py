@@ -102,6 +102,14 @@ CASES = [
     case("int", "decision_date_invalid", True, decision_date=20250314),
     case("empty", "decision_date_invalid", True, decision_date=""),
     case("leap-day-ok", "decision_date_invalid", False, decision_date="2024-02-29"),
+    case("header-31-feb", "decision_date_invalid", True, decision_date=None,
+         source=SOURCE.replace("14 Mar 2025", "31 Feb 2025")),
+    case("stacked-header-31-feb", "decision_date_invalid", True, decision_date=None,
+         source="Anytown Borough Council (24 012 345)\nDecision date :\n31 Feb 2025\n"),
+    case("stacked-header-real-ok", "decision_date_invalid", False, decision_date=None,
+         source="Anytown Borough Council (24 012 345)\nDecision date :\n28 Feb 2025\n"),
+    case("header-without-a-date-ok", "decision_date_invalid", False, decision_date=None,
+         source="Decision date :\nSummary\nWe will not investigate."),
     case("tomorrow", "decision_date_future", True, decision_date="2025-12-02"),
     case("today-ok", "decision_date_future", False, decision_date="2025-12-01"),
     case("before-scheme", "decision_date_too_early", True, decision_date="2013-03-31"),
@@ -209,6 +217,15 @@ CASES = [
          remedy_kinds=["apology"]),
     case("body-offer-ok", "not_upheld_with_remedy", False, outcome="not_upheld", remedy_kinds=[],
          payments__0={"amount_gbp": 300, "status": "offered_by_body"}),
+    case("upheld-will-not-investigate", "upheld_not_investigated", True, investigated=False,
+         fault_found=None, payments=[], remedy_kinds=[]),
+    case("upheld-early-remedy-ok", "upheld_not_investigated", False, investigated=False,
+         fault_found=None, payments=[], remedy_kinds=["apology"]),
+    case("upheld-satisfied-reason-ok", "upheld_not_investigated", False, investigated=False,
+         fault_found=None, payments=[], remedy_kinds=[],
+         reasons=[{"code": "satisfied_with_remedy"}]),
+    case("upheld-investigated-ok", "upheld_not_investigated", False, payments=[],
+         remedy_kinds=[]),
     case("upheld-no-fault", "upheld_without_fault", True, fault_found=False),
     case("upheld-fault-unknown-ok", "upheld_without_fault", False, fault_found=None),
     case("closed-no-reason", "reasons_missing", True, **CLOSED),
@@ -256,6 +273,18 @@ CASES = [
                               (60_000, "refund of care fees"), (None, None))],
 ]
 NOT_DECISION = {key: None for key in ("reference", "category", "outcome", "decision_date")}
+# A search-results page: a count, then one card per decision (DOMAIN §2.1). Written for the tests.
+LISTING = """Your search has 3 results
+Westbury City Council (24 013 579)
+Statement Upheld Direct payments 05-Mar-2025
+Mr Y complained the Council cut his direct payments without reassessing him. We found fault.
+Northshire County Council (24 015 002)
+Statement Closed after initial enquiries School transport 11-Mar-2025
+We will not investigate Mrs Z's complaint about school transport for her son.
+Lowmoor Borough Council (24 016 330)
+Statement Not upheld Homelessness 14 Mar 2025
+Ms Q complained about the Council's homelessness decision. We did not find fault.
+"""
 CASES += [
     case("shopping-list", "not_a_decision", True, source="Eggs, milk, bread.\nCall the plumber.",
          **NOT_DECISION, citations=[], spans={}, summary=None, payments=[]),
@@ -268,6 +297,13 @@ CASES += [
          source="Some Council\nDecision :\nUpheld", **NOT_DECISION, citations=[], spans={},
          summary=None, payments=[]),
     case("no-source-ok", "not_a_decision", False, source=None, **NOT_DECISION, citations=[]),
+    case("search-results", "several_decisions", True, source=LISTING),
+    case("cards-without-titles", "several_decisions", True,
+         source="\n".join(ln for ln in LISTING.splitlines() if not ln.endswith(")"))),
+    case("titles-without-cards", "several_decisions", True,
+         source="\n".join(ln for ln in LISTING.splitlines() if "Statement" not in ln)),
+    case("one-decision-ok", "several_decisions", False),
+    case("one-card-ok", "several_decisions", False, source="\n".join(LISTING.splitlines()[:4])),
     case("has-reference-ok", "not_a_decision", False, source="Eggs, milk.",
          **{**NOT_DECISION, "reference": "24 012 345"}, citations=[]),
 ]

@@ -6,8 +6,9 @@ import re
 from datetime import date
 from typing import Any
 
+from extractor.facts.patterns import DATE_HEADER_REGEX, find_date
 from extractor.facts.taxonomy import ANNUAL_REPORT_GROUPINGS, CATEGORIES, known_subs, slugify
-from extractor.models import OUTCOMES, Issue
+from extractor.models import OUTCOMES, Issue, Span
 from extractor.rules.base import (
     Context,
     get,
@@ -97,6 +98,17 @@ def rule_decision_date(ctx: Context) -> list[Issue]:
         return [issue("decision_date_too_early", "decision_date",
                       f"{when} is before the published scheme starts ({SCHEME_START})", span)]
     return []
+
+
+def rule_decision_date_header(ctx: Context) -> list[Issue]:
+    """A "Decision date :" header whose value is not a real date ("31 Feb 2025"): the date is
+    there but unreadable, so the record's date is null for a reason worth an error."""
+    m = DATE_HEADER_REGEX.search(ctx.source) if ctx.source else None
+    if m is None or find_date(m["value"]) is not None:
+        return []
+    return [issue("decision_date_invalid", "decision_date",
+                  f"the decision date header reads {m['value']!r}, which is not a real date",
+                  Span(text=m["value"], start=m.start("value"), end=m.end("value")))]
 
 
 def _name(value: Any) -> Any:
