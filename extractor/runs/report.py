@@ -8,9 +8,11 @@ from typing import Any, TextIO
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from extractor.read.inputs import FOLDER_SUFFIXES
 from extractor.runs.batch import RunSummary
 
 PLAIN_EVERY_SECONDS = 10.0
+FAILURE_CHARS = 160  # a failure's reason as the summary shows it (runs show: all of it)
 
 
 def make_progress(console: Console) -> RichProgress | PlainProgress:
@@ -75,17 +77,46 @@ class PlainProgress:
 
 
 def format_summary(summary: RunSummary) -> str:
+    head = f"run {summary.run_id} {summary.status} in {summary.elapsed:.1f}s: "
+    if summary.processed == 0:
+        return head + _nothing_done(summary)
     lines = [
-        f"run {summary.run_id} {summary.status} in {summary.elapsed:.1f}s: "
-        f"{summary.processed} documents processed, {summary.skipped} already done",
+        head + f"{summary.processed} documents processed, {_already_done(summary)}",
         f"  ok {summary.ok} · with issues {summary.issues} (errors {summary.with_errors}) · "
         f"failed {summary.failed}",
+        *_failure_lines(summary),
         "  top rules: " + (", ".join(f"{rule} {n}" for rule, n in summary.rules.most_common(5))
                            or "none fired"),
         f"  tokens: {summary.prompt_tokens} prompt, {summary.completion_tokens} completion",
         f"  {summary.rate:.1f} decisions/second",
     ]
     return "\n".join(lines)
+
+
+def _already_done(summary: RunSummary) -> str:
+    failed = summary.skipped_failed
+    return f"{summary.skipped} already done" + (
+        f" ({failed} of them failed: --retry-failed re-runs those)" if failed else "")
+
+
+def _nothing_done(summary: RunSummary) -> str:
+    if summary.skipped:
+        return f"nothing to do: {_already_done(summary)}"
+    return f"no documents found (batch reads {' '.join(FOLDER_SUFFIXES)} files and folders of them)"
+
+
+def _failure_lines(summary: RunSummary) -> list[str]:
+    """The first failed documents with their reasons, and where to see the rest."""
+    lines = [f"  failed {source}: {_shorten(why.removeprefix(f'{source}: '))}"
+             for source, why in summary.failures]
+    more = summary.failed - len(summary.failures)
+    if more > 0:
+        lines.append(f"  ... and {more} more failed: extractor runs show {summary.run_id}")
+    return lines
+
+
+def _shorten(text: str, limit: int = FAILURE_CHARS) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 RUN_COLUMNS = ("id", "started", "status", "backend", "model", "ok", "issues", "failed", "seconds")
@@ -120,7 +151,8 @@ def format_run(run: dict[str, Any], top_rules: list[tuple[str, int]],
         lines.append("  totals: " + " · ".join(f"{k} {v}" for k, v in totals.items()
                                                if k != "top_rules"))
     lines.append("  top rules: " + (", ".join(f"{r} {n}" for r, n in top_rules) or "none"))
-    lines += [f"  failed {source}: {error}" for source, error in failures]
+    lines += [f"  failed {source}: {error.removeprefix(f'{source}: ')}"
+              for source, error in failures]
     return "\n".join(lines)
 
 
