@@ -27,7 +27,13 @@ from extractor.read.clean import CLEANERS, DEFAULT_STEPS, clean_text
 from extractor.read.load import DEFAULT_MAX_BYTES, iter_documents, load_path
 from extractor.review.evaluate import extract_all, load_gold, report_table, score
 from extractor.review.page import write_review
-from extractor.review.records import read_records, recheck, schema_json
+from extractor.review.records import (
+    check_summary,
+    issue_lines,
+    read_records,
+    recheck,
+    schema_json,
+)
 from extractor.runs.batch import BatchOptions, describe_backend, run_batch
 from extractor.runs.report import format_run, format_runs, format_summary, make_progress
 from extractor.runs.store import Store
@@ -156,25 +162,19 @@ def check(
     results: Annotated[str, typer.Argument(help="A JSON Lines file of records.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print records with fresh issues "
                                           "as JSON Lines.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only warnings and "
+                                        "errors (and the totals).")] = False,
 ) -> None:
-    """Re-run the rules on saved records; exit 3 when any has an error."""
+    """Re-run the rules on saved records, then print totals; exit 3 when any has an error."""
     with guarded():
         checked = [recheck(rec) for rec in read_records(results)]
     if as_json:
         write_jsonl(checked, sys.stdout)
     else:
-        _print_issues(checked)
+        for line in issue_lines(checked, quiet):
+            typer.echo(line)
+        typer.echo(check_summary(checked))
     raise typer.Exit(EXIT_FINDINGS if any(r.has_errors for r in checked) else EXIT_OK)
-
-
-def _print_issues(records: list[Decision]) -> None:
-    for rec in records:
-        label = rec.meta.source or rec.reference or "?"
-        if not rec.issues:
-            typer.echo(f"{label}: ok")
-        for issue in rec.issues:
-            typer.echo(f"{label}: {issue.severity} {issue.rule} [{issue.field or '-'}] "
-                       f"{issue.message}")
 
 
 @app.command()

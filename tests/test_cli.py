@@ -176,3 +176,41 @@ def test_review_says_how_many_records_and_how_big_the_page_is(tmp_path):
     size = round(page.stat().st_size / 1000)
     assert result.stderr.strip() == f"wrote {page}: 2 records, {size} kB (one page, each " \
         "record's source text included)"
+
+
+# --- check: totals, and --quiet for only the problems (issue 16, item 4) ---------------------
+
+def checked_file(tmp_path: Path) -> Path:
+    """Three records: one clean, one with a warning, one with an error (and an info note)."""
+    clean = Decision()
+    warned = Decision(issues=[Issue(rule="model_unsupported", severity="warning", field=None,
+                                    message="an answer was dropped")])
+    failed = Decision(issues=[
+        Issue(rule="extraction_failed", severity="error", field=None, message="model gave up"),
+        Issue(rule="input_decoding", severity="info", field=None, message="Windows-1252")])
+    for n, rec in enumerate((clean, warned, failed)):
+        rec.meta.source = f"d{n}.txt"
+    path = tmp_path / "r.jsonl"
+    path.write_text("".join(r.model_dump_json() + "\n" for r in (clean, warned, failed)))
+    return path
+
+
+def test_check_totals(tmp_path):
+    result = run("check", str(checked_file(tmp_path)))
+    assert result.exit_code == 3
+    lines = result.stdout.splitlines()
+    assert lines[0] == "d0.txt: ok"
+    assert lines[-2:] == [
+        "3 records: 1 ok, 1 with warnings, 1 with errors",
+        "top rules: model_unsupported (warning) 1, extraction_failed (error) 1, "
+        "input_decoding (info) 1"]
+
+
+def test_check_quiet_prints_only_problems_and_the_totals(tmp_path):
+    result = run("check", "--quiet", str(checked_file(tmp_path)))
+    assert result.exit_code == 3
+    assert result.stdout.splitlines()[:2] == [
+        "d1.txt: warning model_unsupported [-] an answer was dropped",
+        "d2.txt: error extraction_failed [-] model gave up"]
+    assert result.stdout.splitlines()[2].startswith("3 records: 1 ok")
+    assert len(result.stdout.splitlines()) == 4  # no "d0.txt: ok", no info line
