@@ -106,7 +106,7 @@ def extract(
 ) -> None:
     """Extract decisions into JSON Lines records (one per document)."""
     options = BackendOptions(backend, model, base_url, mode, model_path, cassette, record,
-                             inputs=tuple(paths) if record else None)
+                             inputs=tuple(paths))
     with guarded(), _output(out) as sink, open_model_pass(options, Settings.from_env()) as mp:
         failed_inputs, findings, reviewed = 0, False, []
         for item in iter_documents(paths, max_bytes):

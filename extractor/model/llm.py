@@ -41,7 +41,7 @@ from instructor.core.exceptions import (
 from pydantic import ValidationError
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
 
-from extractor.errors import ConfigError
+from extractor.errors import ConfigError, ReplayMiss
 from extractor.model import replay
 from extractor.model.merge import Failure
 from extractor.model.prompt import Question, prompt_sha
@@ -252,7 +252,7 @@ class LLMPass:
         except (InstructorRetryException, TokenBudgetError, IncompleteOutputException,
                 openai.APIError) as exc:
             if replay.is_replay_miss(exc):
-                raise ConfigError("the cassette has no recorded answer for this request "
+                raise ReplayMiss("the cassette has no recorded answer for this request "
                                   "(prompt, input or settings changed since it was recorded); "
                                   "re-record it with --record") from None
             failures.append(Failure(q.name, fields, redact(describe(exc)),
