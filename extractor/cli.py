@@ -20,10 +20,11 @@ from rich.console import Console
 
 from extractor.errors import ExtractorError, InputError
 from extractor.model.backends import BackendName, BackendOptions, open_model_pass
-from extractor.model.llm import DEFAULT_MODE, ModeName
+from extractor.model.llm import DEFAULT_MODE, ModeName, ModelPass
 from extractor.models import Decision
 from extractor.pipeline import run_one
 from extractor.read.clean import CLEANERS, DEFAULT_STEPS, clean_text
+from extractor.read.inputs import count
 from extractor.read.load import DEFAULT_MAX_BYTES, iter_documents, load_path
 from extractor.review.evaluate import extract_all, load_gold, report_table, score
 from extractor.review.page import write_review
@@ -35,7 +36,14 @@ from extractor.review.records import (
     schema_json,
 )
 from extractor.runs.batch import BatchOptions, describe_backend, run_batch
-from extractor.runs.report import format_run, format_runs, format_summary, make_progress
+from extractor.runs.report import (
+    ExtractProgress,
+    extract_progress,
+    format_run,
+    format_runs,
+    format_summary,
+    make_progress,
+)
 from extractor.runs.store import Store
 from extractor.settings import Settings
 
@@ -104,25 +112,42 @@ def extract(
     html: Annotated[Path | None, typer.Option(help="Also write a review page (HTML) of the "
                                               "records here.")] = None,
 ) -> None:
-    """Extract decisions into JSON Lines records (one per document)."""
+    """Extract decisions into JSON Lines records (one per document); with a model, on a
+    terminal, show documents done, questions asked and time elapsed."""
     options = BackendOptions(backend, model, base_url, mode, model_path, cassette, record,
                              inputs=tuple(paths))
-    with guarded(), _output(out) as sink, open_model_pass(options, Settings.from_env()) as mp:
-        failed_inputs, findings, reviewed = 0, False, []
-        for item in iter_documents(paths, max_bytes):
-            if isinstance(item, InputError):
-                err.print(f"error: {item}", markup=False)
-                failed_inputs += 1
-                continue
-            rec = run_one(item, mp)
-            findings |= rec.has_errors
-            write_jsonl([rec], sink)
-            if html:
-                reviewed.append((rec, item.text))
+    settings = Settings.from_env()
+    shown = extract_progress(err, count(paths), options.resolved(settings) != "none")
+    with guarded():
+        with shown as progress, _output(out) as sink, open_model_pass(options, settings) as mp:
+            progress.follow(mp)
+            failed_inputs, findings, reviewed = _extract_each(paths, max_bytes, mp, sink,
+                                                              progress, keep=html is not None)
         if html:
             err.print("wrote " + write_review(html, [r for r, _ in reviewed],
                                               [t for _, t in reviewed]), markup=False)
     raise typer.Exit(EXIT_ERROR if failed_inputs else EXIT_FINDINGS if findings else EXIT_OK)
+
+
+def _extract_each(paths: list[str], max_bytes: int, mp: ModelPass | None, sink: TextIO,
+                  progress: ExtractProgress, keep: bool
+                  ) -> tuple[int, bool, list[tuple[Decision, str]]]:
+    """Extract every document of ``paths`` into ``sink``: (unreadable inputs, whether any
+    record has an error, the records with their texts when ``keep``)."""
+    failed_inputs, findings, kept = 0, False, []
+    for item in iter_documents(paths, max_bytes):
+        if isinstance(item, InputError):
+            err.print(f"error: {item}", markup=False)
+            failed_inputs += 1
+            continue
+        progress.document(item.source)
+        rec = run_one(item, mp)
+        findings |= rec.has_errors
+        write_jsonl([rec], sink)
+        progress.done()
+        if keep:
+            kept.append((rec, item.text))
+    return failed_inputs, findings, kept
 
 
 @contextmanager

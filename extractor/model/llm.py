@@ -124,6 +124,7 @@ class Meter:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     raw: list[str] = field(default_factory=list)
+    listeners: list[Callable[[], None]] = field(default_factory=list)  # told of each answer
 
     @property
     def total(self) -> int:
@@ -131,6 +132,8 @@ class Meter:
 
     def count(self, response: Any) -> None:
         self.attempts += 1
+        for listener in self.listeners:
+            listener()
         self.raw.append(_raw_text(response))
         usage = getattr(response, "usage", None)
         if usage is not None:
@@ -209,6 +212,7 @@ class LLMPass:
     name: str = "openai"
     prompt_sha: str | None = field(default_factory=prompt_sha)
     client: instructor.Instructor | None = None
+    listeners: list[Callable[[], None]] = field(default_factory=list)  # each answer (progress)
     _local: threading.local = field(default_factory=threading.local, repr=False)
 
     @classmethod
@@ -228,7 +232,7 @@ class LLMPass:
     def ask_all(self, facts: Decision, doc: Document, questions: list[Question]) -> Asked:
         """Ask each planned question (re-asked on validation errors); never raises for a
         question that fails: it becomes a ``Failure`` for the merge."""
-        meter = self._local.meter = Meter()
+        meter = self._local.meter = Meter(listeners=self.listeners)
         asked = Asked(meter=meter)
         try:
             for question in questions:

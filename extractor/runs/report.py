@@ -1,12 +1,24 @@
-"""What a batch shows a person: live progress, the end summary, and the stored runs."""
+"""What a person sees of the work: batch progress, its end summary and the stored runs; and
+the progress of ``extract`` while a model answers."""
 
 from __future__ import annotations
 
+import threading
 import time
+from pathlib import Path
+from types import TracebackType
 from typing import Any, TextIO
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Column
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeRemainingColumn,
+)
 
 from extractor.read.inputs import FOLDER_SUFFIXES
 from extractor.runs.batch import RunSummary
@@ -74,6 +86,87 @@ class PlainProgress:
     def _line(self, text: str) -> None:
         self.out.write(text + "\n")
         self.out.flush()
+
+
+EXTRACT_COUNTS = ("[bold]extract[/] {task.completed:.0f}/{task.total:.0f} documents · "
+                  "{task.fields[asked]} questions asked · {task.elapsed:.0f}s")
+
+
+class ExtractProgress:
+    """``extract`` with a model, on a terminal: documents done, questions asked (re-asks
+    included), time elapsed and the document at hand, live, since a small model on a busy
+    machine can take minutes per document. Drawn on stderr; when stdout is the same terminal,
+    on stdout, with the records (and error lines) printed above the live line."""
+
+    def __init__(self, console: Console, total: int, on_stdout: bool = False):
+        self.bar = Progress(
+            SpinnerColumn(table_column=Column(no_wrap=True)),
+            TextColumn(EXTRACT_COUNTS, table_column=Column(no_wrap=True)),
+            TextColumn("{task.fields[doing]}", markup=False, table_column=Column(
+                no_wrap=True, overflow="ellipsis", ratio=1)),  # the name gives way first
+            console=console, redirect_stdout=on_stdout, redirect_stderr=on_stdout)
+        self.task = self.bar.add_task("extract", total=total, asked=0, doing="starting")
+        self.asked = 0
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> ExtractProgress:
+        self.bar.start()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.bar.stop()
+
+    def follow(self, model_pass: object) -> None:
+        """Count the answers of ``model_pass`` (one that keeps ``listeners``) as they come."""
+        listeners = getattr(model_pass, "listeners", None)
+        if isinstance(listeners, list):
+            listeners.append(self.answered)
+
+    def answered(self) -> None:
+        with self._lock:
+            self.asked += 1
+            self.bar.update(self.task, asked=self.asked, refresh=True)
+
+    def document(self, source: str) -> None:
+        self.bar.update(self.task, doing=Path(source).name, refresh=True)
+
+    def done(self) -> None:
+        self.bar.update(self.task, advance=1, doing="")
+
+
+class NoProgress(ExtractProgress):
+    """Nothing shown: no model, or not a terminal (the records are the progress there)."""
+
+    def __init__(self) -> None:
+        pass
+
+    def __enter__(self) -> NoProgress:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        pass
+
+    def follow(self, model_pass: object) -> None:
+        pass
+
+    def document(self, source: str) -> None:
+        pass
+
+    def done(self) -> None:
+        pass
+
+
+def extract_progress(err: Console, total: int, uses_model: bool,
+                     out: Console | None = None) -> ExtractProgress:
+    """The progress display for ``extract`` (``NoProgress`` off a terminal or without a
+    model). ``out``: the stdout console (default: a new one on sys.stdout)."""
+    if not uses_model or not err.is_terminal:
+        return NoProgress()
+    out = out or Console(soft_wrap=True, highlight=False)
+    return ExtractProgress(out, total, on_stdout=True) if out.is_terminal \
+        else ExtractProgress(err, total)
 
 
 def format_summary(summary: RunSummary) -> str:
