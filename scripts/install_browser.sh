@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Install what tests/test_review_browser.py needs on a fresh Debian machine:
 # Debian's chromium (apt) and the Playwright Python driver (pip), which drives that chromium
-# through executable_path=/usr/bin/chromium. `playwright install` is never run: it downloads
-# a browser build of its own, which is neither needed nor reachable here.
+# through executable_path=/usr/lib/chromium/chromium (the binary behind the /usr/bin/chromium
+# launcher script). `playwright install` is never run: it downloads a browser build of its
+# own, which is neither needed nor reachable here.
 #
 # Usage: scripts/install_browser.sh            (pip of $PYTHON, else the active venv, else .venv)
 #        PYTHON=/path/to/venv/bin/python scripts/install_browser.sh
