@@ -20,7 +20,7 @@ from rich.console import Console
 
 from extractor.errors import ExtractorError, InputError
 from extractor.model.backends import BackendName, BackendOptions, open_model_pass
-from extractor.model.llm import DEFAULT_MODE, ModeName, ModelPass
+from extractor.model.llm import DEFAULT_MODE, ModelPass, ModeName
 from extractor.models import Decision
 from extractor.pipeline import run_one
 from extractor.read.clean import CLEANERS, DEFAULT_STEPS, clean_text

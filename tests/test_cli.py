@@ -202,8 +202,8 @@ def test_check_totals(tmp_path):
     assert lines[0] == "d0.txt: ok"
     assert lines[-2:] == [
         "3 records: 1 ok, 1 with warnings, 1 with errors",
-        "top rules: model_unsupported (warning) 1, extraction_failed (error) 1, "
-        "input_decoding (info) 1"]
+        ("top rules: model_unsupported (warning) 1, extraction_failed (error) 1, "
+         "input_decoding (info) 1")]
 
 
 def test_check_quiet_prints_only_problems_and_the_totals(tmp_path):

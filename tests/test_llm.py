@@ -379,7 +379,7 @@ def test_extract_with_a_model_shows_documents_questions_and_time_on_a_terminal(m
 
     from rich.console import Console
 
-    import extractor.cli as cli
+    from extractor import cli
 
     script = Script(UNGROUNDED, GOOD)
 

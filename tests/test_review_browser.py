@@ -47,7 +47,8 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 def test_the_browser_is_driven_without_a_launcher_script():
     """A launcher script writes to the terminal whatever it fails at (a stray error line in
     `./dev test`); the binary does not run one."""
-    assert not Path(CHROMIUM).read_bytes()[:2] == b"#!", f"{CHROMIUM} is a script"
+    with Path(CHROMIUM).open("rb") as executable:
+        assert executable.read(2) != b"#!", f"{CHROMIUM} is a script"
 
 
 @pytest.fixture(scope="module")

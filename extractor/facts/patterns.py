@@ -100,15 +100,6 @@ DECIDED_REGEX = re.compile(r"\bDecided:? (?=\d)")
 LISTING_LINE_REGEX = re.compile(
     r"^[ \t]*(?:Statement|Report) (?P<decision>Upheld|Not upheld|Closed after initial enquiries) "
     r"(?P<sub>.+) (?P<date>\d{1,2}[- ][A-Z][a-z]{2,8}[- ]\d{4})[ \t\r]*$", re.MULTILINE)
-# A decision's title line "<Organisation> (<YY SSS SSS[x]>)", as a listing card also shows it.
-TITLE_LINE_REGEX = re.compile(
-    r"^[ \t]*\S[^\n]{1,200}? \((?P<ref>\d{2} ?\d{3} ?\d{3}[a-z]?)\)[ \t\r]*$", re.MULTILINE)
-# A "Decision date :" header (value on the same line or, stacked, the next), when the value
-# holds a digit: a date is meant, real or not.
-DATE_HEADER_REGEX = re.compile(
-    r"^[ \t\u00a0]*(?:Decision date|Date of decision)[ \t\u00a0]*:[ \t\u00a0]*"
-    r"(?:\r?\n[ \t\u00a0]*)?(?P<value>[^\n]*?\d[^\n]*?)[ \t\u00a0\r]*$",
-    re.IGNORECASE | re.MULTILINE)
 
 
 # --- Dates (DOMAIN §2.1: "05 Mar 2021"; listings "13-Feb-2024"; mirrors "29 July 2024") -------

@@ -6,7 +6,7 @@ import re
 from datetime import date
 from typing import Any
 
-from extractor.facts.patterns import DATE_HEADER_REGEX, find_date
+from extractor.facts.patterns import find_date
 from extractor.facts.taxonomy import ANNUAL_REPORT_GROUPINGS, CATEGORIES, known_subs, slugify
 from extractor.models import OUTCOMES, Issue, Span
 from extractor.rules.base import (
@@ -28,6 +28,13 @@ URL_SLUG_REGEX = re.compile(
 URL_CATEGORY_REGEX = re.compile(
     r"/decisions/(?P<top>[\w-]+)/(?P<sub>[\w-]+)/\d{2}-\d{3}-\d{3}[a-z]?$",
     re.IGNORECASE | re.ASCII)
+
+# A "Decision date :" header in the loaded text (value on the same line or, stacked, the next)
+# whose value holds a digit: a date is meant, real or not.
+DATE_HEADER_REGEX = re.compile(
+    r"^[ \t\u00a0]*(?:Decision date|Date of decision)[ \t\u00a0]*:[ \t\u00a0]*"
+    r"(?:\r?\n[ \t\u00a0]*)?(?P<value>[^\n]*?\d[^\n]*?)[ \t\u00a0\r]*$",
+    re.IGNORECASE | re.MULTILINE)
 
 FIRST_PREFIX = 13                 # statements published for complaints from 1 Apr 2013
 MAX_SERIAL = 35_000               # highest seen 25 293; annual intake ~20-25k

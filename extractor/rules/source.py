@@ -7,10 +7,13 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from extractor.facts.patterns import LISTING_LINE_REGEX, TITLE_LINE_REGEX
+from extractor.facts.patterns import LISTING_LINE_REGEX
 from extractor.models import Issue
 from extractor.rules.base import Context, get, issue, items
 
+# A decision's title line "<Organisation> (<YY SSS SSS[x]>)", as a listing card also shows it.
+TITLE_LINE_REGEX = re.compile(
+    r"^[ \t]*\S[^\n]{1,200}? \((?P<ref>\d{2} ?\d{3} ?\d{3}[a-z]?)\)[ \t\r]*$", re.MULTILINE)
 # Wording an LGSCO statement cannot do without (used to spot inputs that are not decisions):
 # the Ombudsman, a "Summary:" label, a "Decision :" / "Decision date :" header label, or "final
 # decision". The word "decision" alone is everyday English ("hello world, not a decision").

@@ -7,10 +7,9 @@ import threading
 import time
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TextIO
+from typing import Any, Self, TextIO
 
 from rich.console import Console
-from rich.table import Column
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -19,6 +18,7 @@ from rich.progress import (
     TextColumn,
     TimeRemainingColumn,
 )
+from rich.table import Column
 
 from extractor.read.inputs import FOLDER_SUFFIXES
 from extractor.runs.batch import RunSummary
@@ -109,7 +109,7 @@ class ExtractProgress:
         self.asked = 0
         self._lock = threading.Lock()
 
-    def __enter__(self) -> ExtractProgress:
+    def __enter__(self) -> Self:
         self.bar.start()
         return self
 
@@ -141,7 +141,7 @@ class NoProgress(ExtractProgress):
     def __init__(self) -> None:
         pass
 
-    def __enter__(self) -> NoProgress:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
@@ -175,8 +175,8 @@ def format_summary(summary: RunSummary) -> str:
         return head + _nothing_done(summary)
     lines = [
         head + f"{summary.processed} documents processed, {_already_done(summary)}",
-        f"  ok {summary.ok} · with issues {summary.issues} (errors {summary.with_errors}) · "
-        f"failed {summary.failed}",
+        (f"  ok {summary.ok} · with issues {summary.issues} (errors {summary.with_errors}) · "
+         f"failed {summary.failed}"),
         *_failure_lines(summary),
         "  top rules: " + (", ".join(f"{rule} {n}" for rule, n in summary.rules.most_common(5))
                            or "none fired"),
