@@ -117,8 +117,8 @@ def extract(
     options = BackendOptions(backend, model, base_url, mode, model_path, cassette, record,
                              inputs=tuple(paths))
     settings = Settings.from_env()
-    shown = extract_progress(err, count(paths), options.resolved(settings) != "none")
     with guarded():
+        shown = extract_progress(err, count(paths), options.resolved(settings) != "none")
         with shown as progress, _output(out) as sink, open_model_pass(options, settings) as mp:
             progress.follow(mp)
             failed_inputs, findings, reviewed = _extract_each(paths, max_bytes, mp, sink,
