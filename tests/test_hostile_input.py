@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from factories import LISTING
 from harness import DECISION, FIXTURES, cli, facts_of, issue_rules, latest, quoted_strings
 
 from extractor.facts.grounding import Grounder
@@ -202,16 +203,6 @@ def test_batch_reads_every_usable_hostile_input_like_extract(tmp_path):
 
 # --- wrong input that used to pass silently ---------------------------------------------------
 
-# A search-results page: several cards, each a title, a "Statement <decision> <sub> <date>" line
-# and a summary (DOMAIN §2.1). Written for the tests.
-LISTING_PAGE = """Your search has 2 results
-Westbury City Council (24 013 579)
-Statement Upheld Direct payments 05-Mar-2025
-Mr Y complained the Council cut his direct payments without reassessing him. We found fault.
-Northshire County Council (24 015 002)
-Statement Closed after initial enquiries School transport 11-Mar-2025
-We will not investigate Mrs Z's complaint about school transport for her son.
-"""
 UPHELD_NOT_INVESTIGATED = """Eastvale Borough Council (24 011 302)
 Decision : Upheld
 Decision date : 02 Jun 2025
@@ -221,11 +212,11 @@ Summary: We will not investigate Mr X's complaint about the Council's handling o
 
 
 def test_a_listing_page_is_flagged_as_several_decisions():
-    run = cli("extract", "--backend", "none", "-", stdin=LISTING_PAGE)
+    run = cli("extract", "--backend", "none", "-", stdin=LISTING)
     assert run.exit_code == 3
     [record] = run.records
     [issue] = [i for i in record["issues"] if i["rule"] == "several_decisions"]
-    assert issue["severity"] == "error" and "holds 2 decisions" in issue["message"]
+    assert issue["severity"] == "error" and "holds 3 decisions" in issue["message"]
 
 
 @pytest.mark.parametrize("layout", ["Decision date : {date}", "Decision date :\n{date}"])

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from factories import (
+    LISTING,
     SOURCE,
     TODAY,
     citation,
@@ -273,18 +274,6 @@ CASES = [
                               (60_000, "refund of care fees"), (None, None))],
 ]
 NOT_DECISION = {key: None for key in ("reference", "category", "outcome", "decision_date")}
-# A search-results page: a count, then one card per decision (DOMAIN §2.1). Written for the tests.
-LISTING = """Your search has 3 results
-Westbury City Council (24 013 579)
-Statement Upheld Direct payments 05-Mar-2025
-Mr Y complained the Council cut his direct payments without reassessing him. We found fault.
-Northshire County Council (24 015 002)
-Statement Closed after initial enquiries School transport 11-Mar-2025
-We will not investigate Mrs Z's complaint about school transport for her son.
-Lowmoor Borough Council (24 016 330)
-Statement Not upheld Homelessness 14 Mar 2025
-Ms Q complained about the Council's homelessness decision. We did not find fault.
-"""
 CASES += [
     case("shopping-list", "not_a_decision", True, source="Eggs, milk, bread.\nCall the plumber.",
          **NOT_DECISION, citations=[], spans={}, summary=None, payments=[]),
