@@ -19,34 +19,55 @@ import typer
 from rich.console import Console
 
 from extractor.errors import ExtractorError, InputError
-from extractor.model.backends import BACKENDS, BackendOptions, open_model_pass
+from extractor.model.backends import BackendName, BackendOptions, open_model_pass
+from extractor.model.llm import DEFAULT_MODE, ModelPass, ModeName
 from extractor.models import Decision
 from extractor.pipeline import run_one
 from extractor.read.clean import CLEANERS, DEFAULT_STEPS, clean_text
+from extractor.read.inputs import count
 from extractor.read.load import DEFAULT_MAX_BYTES, iter_documents, load_path
 from extractor.review.evaluate import extract_all, load_gold, report_table, score
 from extractor.review.page import write_review
-from extractor.review.records import read_records, recheck, schema_json
+from extractor.review.records import (
+    check_summary,
+    issue_lines,
+    read_records,
+    recheck,
+    schema_json,
+)
 from extractor.runs.batch import BatchOptions, describe_backend, run_batch
-from extractor.runs.report import format_run, format_runs, format_summary, make_progress
+from extractor.runs.report import (
+    ExtractProgress,
+    extract_progress,
+    format_run,
+    format_runs,
+    format_summary,
+    make_progress,
+)
 from extractor.runs.store import Store
 from extractor.settings import Settings
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_FINDINGS = 0, 1, 2, 3
 
+# Plain click help (rich_markup_mode=None): the rich option table gives the descriptions a
+# narrow column once a command has a dozen options (batch); plain help keeps them readable.
 app = typer.Typer(help="Turn LGSCO decision statements into validated, source-grounded JSON.",
-                  no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
+                  no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False,
+                  rich_markup_mode=None, context_settings={"max_content_width": 100})
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
-BackendOpt = Annotated[str | None, typer.Option(
-    "--backend", "-b", help=f"One of {', '.join(BACKENDS)}. Default: openai when OPENAI_API_KEY "
-    "or OPENAI_BASE_URL is set, else local (the embedded model).", envvar="EXTRACTOR_BACKEND")]
+# Choices: an unknown backend or mode is a usage error (exit 2), listed in --help.
+BackendOpt = Annotated[BackendName | None, typer.Option(
+    "--backend", "-b", help="Default: openai when "
+    "OPENAI_API_KEY or OPENAI_BASE_URL is set, else local (the embedded model).",
+    envvar="EXTRACTOR_BACKEND")]
 ModelOpt = Annotated[str | None, typer.Option(help="Model name for the server.",
                                               envvar="EXTRACTOR_MODEL")]
 BaseUrlOpt = Annotated[str | None, typer.Option(help="OpenAI-compatible server URL "
                                                 "(e.g. http://127.0.0.1:8080/v1).")]
-ModeOpt = Annotated[str | None, typer.Option(help="instructor mode: tools or json_schema "
-                                             "(default: chosen for the server).")]
+ModeOpt = Annotated[ModeName | None, typer.Option(
+    help=f"instructor's structured-output mode (default "
+    f"{DEFAULT_MODE}: a forced tool call; json_schema for OpenAI's structured outputs).")]
 ModelPathOpt = Annotated[str | None, typer.Option(help="GGUF file for the local backend "
                                                   "(default: the packaged Gemma 3 270M).")]
 MaxBytesOpt = Annotated[int, typer.Option(help="Refuse inputs larger than this many bytes.",
@@ -91,24 +112,42 @@ def extract(
     html: Annotated[Path | None, typer.Option(help="Also write a review page (HTML) of the "
                                               "records here.")] = None,
 ) -> None:
-    """Extract decisions into JSON Lines records (one per document)."""
+    """Extract decisions into JSON Lines records (one per document); with a model, on a
+    terminal, show documents done, questions asked and time elapsed."""
     options = BackendOptions(backend, model, base_url, mode, model_path, cassette, record,
-                             inputs=tuple(paths) if record else None)
-    with guarded(), _output(out) as sink, open_model_pass(options, Settings.from_env()) as mp:
-        failed_inputs, findings, reviewed = 0, False, []
-        for item in iter_documents(paths, max_bytes):
-            if isinstance(item, InputError):
-                err.print(f"error: {item}", markup=False)
-                failed_inputs += 1
-                continue
-            rec = run_one(item, mp)
-            findings |= rec.has_errors
-            write_jsonl([rec], sink)
-            if html:
-                reviewed.append((rec, item.text))
+                             inputs=tuple(paths))
+    settings = Settings.from_env()
+    with guarded():
+        shown = extract_progress(err, count(paths), options.resolved(settings) != "none")
+        with shown as progress, _output(out) as sink, open_model_pass(options, settings) as mp:
+            progress.follow(mp)
+            failed_inputs, findings, reviewed = _extract_each(paths, max_bytes, mp, sink,
+                                                              progress, keep=html is not None)
         if html:
-            write_review(html, [r for r, _ in reviewed], [t for _, t in reviewed])
+            err.print("wrote " + write_review(html, [r for r, _ in reviewed],
+                                              [t for _, t in reviewed]), markup=False)
     raise typer.Exit(EXIT_ERROR if failed_inputs else EXIT_FINDINGS if findings else EXIT_OK)
+
+
+def _extract_each(paths: list[str], max_bytes: int, mp: ModelPass | None, sink: TextIO,
+                  progress: ExtractProgress, keep: bool
+                  ) -> tuple[int, bool, list[tuple[Decision, str]]]:
+    """Extract every document of ``paths`` into ``sink``: (unreadable inputs, whether any
+    record has an error, the records with their texts when ``keep``)."""
+    failed_inputs, findings, kept = 0, False, []
+    for item in iter_documents(paths, max_bytes):
+        if isinstance(item, InputError):
+            err.print(f"error: {item}", markup=False)
+            failed_inputs += 1
+            continue
+        progress.document(item.source)
+        rec = run_one(item, mp)
+        findings |= rec.has_errors
+        write_jsonl([rec], sink)
+        progress.done()
+        if keep:
+            kept.append((rec, item.text))
+    return failed_inputs, findings, kept
 
 
 @contextmanager
@@ -148,25 +187,19 @@ def check(
     results: Annotated[str, typer.Argument(help="A JSON Lines file of records.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print records with fresh issues "
                                           "as JSON Lines.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only warnings and "
+                                        "errors (and the totals).")] = False,
 ) -> None:
-    """Re-run the rules on saved records; exit 3 when any has an error."""
+    """Re-run the rules on saved records, then print totals; exit 3 when any has an error."""
     with guarded():
         checked = [recheck(rec) for rec in read_records(results)]
     if as_json:
         write_jsonl(checked, sys.stdout)
     else:
-        _print_issues(checked)
+        for line in issue_lines(checked, quiet):
+            typer.echo(line)
+        typer.echo(check_summary(checked))
     raise typer.Exit(EXIT_FINDINGS if any(r.has_errors for r in checked) else EXIT_OK)
-
-
-def _print_issues(records: list[Decision]) -> None:
-    for rec in records:
-        label = rec.meta.source or rec.reference or "?"
-        if not rec.issues:
-            typer.echo(f"{label}: ok")
-        for issue in rec.issues:
-            typer.echo(f"{label}: {issue.severity} {issue.rule} [{issue.field or '-'}] "
-                       f"{issue.message}")
 
 
 @app.command()
@@ -177,8 +210,7 @@ def review(
 ) -> None:
     """Write a page to review records against their source text, span by span."""
     with guarded():
-        write_review(html, read_records(results))
-    err.print(f"wrote {html}", markup=False)
+        err.print("wrote " + write_review(html, read_records(results)), markup=False)
 
 
 @app.command("eval")

@@ -11,6 +11,10 @@ class ConfigError(ExtractorError):
     """Bad settings or a backend that cannot start."""
 
 
+class ReplayMiss(ConfigError):
+    """A replayed cassette holds no answer for a request the run made."""
+
+
 class InputError(ExtractorError):
     """A document that cannot be read: missing, empty, binary, undecodable, too large."""
 

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Install what tests/test_review_browser.py needs on a fresh Debian machine:
 # Debian's chromium (apt) and the Playwright Python driver (pip), which drives that chromium
-# through executable_path=/usr/bin/chromium. `playwright install` is never run: it downloads
-# a browser build of its own, which is neither needed nor reachable here.
+# through executable_path=/usr/lib/chromium/chromium (the binary behind the /usr/bin/chromium
+# launcher script). `playwright install` is never run: it downloads a browser build of its
+# own, which is neither needed nor reachable here.
 #
 # Usage: scripts/install_browser.sh            (pip of $PYTHON, else the active venv, else .venv)
 #        PYTHON=/path/to/venv/bin/python scripts/install_browser.sh
+# It prints what apt, dpkg and pip print; `./dev test` keeps that in .venv/browser.log and shows
+# it only when the script fails.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
@@ -27,7 +30,7 @@ if command -v chromium >/dev/null 2>&1; then
 else
   as_root apt-get update -qq
   as_root apt-get install -y -qq --no-install-recommends "${CHROMIUM_PACKAGES[@]}"
-  echo "installed $(chromium --version)"
+  echo "installed $(chromium --version 2>/dev/null || echo chromium)"
 fi
 
 py="$(pick_python)"

@@ -52,6 +52,20 @@ Investigator\u2019s decision on behalf of the Ombudsman
 """
 
 
+# A search-results page: a count, then one card per decision (DOMAIN §2.1). Written for the tests.
+LISTING = """Your search has 3 results
+Westbury City Council (24 013 579)
+Statement Upheld Direct payments 05-Mar-2025
+Mr Y complained the Council cut his direct payments without reassessing him. We found fault.
+Northshire County Council (24 015 002)
+Statement Closed after initial enquiries School transport 11-Mar-2025
+We will not investigate Mrs Z's complaint about school transport for her son.
+Lowmoor Borough Council (24 016 330)
+Statement Not upheld Homelessness 14 Mar 2025
+Ms Q complained about the Council's homelessness decision. We did not find fault.
+"""
+
+
 def span(quote: str, source: str = SOURCE, nth: int = 0) -> dict[str, Any]:
     """``{"text", "start", "end"}`` of the ``nth`` occurrence of ``quote`` in ``source``."""
     start = -1

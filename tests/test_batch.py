@@ -18,7 +18,7 @@ from extractor.errors import ExtractionError
 from extractor.model.backends import BackendOptions
 from extractor.model.llm import Asked
 from extractor.models import Decision, Issue
-from extractor.read.inputs import count, document_key, expand, iter_items
+from extractor.read.inputs import Unsupported, count, document_key, expand, iter_items
 from extractor.read.load import Document
 from extractor.runs.batch import BatchOptions, RunSummary, describe_backend, run_batch
 from extractor.runs.report import (
@@ -291,7 +291,61 @@ def test_expand_folders_globs_and_missing(tmp_path):
         (tmp_path / name).write_text("x")
     got = expand([str(tmp_path / "a"), str(tmp_path / "*.jsonl"), str(tmp_path / "zz.txt")])
     rel = [str(Path(p).relative_to(tmp_path)) for p in got]
-    assert rel == ["a/1.txt", "a/b/2.html", "a/b/3.json", "c.jsonl", "zz.txt"]
+    assert rel == ["a/1.txt", "a/b/2.html", "a/b/3.json", "a/notes.md", "c.jsonl", "zz.txt"]
+    assert [isinstance(p, Unsupported) for p in got] == [False] * 3 + [True] + [False] * 2
+
+
+# -- what a folder holds, and what the summary says (issue 16, items 1 and 5) --------------------
+
+def write_folder_with_unsupported(folder: Path) -> None:
+    folder.mkdir()
+    (folder / "ok.txt").write_text(decision_text(1), encoding="utf-8")
+    (folder / "scan.pdf").write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")
+    (folder / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF")
+    (folder / "page.PNG").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (folder / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+
+
+def test_unsupported_files_in_a_folder_are_counted_named_and_failed(tmp_path):
+    write_folder_with_unsupported(tmp_path / "in")
+    db = tmp_path / "r.sqlite"
+    result = CliRunner().invoke(app, ["batch", str(tmp_path / "in"), "--db", str(db),
+                                      "--backend", "none"])
+    assert result.exit_code == 3
+    failed = dict(db_rows(db, "SELECT d.source, r.error FROM results r JOIN documents d "
+                              "ON d.id = r.document_id WHERE r.status = 'failed'"))
+    assert sorted(Path(p).name for p in failed) == ["page.PNG", "photo.jpg", "scan.pdf"]
+    assert all("not a format batch reads" in why and ".txt .html .htm .json .jsonl" in why
+               for why in failed.values())
+    out = result.stdout
+    assert "4 documents processed" in out and "failed 3" in out
+    for name, suffix in (("page.PNG", ".png"), ("photo.jpg", ".jpg"), ("scan.pdf", ".pdf")):
+        assert f"failed {tmp_path / 'in' / name}: not a format batch reads ({suffix};" in out
+
+
+def test_summary_names_the_first_failures_and_points_to_the_rest(tmp_path):
+    src = write_records(tmp_path / "in.jsonl", 8, failing=tuple(range(7)))
+    summary = run_batch([str(src)], str(tmp_path / "r.sqlite"), FakePass())
+    lines = format_summary(summary).splitlines()
+    named = [line for line in lines if line.startswith(f"  failed {src}:")]
+    assert len(named) == 5 and all("failed validation 3 times" in line for line in named)
+    assert f"  ... and 2 more failed: extractor runs show {summary.run_id}" in lines
+
+
+def test_a_resume_with_nothing_to_do_says_so(tmp_path):
+    src, db = write_records(tmp_path / "in.jsonl", 3, failing=(2,)), str(tmp_path / "r.sqlite")
+    run_batch([str(src)], db, FakePass())
+    summary = run_batch([str(src)], db, FakePass())
+    assert format_summary(summary) == (
+        f"run {summary.run_id} done in {summary.elapsed:.1f}s: nothing to do: 3 already done "
+        "(1 of them failed: --retry-failed re-runs those)")
+
+
+def test_a_folder_without_documents_says_what_batch_reads(tmp_path):
+    (tmp_path / "empty").mkdir()
+    summary = run_batch([str(tmp_path / "empty")], str(tmp_path / "r.sqlite"))
+    assert format_summary(summary).endswith(
+        "no documents found (batch reads .txt .html .htm .json .jsonl files and folders of them)")
 
 
 KEYS = [

@@ -49,7 +49,8 @@ def test_extract_stdin():
 ERRORS = [
     # (args, exit code, stderr fragment)
     (["extract", "--backend", "none", "/nonexistent/x.txt"], 1, "error: /nonexistent/x.txt: no such file"),
-    (["extract", "--backend", "bogus", SEED], 1, "error: unknown backend 'bogus'"),
+    (["extract", "--backend", "bogus", SEED], 2, "'bogus' is not one of 'none', 'local', 'openai'"),
+    (["extract", "--mode", "xml", SEED], 2, "'xml' is not one of 'tools', 'json', 'json_schema'"),
     (["extract", "--backend", "none", "--max-bytes", "10", SEED], 1, "over the limit of 10"),
     (["clean", "--steps", "nbsp,shout", SEED], 2, "unknown step 'shout'"),
     (["check", "/nonexistent/r.jsonl"], 1, "error: /nonexistent/r.jsonl: no such file"),
@@ -143,3 +144,73 @@ def test_credentials_in_a_base_url_never_reach_the_error_line():
     assert result.exit_code == 1
     assert "hunter2secret" not in result.stderr + result.stdout
     assert "***@127.0.0.1:9" in result.stderr
+
+
+# --- what a newcomer reads first (issue 16, item 6) -------------------------------------------
+
+def test_mode_help_names_every_mode():
+    result = run("extract", "--help")
+    assert "<tools|json|json_schema|md_json>" in result.stdout
+
+
+def test_batch_help_keeps_descriptions_readable():
+    """A dozen options must not squeeze the descriptions into a narrow column: each option's
+    help starts on its own line with most of its words, not two or three."""
+    lines = run("batch", "--help").stdout.splitlines()
+    [resume] = [line for line in lines if line.lstrip().startswith("--resume")]
+    assert "Skip documents already done with the same" in resume
+    [backend] = [i for i, line in enumerate(lines) if "--backend" in line]
+    assert "OPENAI_API_KEY or" in lines[backend] + lines[backend + 1]
+
+
+def test_text_that_merely_says_decision_is_flagged_not_a_decision():
+    result = run("extract", "--backend", "none", "-", stdin="hello world, not a decision")
+    assert "not_a_decision" in {i["rule"] for i in json.loads(result.stdout)["issues"]}
+
+
+def test_review_says_how_many_records_and_how_big_the_page_is(tmp_path):
+    records, page = tmp_path / "r.jsonl", tmp_path / "review.html"
+    records.write_text(run("extract", "--backend", "none", SEED, SEED).stdout)
+    result = run("review", str(records), "--html", str(page))
+    assert result.exit_code == 0
+    size = round(page.stat().st_size / 1000)
+    assert result.stderr.strip() == f"wrote {page}: 2 records, {size} kB (one page, each " \
+        "record's source text included)"
+
+
+# --- check: totals, and --quiet for only the problems (issue 16, item 4) ---------------------
+
+def checked_file(tmp_path: Path) -> Path:
+    """Three records: one clean, one with a warning, one with an error (and an info note)."""
+    clean = Decision()
+    warned = Decision(issues=[Issue(rule="model_unsupported", severity="warning", field=None,
+                                    message="an answer was dropped")])
+    failed = Decision(issues=[
+        Issue(rule="extraction_failed", severity="error", field=None, message="model gave up"),
+        Issue(rule="input_decoding", severity="info", field=None, message="Windows-1252")])
+    for n, rec in enumerate((clean, warned, failed)):
+        rec.meta.source = f"d{n}.txt"
+    path = tmp_path / "r.jsonl"
+    path.write_text("".join(r.model_dump_json() + "\n" for r in (clean, warned, failed)))
+    return path
+
+
+def test_check_totals(tmp_path):
+    result = run("check", str(checked_file(tmp_path)))
+    assert result.exit_code == 3
+    lines = result.stdout.splitlines()
+    assert lines[0] == "d0.txt: ok"
+    assert lines[-2:] == [
+        "3 records: 1 ok, 1 with warnings, 1 with errors",
+        ("top rules: model_unsupported (warning) 1, extraction_failed (error) 1, "
+         "input_decoding (info) 1")]
+
+
+def test_check_quiet_prints_only_problems_and_the_totals(tmp_path):
+    result = run("check", "--quiet", str(checked_file(tmp_path)))
+    assert result.exit_code == 3
+    assert result.stdout.splitlines()[:2] == [
+        "d1.txt: warning model_unsupported [-] an answer was dropped",
+        "d2.txt: error extraction_failed [-] model gave up"]
+    assert result.stdout.splitlines()[2].startswith("3 records: 1 ok")
+    assert len(result.stdout.splitlines()) == 4  # no "d0.txt: ok", no info line

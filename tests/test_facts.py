@@ -17,6 +17,24 @@ MIRROR_URL = ("https://www.accountabilityindex.uk/sources/lgo/decisions/"
               "lgo-24-011-302-eastvale-borough-council/")
 HEADERLESS_URL = ("https://www.lgo.org.uk/decisions/adult-care-services/"
                   "assessment-and-care-plan/23-014-772")
+STACKED_URL = "https://www.lgo.org.uk/decisions/adult-care-services/direct-payments/24-013-579"
+# The header with every label and value on its own line (a harvester's text; DOMAIN §2.1).
+STACKED = {
+    "reference": "24 013 579",                  # the title's "(24 013 579)" on its own line
+    "bodies": ["Westbury City Council"],
+    "category": ("Adult care services", "Direct payments"),
+    "outcome": "upheld",
+    "decision_date": "2025-03-05",
+    "complainant": "Mr Y",
+    "investigated": True,
+    "fault_found": True,
+    "summary": "Mr Y complained the Council reduced his direct payments without reassessing his "
+               "needs. We found fault because the Council did not reassess Mr Y before it cut his "
+               "payments. The Council has agreed to apologise, reassess Mr Y's needs and pay him "
+               "£250 for his distress.",
+    "payments": [(250.0, "agreed")],
+    "remedy_kinds": {"apology", "payment", "reassessment_or_review"},
+}
 
 
 def extract(path: Path, url: str | None = None) -> tuple[Decision, Document]:
@@ -126,6 +144,35 @@ CASES = {
         "payments": [(300.0, "recommended")],
         "remedy_kinds": {"apology", "payment", "reassessment_or_review"},
         "other_acts": ["Housing Act 1996"],
+    }),
+    "stacked": (FIXTURES / "facts_stacked.txt", None, STACKED),
+    "stacked_with_url": (FIXTURES / "facts_stacked.txt", STACKED_URL, STACKED),
+    # an older formal-report summary, stacked: "Summary" then "The complaint", "Finding",
+    # "Recommendations", "Ombudsman satisfied with council's response: <date>"
+    "stacked_report": (FIXTURES / "facts_stacked_report.txt", None, {
+        "reference": "16 004 321",
+        "category": ("Education", "Special educational needs"),
+        "outcome": "upheld",
+        "decision_date": "2018-01-12",                # not the compliance date
+        "complainant": "Ms D",
+        "investigated": True,
+        "fault_found": True,
+        "summary": None,                              # "Summary" heads the whole page here
+        "payments": [(500.0, "recommended"), (1200.0, "recommended")],
+        "remedy_kinds": {"apology", "payment", "service_improvement"},
+    }),
+    # an HTML page whose header labels and values are separate blocks
+    "stacked_blocks_html": (FIXTURES / "facts_stacked_blocks.html", None, {
+        "reference": "23 018 204",
+        "bodies": ["Eastmoor Borough Council"],
+        "category": ("Housing", "Homelessness"),
+        "outcome": "closed_after_initial_enquiries",
+        "decision_date": "2024-11-21",
+        "complainant": "Ms K",
+        "investigated": False,
+        "reasons": {"court_remedy_available"},
+        "referred_to": {"courts"},
+        "citations": ["LGA1974 s26(6)(c)"],
     }),
     "dashed": (FIXTURES / "facts_dashed.txt", None, {
         "reference": "22 007 418",

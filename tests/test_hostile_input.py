@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from factories import LISTING
 from harness import DECISION, FIXTURES, cli, facts_of, issue_rules, latest, quoted_strings
 
 from extractor.facts.grounding import Grounder
@@ -198,3 +199,46 @@ def test_batch_reads_every_usable_hostile_input_like_extract(tmp_path):
     for name in ("legacy.txt", "hostile_scripts.html", "hostile_injection.txt"):
         assert facts_of(rows[name]["record"]) == facts, name
     assert "not_a_decision" in issue_rules(rows["hostile_not_a_decision.txt"]["record"])
+
+
+# --- wrong input that used to pass silently ---------------------------------------------------
+
+UPHELD_NOT_INVESTIGATED = """Eastvale Borough Council (24 011 302)
+Decision : Upheld
+Decision date : 02 Jun 2025
+The Ombudsman's final decision
+Summary: We will not investigate Mr X's complaint about the Council's handling of his {tail}
+"""
+
+
+def test_a_listing_page_is_flagged_as_several_decisions():
+    run = cli("extract", "--backend", "none", "-", stdin=LISTING)
+    assert run.exit_code == 3
+    [record] = run.records
+    [issue] = [i for i in record["issues"] if i["rule"] == "several_decisions"]
+    assert issue["severity"] == "error" and "holds 3 decisions" in issue["message"]
+
+
+@pytest.mark.parametrize("layout", ["Decision date : {date}", "Decision date :\n{date}"])
+def test_an_unreal_header_date_is_an_error_quoting_it(layout):
+    text = DECISION.read_text(encoding="utf-8").replace(
+        "Decision date : 14 March 2025", layout.format(date="31 Feb 2025"))
+    run = cli("extract", "--backend", "none", "-", stdin=text)
+    assert run.exit_code == 3
+    [record] = run.records
+    assert record["decision_date"] is None
+    [issue] = [i for i in record["issues"] if i["rule"] == "decision_date_invalid"]
+    assert issue["severity"] == "error" and "'31 Feb 2025'" in issue["message"]
+    assert text[issue["span"]["start"]:issue["span"]["end"]] == "31 Feb 2025"
+
+
+@pytest.mark.parametrize(("tail", "warned"), [
+    ("planning application.", True),
+    ("planning application, because the Council has agreed to apologise to him.", False),
+])
+def test_upheld_over_we_will_not_investigate_is_warned_unless_remedied(tail, warned):
+    run = cli("extract", "--backend", "none", "-",
+              stdin=UPHELD_NOT_INVESTIGATED.format(tail=tail))
+    [record] = run.records
+    assert record["outcome"] == "upheld" and record["investigated"] is False
+    assert ("upheld_not_investigated" in issue_rules(record)) is warned

@@ -2,7 +2,8 @@
 000 end to end, started and stopped by the command. Keeps the cassettes honest.
 
 Run with ``pytest -m live`` (``./dev test`` does, after installing the ``local`` extra); skipped
-when llama_cpp is not installed. Takes a minute or two on two CPU cores."""
+when llama_cpp is not installed. Takes a minute or two on two idle CPU cores, about five
+minutes when other work shares them."""
 
 from __future__ import annotations
 

@@ -4,6 +4,7 @@ and one full pass through instructor and the openai client on a mock transport (
 from __future__ import annotations
 
 import json
+import re
 from json import JSONDecodeError
 from pathlib import Path
 from typing import Any
@@ -366,3 +367,56 @@ def test_a_recorded_re_ask_first_fails_a_rule_then_passes():
     [record] = [Decision.model_validate_json(line) for line in result.stdout.splitlines()]
     assert "extraction_failed" not in {i.rule for i in record.issues}
     assert record.investigated is False
+
+
+# -- what extract shows on a terminal while the model answers -----------------------------------
+
+def test_extract_with_a_model_shows_documents_questions_and_time_on_a_terminal(monkeypatch):
+    """Two documents through the real pass on a mock transport; stderr forced to be a
+    terminal: the live line counts documents done and every answer (re-asks included)."""
+    from contextlib import contextmanager
+    from io import StringIO
+
+    from rich.console import Console
+
+    from extractor import cli
+
+    script = Script(UNGROUNDED, GOOD)
+
+    @contextmanager
+    def mock_pass(options, settings):
+        yield LLMPass.connect("local", "http://127.0.0.1:1/v1", "k", "m", settings,
+                              choose_mode("tools"), transport_retries=0,
+                              http_client=httpx.Client(transport=httpx.MockTransport(script)))
+
+    screen = StringIO()
+    monkeypatch.setattr(cli, "open_model_pass", mock_pass)
+    monkeypatch.setattr(cli, "err", Console(file=screen, force_terminal=True, width=120))
+    result = CliRunner().invoke(app, ["extract", "--backend", "local", str(CLOSED), str(CLOSED)])
+    assert result.exit_code in (0, 3), result.stderr
+    assert len(result.stdout.splitlines()) == 2 and len(script.bodies) >= 3
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen.getvalue())  # colours, cursor
+    assert "model_closed_atypical.txt" in shown  # the document at hand
+    assert f"extract 2/2 documents · {len(script.bodies)} questions asked · " in shown
+
+
+@pytest.mark.parametrize(("err_tty", "out_tty", "uses_model", "where"), [
+    (True, False, True, "stderr"),      # records piped or in a file: the line on stderr
+    (True, True, True, "stdout"),       # one screen: the records print above the line
+    (False, True, True, None),          # stderr not a terminal (a log): nothing
+    (True, True, False, None),          # --backend none: hundreds a second, nothing to wait for
+])
+def test_where_extract_progress_is_drawn(err_tty, out_tty, uses_model, where):
+    from io import StringIO
+
+    from rich.console import Console
+
+    from extractor.runs.report import NoProgress, extract_progress
+
+    err = Console(file=StringIO(), force_terminal=err_tty)
+    out = Console(file=StringIO(), force_terminal=out_tty)
+    progress = extract_progress(err, 2, uses_model, out=out)
+    if where is None:
+        assert isinstance(progress, NoProgress)
+    else:
+        assert progress.bar.console is (err if where == "stderr" else out)

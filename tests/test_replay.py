@@ -106,6 +106,30 @@ def test_a_request_not_in_the_cassette_fails_loudly():
     assert "no recorded answer" in stderr and "--record" in stderr
 
 
+@pytest.mark.block_network
+@pytest.mark.parametrize("path", CASSETTE_FILES, ids=lambda p: str(p.relative_to(CASSETTES)))
+def test_a_cassette_replays_with_one_command_and_no_settings(path):
+    """``extract INPUT --cassette C``, nothing else: the cassette's recorded settings, backend
+    and model are used (the test environment's OPENAI_API_KEY would pick openai otherwise)."""
+    meta = replay.read_metadata(path)
+    _args, _env, inputs = replay_args(path)
+    code, records, stderr = extract("--cassette", str(path), *inputs)
+    assert code in (0, 3), stderr
+    assert [r.meta.backend for r in records] == [meta["backend"]] * len(inputs)
+    assert sum(r.meta.attempts for r in records) == len(replay.read_interactions(path))
+
+
+@pytest.mark.block_network
+def test_a_replay_miss_names_what_differs_from_the_recording():
+    cassette = CASSETTES / "seeds" / "seed_000_all.yaml"
+    code, records, stderr = extract("--cassette", str(cassette), "--model", "other-model",
+                                    str(SEED_001))
+    assert code == 1 and records == []
+    assert stderr.count("\n") == 1 and "no recorded answer" in stderr
+    assert "--model gemma-3-270m-q4_k_m+extractor-lora (this run: other-model)" in stderr
+    assert "the inputs examples/seed_000_kensington.txt" in stderr
+
+
 def test_a_missing_cassette_is_a_one_line_error():
     code, _records, stderr = extract("--backend", "local", "--cassette", "nope/none.yaml",
                                      str(SEED_000))

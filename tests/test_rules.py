@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from factories import (
+    LISTING,
     SOURCE,
     TODAY,
     citation,
@@ -102,6 +103,14 @@ CASES = [
     case("int", "decision_date_invalid", True, decision_date=20250314),
     case("empty", "decision_date_invalid", True, decision_date=""),
     case("leap-day-ok", "decision_date_invalid", False, decision_date="2024-02-29"),
+    case("header-31-feb", "decision_date_invalid", True, decision_date=None,
+         source=SOURCE.replace("14 Mar 2025", "31 Feb 2025")),
+    case("stacked-header-31-feb", "decision_date_invalid", True, decision_date=None,
+         source="Anytown Borough Council (24 012 345)\nDecision date :\n31 Feb 2025\n"),
+    case("stacked-header-real-ok", "decision_date_invalid", False, decision_date=None,
+         source="Anytown Borough Council (24 012 345)\nDecision date :\n28 Feb 2025\n"),
+    case("header-without-a-date-ok", "decision_date_invalid", False, decision_date=None,
+         source="Decision date :\nSummary\nWe will not investigate."),
     case("tomorrow", "decision_date_future", True, decision_date="2025-12-02"),
     case("today-ok", "decision_date_future", False, decision_date="2025-12-01"),
     case("before-scheme", "decision_date_too_early", True, decision_date="2013-03-31"),
@@ -120,7 +129,21 @@ CASES = [
     case("other-under-any-top", "category_sub_unknown", False,
          category={"top": "Adult care services", "sub": "Other"}),
     case("candidate-sub-ok", "category_sub_unknown", False,
-         category={"top": "Education", "sub": "School admissions"}),
+         category={"top": "Children's care services", "sub": "Adoption"}),
+    # sub-categories seen on real pages since the first sample (DOMAIN §2.2)
+    *[case(f"seen-{top}>{sub}-ok", "category_sub_unknown", False,
+           category={"top": top, "sub": sub})
+      for top, sub in (("Adult care services", "Other"),
+                       ("Adult care services", "Transition from childrens services"),
+                       ("Children's care services", "Friends and family carers"),
+                       ("Education", "School admissions"),
+                       ("Environment and regulation", "COVID-19"),
+                       ("Environment and regulation", "Cemeteries and crematoria"),
+                       ("Environment and regulation", "Pollution"),
+                       ("Environment and regulation", "Trees"),
+                       ("Environment and regulation", "Drainage"),
+                       ("Transport and highways", "Other"),
+                       ("Transport and highways", "Rights of way"))],
     case("url-top", "category_url_mismatch", True,
          meta__url=LGO + "planning/homelessness/24-012-345"),
     case("url-sub", "category_url_mismatch", True,
@@ -195,6 +218,15 @@ CASES = [
          remedy_kinds=["apology"]),
     case("body-offer-ok", "not_upheld_with_remedy", False, outcome="not_upheld", remedy_kinds=[],
          payments__0={"amount_gbp": 300, "status": "offered_by_body"}),
+    case("upheld-will-not-investigate", "upheld_not_investigated", True, investigated=False,
+         fault_found=None, payments=[], remedy_kinds=[]),
+    case("upheld-early-remedy-ok", "upheld_not_investigated", False, investigated=False,
+         fault_found=None, payments=[], remedy_kinds=["apology"]),
+    case("upheld-satisfied-reason-ok", "upheld_not_investigated", False, investigated=False,
+         fault_found=None, payments=[], remedy_kinds=[],
+         reasons=[{"code": "satisfied_with_remedy"}]),
+    case("upheld-investigated-ok", "upheld_not_investigated", False, payments=[],
+         remedy_kinds=[]),
     case("upheld-no-fault", "upheld_without_fault", True, fault_found=False),
     case("upheld-fault-unknown-ok", "upheld_without_fault", False, fault_found=None),
     case("closed-no-reason", "reasons_missing", True, **CLOSED),
@@ -247,7 +279,20 @@ CASES += [
          **NOT_DECISION, citations=[], spans={}, summary=None, payments=[]),
     case("lgsco-wording-ok", "not_a_decision", False, source="The Ombudsman's final decision:",
          **NOT_DECISION, citations=[], spans={}, summary=None, payments=[]),
+    case("the-word-decision-alone", "not_a_decision", True,
+         source="hello world, not a decision", **NOT_DECISION, citations=[], spans={},
+         summary=None, payments=[]),
+    case("decision-header-label-ok", "not_a_decision", False,
+         source="Some Council\nDecision :\nUpheld", **NOT_DECISION, citations=[], spans={},
+         summary=None, payments=[]),
     case("no-source-ok", "not_a_decision", False, source=None, **NOT_DECISION, citations=[]),
+    case("search-results", "several_decisions", True, source=LISTING),
+    case("cards-without-titles", "several_decisions", True,
+         source="\n".join(ln for ln in LISTING.splitlines() if not ln.endswith(")"))),
+    case("titles-without-cards", "several_decisions", True,
+         source="\n".join(ln for ln in LISTING.splitlines() if "Statement" not in ln)),
+    case("one-decision-ok", "several_decisions", False),
+    case("one-card-ok", "several_decisions", False, source="\n".join(LISTING.splitlines()[:4])),
     case("has-reference-ok", "not_a_decision", False, source="Eggs, milk.",
          **{**NOT_DECISION, "reference": "24 012 345"}, citations=[]),
 ]
@@ -282,6 +327,14 @@ def test_issues_carry_the_record_span_of_their_field():
                                            spans={"decision_date": span("14 Mar 2025")}),
                              SOURCE, today=TODAY)
     assert issue.field == "decision_date" and issue.span.text == "14 Mar 2025"
+
+
+def test_an_unknown_sub_category_is_an_info_note_not_a_warning():
+    """No list of the site's sub-categories is complete (DOMAIN §2.2): a note, not a finding."""
+    record = make_decision(category__sub="Street lighting", meta__url=None)
+    [issue] = check_decision(record, SOURCE, today=TODAY)
+    assert issue.rule == "category_sub_unknown" and issue.severity == "info"
+    assert "'Street lighting'" in issue.message
 
 
 def test_before_business_year_reports_once():

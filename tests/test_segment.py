@@ -63,8 +63,53 @@ Decision
 7. I have completed my investigation.
 Investigator's decision on behalf of the Ombudsman"""
 
+# The header with every label and value on its own line (DOMAIN §2.1), the title's reference
+# under the organisation, "Summary" with no colon.
+STACKED = """Hillcrest District Council
+(23 006 812)
+Category :
+Planning
+>
+Enforcement
+Decision :
+Not upheld
+Decision date :
+09 Oct 2023
+Summary
+Mrs P complained the Council did not act on a breach of planning control. We found no fault.
+The complaint
+Mrs P says the Council ignored her reports.
+What I found
+The Council visited the site and decided action was not expedient.
+Decision
+I have completed my investigation.
+Investigator's decision on behalf of the Ombudsman"""
+
+# An older formal-report summary in the same layout.
+STACKED_REPORT = """Lowmoor Borough Council (15 003 921)
+Category :
+Housing > Allocations
+Decision :
+Upheld
+Decision date :
+08 Dec 2015
+Summary
+The complaint
+Mr F complained the Council lost his housing application.
+Finding
+Fault found causing injustice and recommendations made.
+Recommendations
+The Council should apologise to Mr F and backdate his application.
+Ombudsman satisfied with council's response: 2 February 2016"""
+
 CASES = [
     # (id, text, header keys expected, section names in order)
+    ("stacked", STACKED, {"title", "org", "ref", "category", "decision", "decision_date",
+                          "summary"},
+     ["complaint", "what_found", "final_decision", "signoff"]),
+    ("stacked-report", STACKED_REPORT, {"title", "org", "ref", "category", "decision",
+                                        "decision_date", "summary"},
+     ["complaint", "what_found", "agreed_action", "compliance"]),
     ("full", FULL_PAGE, {"title", "org", "ref", "category", "decision", "decision_date", "summary"},
      ["final_decision_heading", "complaint", "role_and_powers", "what_found", "final_decision",
       "signoff"]),
@@ -94,6 +139,34 @@ def test_header_values_and_offsets():
         f = seg.header[key]
         assert f.value == value
         assert text[f.start:f.end] == value
+
+
+STACKED_VALUES = [
+    # (id, text, {header key: value as written, spanning its lines})
+    ("stacked", STACKED, {"org": "Hillcrest District Council", "ref": "23 006 812",
+                          "category": "Planning\n>\nEnforcement", "decision": "Not upheld",
+                          "decision_date": "09 Oct 2023",
+                          "summary": "Mrs P complained the Council did not act on a breach of "
+                                     "planning control. We found no fault."}),
+    ("report", STACKED_REPORT, {"category": "Housing > Allocations", "decision": "Upheld",
+                                "decision_date": "08 Dec 2015", "summary": ""}),
+    ("category-sub-after-separator", "Category :\nHousing >\nAllocations\nDecision :\nUpheld",
+     {"category": "Housing >\nAllocations", "decision": "Upheld"}),
+    ("an-unreal-date-is-still-the-value", "Decision date :\n31 Feb 2025\nSummary: x",
+     {"decision_date": "31 Feb 2025", "summary": "x"}),
+    ("decision-label-over-a-paragraph-is-a-heading",
+     "The Ombudsman's final decision\nDecision:\nI have completed my investigation.",
+     {}),
+]
+
+
+@pytest.mark.parametrize("case,text,values", STACKED_VALUES, ids=[c[0] for c in STACKED_VALUES])
+def test_stacked_header_values_and_offsets(case, text, values):
+    seg = segment(clean_text(text).text)
+    assert {k: f.value for k, f in seg.header.items() if k in values} == values
+    for key in values:
+        f = seg.header[key]
+        assert seg.text[f.start:f.end] == f.value
 
 
 def test_header_decision_line_is_not_the_final_decision_section():

@@ -95,10 +95,11 @@ MIRROR_META_REGEX = re.compile(
     r"(?= Decided\b|\s*$)")
 # "Decided 29 July 2024", "Decided: 29 July 2024".
 DECIDED_REGEX = re.compile(r"\bDecided:? (?=\d)")
-# A category listing line: "Statement Closed after initial enquiries School transport 13-Feb-2024".
+# A listing card's line (category listings, search and archive results): "Statement Closed
+# after initial enquiries School transport 13-Feb-2024" (copies may space the date).
 LISTING_LINE_REGEX = re.compile(
-    r"^(?:Statement|Report) (?P<decision>Upheld|Not upheld|Closed after initial enquiries) "
-    r"(?P<sub>.+) (?P<date>\d{2}-[A-Z][a-z]{2}-\d{4})$", re.MULTILINE)
+    r"^[ \t]*(?:Statement|Report) (?P<decision>Upheld|Not upheld|Closed after initial enquiries) "
+    r"(?P<sub>.+) (?P<date>\d{1,2}[- ][A-Z][a-z]{2,8}[- ]\d{4})[ \t\r]*$", re.MULTILINE)
 
 
 # --- Dates (DOMAIN §2.1: "05 Mar 2021"; listings "13-Feb-2024"; mirrors "29 July 2024") -------

@@ -7,7 +7,9 @@
   so an unreachable server is one clear error, not a failure per document.
 - ``--cassette F.yaml`` replays the model's HTTP from F (``--record``: records it from the live
   server, with the inputs and options kept in the cassette so it can be replayed or
-  re-recorded later; ``replay.py``).
+  re-recorded later; ``replay.py``). A replay uses what the cassette was recorded with: its
+  settings (scope, attempts, token limits), and its backend, model and mode unless the command
+  line names others; a request the cassette lacks is an error naming what differs.
 """
 
 from __future__ import annotations
@@ -16,21 +18,25 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Literal, get_args
 from urllib.parse import urlsplit, urlunsplit
 
-from extractor.errors import ConfigError
+from extractor.errors import ConfigError, ReplayMiss
 from extractor.model import local_server, replay
 from extractor.model.llm import ModelPass
 from extractor.settings import Settings
 
-BACKENDS = ("none", "local", "openai")
+BackendName = Literal["none", "local", "openai"]
+BACKENDS: tuple[str, ...] = get_args(BackendName)
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 LOCAL_API_KEY = "local"  # llama.cpp's server ignores it; the client needs one
 # Settings that shape the requests, kept in a recorded cassette so a replay can match them.
 RECORDED_SETTINGS = {"EXTRACTOR_MODEL_SCOPE": "model_scope", "EXTRACTOR_MAX_ATTEMPTS":
                      "max_attempts", "EXTRACTOR_MAX_TOKENS": "max_tokens",
                      "EXTRACTOR_TOKEN_BUDGET": "token_budget"}
+RECORDED_OPTIONS = ("backend", "model", "mode", "model_path")  # kept in metadata when given
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,9 @@ class BackendOptions:
 @contextmanager
 def open_model_pass(options: BackendOptions, settings: Settings) -> Iterator[ModelPass | None]:
     """Yield the model pass for the whole command; servers started here stop on exit."""
+    differences: list[str] = []
+    if options.replaying and options.cassette and Path(options.cassette).is_file():
+        options, settings, differences = replayed(options, settings)
     name = options.resolved(settings)
     if name == "none":
         yield None
@@ -70,8 +79,48 @@ def open_model_pass(options: BackendOptions, settings: Settings) -> Iterator[Mod
         if options.cassette:
             stack.enter_context(replay.use_cassette(
                 options.cassette, options.record, cassette_metadata(name, options, settings)))
-        yield llm.LLMPass.connect(name, base_url, api_key, model, settings, mode,
-                                  transport_retries=0 if options.replaying else None)
+        try:
+            yield llm.LLMPass.connect(name, base_url, api_key, model, settings, mode,
+                                      transport_retries=0 if options.replaying else None)
+        except ReplayMiss as exc:
+            if not differences:
+                raise
+            raise ReplayMiss(f"{exc}; it was recorded with {'; '.join(differences)}") from None
+
+
+def replayed(options: BackendOptions, settings: Settings
+             ) -> tuple[BackendOptions, Settings, list[str]]:
+    """The options and settings a replay of ``options.cassette`` runs with: the recorded
+    settings, and the recorded backend / model / mode / model path where the command line
+    names none. Also what still differs from the recording, for the error on a miss."""
+    assert options.cassette is not None
+    meta = replay.read_metadata(options.cassette)
+    recorded = {k: meta.get(k) for k in RECORDED_OPTIONS}
+    recorded["model"] = recorded["model"] or replay.recorded_model(options.cassette)
+    given = {k: getattr(options, k) for k in RECORDED_OPTIONS}
+    options = replace(options, **{k: v for k, v in recorded.items() if v and not given[k]})
+    env = meta.get("env") or {}
+    settings = replace(settings, **{attr: type(getattr(settings, attr))(env[key])
+                                    for key, attr in RECORDED_SETTINGS.items() if key in env})
+    differences = [f"--{k.replace('_', '-')} {recorded[k]} (this run: {given[k]})"
+                   for k in RECORDED_OPTIONS if given[k] and recorded[k] and
+                   given[k] != recorded[k]]
+    return options, settings, differences + _replay_drift(meta, options)
+
+
+def _replay_drift(meta: dict[str, object], options: BackendOptions) -> list[str]:
+    """Recorded prompts and inputs that are not this run's."""
+    from extractor.model.prompt import prompt_sha
+
+    drift = []
+    if meta.get("prompt_sha") and meta["prompt_sha"] != prompt_sha():
+        drift.append(f"prompt_sha {meta['prompt_sha']} (prompts/ now: {prompt_sha()})")
+    inputs = meta.get("inputs")
+    if isinstance(inputs, list) and options.inputs is not None and \
+            sorted(Path(str(p)).name for p in inputs) != sorted(Path(p).name
+                                                                 for p in options.inputs):
+        drift.append(f"the inputs {', '.join(str(p) for p in inputs)}")
+    return drift
 
 
 def _endpoint(name: str, options: BackendOptions, settings: Settings, stack: ExitStack

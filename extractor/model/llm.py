@@ -29,7 +29,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from json import JSONDecodeError
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol, get_args
 
 import instructor
 import openai
@@ -41,7 +41,7 @@ from instructor.core.exceptions import (
 from pydantic import ValidationError
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
 
-from extractor.errors import ConfigError
+from extractor.errors import ConfigError, ReplayMiss
 from extractor.model import replay
 from extractor.model.merge import Failure
 from extractor.model.prompt import Question, prompt_sha
@@ -55,6 +55,8 @@ MODES: dict[str, instructor.Mode] = {
     "json_schema": instructor.Mode.JSON_SCHEMA,  # OpenAI structured outputs (not llama.cpp)
     "md_json": instructor.Mode.MD_JSON,
 }
+ModeName = Literal["tools", "json", "json_schema", "md_json"]  # the CLI's --mode choices
+assert set(get_args(ModeName)) == set(MODES)
 DEFAULT_MODE = "tools"
 REASK_SEED = 1000  # re-ask n samples with seed REASK_SEED + n (same answers on every run)
 # instructor logs every failed attempt at ERROR; failures are issues on the record instead.
@@ -122,6 +124,7 @@ class Meter:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     raw: list[str] = field(default_factory=list)
+    listeners: list[Callable[[], None]] = field(default_factory=list)  # told of each answer
 
     @property
     def total(self) -> int:
@@ -129,6 +132,8 @@ class Meter:
 
     def count(self, response: Any) -> None:
         self.attempts += 1
+        for listener in self.listeners:
+            listener()
         self.raw.append(_raw_text(response))
         usage = getattr(response, "usage", None)
         if usage is not None:
@@ -207,6 +212,7 @@ class LLMPass:
     name: str = "openai"
     prompt_sha: str | None = field(default_factory=prompt_sha)
     client: instructor.Instructor | None = None
+    listeners: list[Callable[[], None]] = field(default_factory=list)  # each answer (progress)
     _local: threading.local = field(default_factory=threading.local, repr=False)
 
     @classmethod
@@ -226,7 +232,7 @@ class LLMPass:
     def ask_all(self, facts: Decision, doc: Document, questions: list[Question]) -> Asked:
         """Ask each planned question (re-asked on validation errors); never raises for a
         question that fails: it becomes a ``Failure`` for the merge."""
-        meter = self._local.meter = Meter()
+        meter = self._local.meter = Meter(listeners=self.listeners)
         asked = Asked(meter=meter)
         try:
             for question in questions:
@@ -250,7 +256,7 @@ class LLMPass:
         except (InstructorRetryException, TokenBudgetError, IncompleteOutputException,
                 openai.APIError) as exc:
             if replay.is_replay_miss(exc):
-                raise ConfigError("the cassette has no recorded answer for this request "
+                raise ReplayMiss("the cassette has no recorded answer for this request "
                                   "(prompt, input or settings changed since it was recorded); "
                                   "re-record it with --record") from None
             failures.append(Failure(q.name, fields, redact(describe(exc)),

@@ -164,6 +164,15 @@ def read_metadata(path: str | Path) -> dict[str, Any]:
     return dict((data.get("metadata") or {}).get(METADATA_KEY) or {})
 
 
+def recorded_model(path: str | Path) -> str | None:
+    """The model name the cassette's first request asked for (None without requests)."""
+    for item in read_interactions(path):
+        body = item["request"].get("json") or {}
+        if isinstance(body, dict) and isinstance(body.get("model"), str):
+            return str(body["model"])
+    return None
+
+
 def read_interactions(path: str | Path) -> list[dict[str, Any]]:
     """The recorded request/response pairs, bodies as parsed JSON (for tests and review)."""
     text = Path(path).read_text(encoding="utf-8")

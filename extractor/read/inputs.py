@@ -4,7 +4,9 @@ Each document comes as an ``Item`` with a stable key for resuming: the record's 
 has one, else its ``url``, else where it was read (absolute path, plus the line of a JSONL file).
 JSON Lines files are streamed one line at a time (the size limit applies per record, so a
 backfill file may be large); an unreadable file or line is an ``Item`` carrying its
-``InputError``, so the batch records it as a failed document instead of dropping it.
+``InputError``, so the batch records it as a failed document instead of dropping it. So is a
+file found in a folder whose format is not read (a PDF, an image): it is counted and named,
+never skipped in silence. Hidden files and folders (".name") are skipped.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import BinaryIO
 from extractor.errors import InputError
 from extractor.read.load import DEFAULT_MAX_BYTES, Document, decode_bytes, json_record, load_path
 
-# Suffixes picked up when a folder is expanded (a file named explicitly is read whatever it is).
+# The formats read from a folder (a file named explicitly is read as text whatever it is).
 FOLDER_SUFFIXES = (".txt", ".html", ".htm", ".json", ".jsonl")
 GLOB_CHARS = "*?["
 STDIN = "-"
@@ -37,6 +39,11 @@ class Item:
     error: InputError | None = None
 
 
+class Unsupported(str):
+    """A file found in a folder whose format is not read: kept in the list of paths so the
+    run counts it and stores it as a failed document with the reason."""
+
+
 def document_key(doc: Document, where: str) -> str:
     if doc.id:
         return f"id:{doc.id}"
@@ -44,7 +51,8 @@ def document_key(doc: Document, where: str) -> str:
 
 
 def expand(inputs: Iterable[str]) -> list[str]:
-    """Every file path named by ``inputs``, in a stable order (unmatched names kept as given)."""
+    """Every file path named by ``inputs``, in a stable order (unmatched names kept as given;
+    folder files of a format not read as ``Unsupported``)."""
     paths: list[str] = []
     for name in inputs:
         matches = sorted(glob.glob(name, recursive=True)) if _is_glob(name) else [name]
@@ -59,10 +67,16 @@ def _is_glob(name: str) -> bool:
 
 def _folder_files(folder: str) -> list[str]:
     root = Path(folder)
-    found = (p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in FOLDER_SUFFIXES)
-    visible = (p for p in found if not any(part.startswith(".")
-                                           for part in p.relative_to(root).parts))
-    return sorted(str(p) for p in visible)
+    found = (p for p in root.rglob("*") if p.is_file())
+    visible = sorted(str(p) for p in found if not any(part.startswith(".")
+                                                      for part in p.relative_to(root).parts))
+    return [p if Path(p).suffix.lower() in FOLDER_SUFFIXES else Unsupported(p) for p in visible]
+
+
+def unsupported_error(path: str) -> InputError:
+    suffix = Path(path).suffix.lower() or "no suffix"
+    return InputError(f"{path}: not a format batch reads ({suffix}; it reads "
+                      f"{' '.join(FOLDER_SUFFIXES)})")
 
 
 def count(paths: Iterable[str]) -> int:
@@ -81,7 +95,9 @@ def _count_lines(path: str) -> int:
 def iter_items(paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Item]:
     """Every document of ``paths`` (from ``expand``), read lazily, one ``Item`` each."""
     for path in paths:
-        if _is_glob(path):
+        if isinstance(path, Unsupported):
+            yield failed(path, unsupported_error(path))
+        elif _is_glob(path):
             yield failed(path, InputError(f"{path}: no files match"))
         elif _is_jsonl(path):
             yield from _jsonl_items(path, max_bytes)

@@ -1,9 +1,13 @@
 """Stage 3, segment: header lines and the standard sections of a cleaned decision.
 
 Works line by line on the cleaned text (one paragraph per line). Handles full lgo.org.uk pages
-(title, Category / Decision / Decision date header), captures without the header block, mirror
-pages that start at "The Ombudsman's final decision", and older templates ("Recommended
-action", "Decision", "Conclusion").
+(title, Category / Decision / Decision date header), the same header with every label and value
+on its own line (text taken one line per page element, as a public harvester stores decisions
+and as an HTML page gives when labels and values are separate blocks), captures without the
+header block, mirror pages that start at "The Ombudsman's final decision", older templates
+("Recommended action", "Decision", "Conclusion") and older formal-report summaries ("Summary",
+"The complaint", "Finding", "Recommendations", "Ombudsman satisfied with council's response:
+<date>").
 """
 
 from __future__ import annotations
@@ -13,11 +17,33 @@ from dataclasses import dataclass, field
 
 # Title line: "<Organisation> (<YY SSS SSS[x]>)".
 TITLE_REGEX = re.compile(r"^(?P<org>\S.{1,200}?) \((?P<ref>\d{2} ?\d{3} ?\d{3}[a-z]?)\)\s*$")
+# The title's reference on a line of its own, under the organisation's line.
+TITLE_REF_ALONE_REGEX = re.compile(r"^\((?P<ref>\d{2} ?\d{3} ?\d{3}[a-z]?)\)\s*$")
+# An organisation's line above it: a name, not a sentence or a label.
+ORG_LINE_REGEX = re.compile(r"^[^.:]{3,200}$")
 # Header lines: "Label : value" (the site puts a space each side of the colon; copies may not).
 HEADER_LINE_REGEX = re.compile(
     r"^(?P<label>Category|Decision date|Date of decision|Decision|Decided)\s*:\s*(?P<value>.+?)\s*$",
     re.IGNORECASE)
+# A header label alone on its line, its value on the next line(s) ("Category :" / "Housing" /
+# ">" / "Allocations"; "Decision :" / "Upheld"; "Decision date :" / "05 Mar 2025").
+HEADER_LABEL_ALONE_REGEX = re.compile(
+    r"^(?P<label>Category|Decision date|Date of decision|Decision)\s*:\s*$", re.IGNORECASE)
+# What the line after a lone label must look like to be its value (else "Decision:" is the
+# closing section's heading): a decision value; a short line with a digit (a date, real or
+# not: the rules judge it); a name, not a sentence.
+STACKED_VALUE_REGEXES: dict[str, re.Pattern[str]] = {
+    "decision": re.compile(r"^(?:Upheld|Not upheld|Closed after initial enquiries)\b",
+                           re.IGNORECASE),
+    "decision_date": re.compile(r"^(?=[^\n]*\d)[^\n]{1,40}$"),
+    "category": re.compile(r"^[^.\n]{1,120}$"),
+}
+# The category's ">" between top and sub-category, alone or ending / starting a line.
+CATEGORY_JOIN_REGEX = re.compile(r"^>|>\s*$")
 SUMMARY_REGEX = re.compile(r"^Summary\s*:\s*(?P<value>.*)$", re.IGNORECASE)
+# "Summary" with no colon, its text on the next line (stacked layout; older reports, where the
+# next line is the heading "The complaint" and there is no summary text).
+SUMMARY_ALONE_REGEX = re.compile(r"^Summary\s*$", re.IGNORECASE)
 
 # Section headings, canonical name -> whole-line pattern (optional trailing colon).
 SECTION_HEADINGS: dict[str, str] = {
@@ -30,7 +56,7 @@ SECTION_HEADINGS: dict[str, str] = {
     "how_considered": r"How I considered this (?:complaint|matter)|How I considered this"
                       r"|Investigation|How I investigated",
     "assessment": r"My assessment|Assessment",
-    "what_found": r"What I found|Findings|My findings",
+    "what_found": r"What I found|Findings?|My findings",
     "agreed_action": r"Agreed actions?|Recommended actions?|Recommendations?|Action|Actions"
                      r"|Recommended and agreed action|Agreed and recommended action",
     "final_decision": r"Final decision|Decision|Conclusions?|My decision",
@@ -38,6 +64,9 @@ SECTION_HEADINGS: dict[str, str] = {
                               r"|Parts of the complaint I have not investigated",
     "signoff": r"(?:Investigator|Assistant Ombudsman|Deputy Ombudsman|Ombudsman)'?s decision on "
                r"behalf of the Ombudsman|Investigator'?s final decision on behalf of the Ombudsman",
+    # older formal reports end "Ombudsman satisfied with council's response: <date>"
+    "compliance": r"Ombudsman satisfied with (?:the )?[\w ]{1,40}?(?:'s|s')? response"
+                  r"(?:\s*:\s*[^\n]{1,40}?)?",
 }
 SECTION_REGEXES: dict[str, re.Pattern[str]] = {
     name: re.compile(rf"^(?:{pattern})\s*:?\s*$", re.IGNORECASE)
@@ -107,19 +136,17 @@ def iter_lines(text: str) -> list[tuple[int, int]]:
 def segment(text: str) -> Segmented:
     seg = Segmented(text)
     lines = iter_lines(text)
-    body_started = False
-    for start, end in lines:
+    body_started, i = False, 0
+    while i < len(lines):
+        start, end = lines[i]
         line = text[start:end]
-        if not body_started and _header_line(seg, line, start):
+        taken = 0 if body_started else _header_lines(seg, lines, i)
+        i += max(taken, 1)
+        if taken:
             continue
         name = _heading_name(line, body_started)
         if name is None:
-            summary = SUMMARY_REGEX.match(line)
-            if summary and "summary" not in seg.header:
-                vs = start + summary.start("value")
-                seg.header["summary"] = Field(summary.group("value"), vs, end)
-            elif _summary_label_alone(seg, start):
-                seg.header["summary"] = Field(line, start, end)  # "Summary:" on its own line
+            _summary_line(seg, line, start, end)
             continue
         if name == "final_decision" and not body_started:
             continue  # "Decision" before the body is not the closing section
@@ -128,6 +155,18 @@ def segment(text: str) -> Segmented:
         seg.sections.append(Section(name, start, min(end + 1, len(text)), len(text)))
     _close_last(seg, len(text))
     return seg
+
+
+def _summary_line(seg: Segmented, line: str, start: int, end: int) -> None:
+    """A "Summary: ..." line, a lone "Summary:" / "Summary" label, or the line after one."""
+    summary = SUMMARY_REGEX.match(line)
+    alone = SUMMARY_ALONE_REGEX.match(line) and all(
+        s.name == "final_decision_heading" for s in seg.sections)
+    if (summary or alone) and "summary" not in seg.header:
+        vs = start + summary.start("value") if summary else end
+        seg.header["summary"] = Field(line[vs - start:], vs, end)
+    elif _summary_label_alone(seg, start):
+        seg.header["summary"] = Field(line, start, end)
 
 
 def _summary_label_alone(seg: Segmented, line_start: int) -> bool:
@@ -146,25 +185,68 @@ def _heading_name(line: str, body_started: bool) -> str | None:
     return None
 
 
-def _header_line(seg: Segmented, line: str, start: int) -> bool:
-    m = TITLE_REGEX.match(line)
-    if m and "title" not in seg.header and not seg.sections:
-        seg.header["title"] = Field(line, start, start + len(line))
-        seg.header["org"] = Field(m.group("org"), start + m.start("org"), start + m.end("org"))
-        seg.header["ref"] = Field(m.group("ref"), start + m.start("ref"), start + m.end("ref"))
-        return True
+def _header_lines(seg: Segmented, lines: list[tuple[int, int]], i: int) -> int:
+    """How many lines from ``lines[i]`` are a header field (0: none); records the field."""
+    start, end = lines[i]
+    line = seg.text[start:end]
+    if "title" not in seg.header and not seg.sections and _title(seg, lines, i):
+        return 1
     m = HEADER_LINE_REGEX.match(line)
     if m:
         key = _header_key(m.group("label"))
         if key not in seg.header:
             seg.header[key] = Field(m.group("value"), start + m.start("value"),
                                     start + m.end("value"))
-        return True
+        return 1
+    m = HEADER_LABEL_ALONE_REGEX.match(line)
+    taken = _stacked_value(seg, lines, i + 1, _header_key(m.group("label"))) if m else 0
+    if taken:
+        return 1 + taken
     m = MIRROR_REFERENCE_REGEX.search(line)
     if m and "mirror_ref" not in seg.header:
         seg.header["mirror_ref"] = Field(m.group("ref"), start + m.start("ref"),
                                          start + m.end("ref"))
-    return False
+    return 0
+
+
+def _title(seg: Segmented, lines: list[tuple[int, int]], i: int) -> bool:
+    """A title line "<Org> (<ref>)", or a "(<ref>)" line under the organisation's line."""
+    start, end = lines[i]
+    line = seg.text[start:end]
+    m = TITLE_REGEX.match(line)
+    if m:
+        seg.header["title"] = Field(line, start, end)
+        org = (m.group("org"), start + m.start("org"), start + m.end("org"))
+    else:
+        m = TITLE_REF_ALONE_REGEX.match(line)
+        prev = seg.text[lines[i - 1][0]:lines[i - 1][1]] if i > 0 else ""
+        if not m or not ORG_LINE_REGEX.match(prev):
+            return False
+        seg.header["title"] = Field(seg.text[lines[i - 1][0]:end], lines[i - 1][0], end)
+        org = (prev, lines[i - 1][0], lines[i - 1][1])
+    seg.header["org"] = Field(*org)
+    seg.header["ref"] = Field(m.group("ref"), start + m.start("ref"), start + m.end("ref"))
+    return True
+
+
+def _stacked_value(seg: Segmented, lines: list[tuple[int, int]], i: int, key: str) -> int:
+    """The value under a lone header label: how many lines it takes (0: not a value).
+    A category runs on over a ">" line (or a line ending or starting with ">")."""
+    if i >= len(lines) or not STACKED_VALUE_REGEXES[key].match(_line(seg, lines, i)):
+        return 0
+    last = i
+    while key == "category" and last + 1 < len(lines) and (
+            CATEGORY_JOIN_REGEX.search(_line(seg, lines, last))
+            or CATEGORY_JOIN_REGEX.match(_line(seg, lines, last + 1))):
+        last += 1
+    if key not in seg.header:
+        start, end = lines[i][0], lines[last][1]
+        seg.header[key] = Field(seg.text[start:end], start, end)
+    return last - i + 1
+
+
+def _line(seg: Segmented, lines: list[tuple[int, int]], i: int) -> str:
+    return seg.text[lines[i][0]:lines[i][1]]
 
 
 def _header_key(label: str) -> str:

@@ -246,12 +246,19 @@ def render_html(records: Sequence[Decision], texts: Sequence[str | None] | None 
 
 
 def write_review(path: str | Path, records: Sequence[Decision],
-                 texts: Sequence[str | None] | None = None) -> None:
-    page = render_html(records, texts)
+                 texts: Sequence[str | None] | None = None) -> str:
+    """Write the page; what was written, for the user ("review.html: 3 records, 41 kB")."""
+    page = render_html(records, texts).encode("utf-8")
     try:
-        Path(path).write_text(page, encoding="utf-8")
+        Path(path).write_bytes(page)
     except OSError as exc:
         raise InputError(f"{path}: cannot write ({exc.strerror})") from None
+    return f"{path}: {len(records)} record{'s' if len(records) != 1 else ''}, " \
+           f"{_size(len(page))} (one page, each record's source text included)"
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{max(1, round(n / 1e3))} kB"
 
 
 CSS = """

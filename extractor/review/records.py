@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -54,6 +56,37 @@ def recheck(record: Decision) -> Decision:
     fresh = record.model_copy(update={"issues": kept})
     fresh.issues.extend(check_decision(fresh, source_text(record)))
     return fresh
+
+
+PROBLEMS = ("error", "warning")  # what ``check --quiet`` prints; info notes are not problems
+TOP_RULES = 5
+
+
+def issue_lines(records: Sequence[Decision], quiet: bool = False) -> Iterator[str]:
+    """One line per issue ("<source>: <severity> <rule> [<field>] <message>"), and "<source>:
+    ok" for a record without any; ``quiet``: only warnings and errors."""
+    for rec in records:
+        label = rec.meta.source or rec.reference or "?"
+        shown = [i for i in rec.issues if not quiet or i.severity in PROBLEMS]
+        if not rec.issues and not quiet:
+            yield f"{label}: ok"
+        for issue in shown:
+            yield f"{label}: {issue.severity} {issue.rule} [{issue.field or '-'}] {issue.message}"
+
+
+def check_summary(records: Sequence[Decision]) -> str:
+    """Totals: records, ok (info notes at most), with warnings, with errors; the top rules."""
+    worst = Counter(_worst(rec) for rec in records)
+    fired = Counter((i.rule, i.severity) for rec in records for i in rec.issues)
+    top = ", ".join(f"{rule} ({severity}) {n}" for (rule, severity), n in
+                    fired.most_common(TOP_RULES))
+    return (f"{len(records)} records: {worst['ok']} ok, {worst['warning']} with warnings, "
+            f"{worst['error']} with errors\ntop rules: {top or 'none fired'}")
+
+
+def _worst(record: Decision) -> str:
+    severities = {i.severity for i in record.issues}
+    return next((s for s in PROBLEMS if s in severities), "ok")
 
 
 def schema_json() -> str:

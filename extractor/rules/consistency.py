@@ -14,6 +14,7 @@ from extractor.rules.base import (
     issue,
     items,
     reason_codes,
+    record_span,
     show,
     text,
 )
@@ -67,6 +68,20 @@ def rule_upheld_without_fault(ctx: Context) -> list[Issue]:
     if get(d, "outcome") == "upheld" and get(d, "fault_found") is False:
         return [issue("upheld_without_fault", "fault_found", "upheld, yet fault_found is false")]
     return []
+
+
+def rule_upheld_not_investigated(ctx: Context) -> list[Issue]:
+    """Upheld, yet the wording says "We will not investigate": right only for an early remedy
+    at assessment (DOMAIN §2.3), so a warning when no remedy or remedy reason is recorded."""
+    d = ctx.decision
+    if get(d, "outcome") != "upheld" or get(d, "investigated") is not False:
+        return []
+    if items(d, "payments") or items(d, "remedy_kinds") or \
+            "satisfied_with_remedy" in reason_codes(ctx):
+        return []
+    return [issue("upheld_not_investigated", "investigated",
+                  "upheld, yet not investigated and no remedy agreed (an Upheld at assessment "
+                  "comes with an early remedy)", record_span(ctx, "investigated"))]
 
 
 def rule_reasons(ctx: Context) -> list[Issue]:

@@ -6,8 +6,9 @@ import re
 from datetime import date
 from typing import Any
 
+from extractor.facts.patterns import find_date
 from extractor.facts.taxonomy import ANNUAL_REPORT_GROUPINGS, CATEGORIES, known_subs, slugify
-from extractor.models import OUTCOMES, Issue
+from extractor.models import OUTCOMES, Issue, Span
 from extractor.rules.base import (
     Context,
     get,
@@ -27,6 +28,13 @@ URL_SLUG_REGEX = re.compile(
 URL_CATEGORY_REGEX = re.compile(
     r"/decisions/(?P<top>[\w-]+)/(?P<sub>[\w-]+)/\d{2}-\d{3}-\d{3}[a-z]?$",
     re.IGNORECASE | re.ASCII)
+
+# A "Decision date :" header in the loaded text (value on the same line or, stacked, the next)
+# whose value holds a digit: a date is meant, real or not.
+DATE_HEADER_REGEX = re.compile(
+    r"^[ \t\u00a0]*(?:Decision date|Date of decision)[ \t\u00a0]*:[ \t\u00a0]*"
+    r"(?:\r?\n[ \t\u00a0]*)?(?P<value>[^\n]*?\d[^\n]*?)[ \t\u00a0\r]*$",
+    re.IGNORECASE | re.MULTILINE)
 
 FIRST_PREFIX = 13                 # statements published for complaints from 1 Apr 2013
 MAX_SERIAL = 35_000               # highest seen 25 293; annual intake ~20-25k
@@ -99,6 +107,17 @@ def rule_decision_date(ctx: Context) -> list[Issue]:
     return []
 
 
+def rule_decision_date_header(ctx: Context) -> list[Issue]:
+    """A "Decision date :" header whose value is not a real date ("31 Feb 2025"): the date is
+    there but unreadable, so the record's date is null for a reason worth an error."""
+    m = DATE_HEADER_REGEX.search(ctx.source) if ctx.source else None
+    if m is None or find_date(m["value"]) is not None:
+        return []
+    return [issue("decision_date_invalid", "decision_date",
+                  f"the decision date header reads {m['value']!r}, which is not a real date",
+                  Span(text=m["value"], start=m.start("value"), end=m.end("value")))]
+
+
 def _name(value: Any) -> Any:
     return value.replace("\u2019", "'") if isinstance(value, str) else value
 
@@ -116,7 +135,8 @@ def rule_category(ctx: Context) -> list[Issue]:
                       f"{show(top)} is not one of the {len(CATEGORIES)} top-level categories")]
     if sub is not None and sub not in known_subs(top):
         return [issue("category_sub_unknown", "category.sub",
-                      f"{show(sub)} is not a known sub-category of {top!r}")]
+                      f"{show(sub)} is not a sub-category seen under {top!r} (the list "
+                      "is not complete: check the spelling)")]
     return []
 
 

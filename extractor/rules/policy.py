@@ -20,12 +20,12 @@ SEVERITY: dict[str, str] = {
     "reference_url_mismatch": "error",     # the URL's decision slug names another case
     "reference_date_before_business_year": REF_BEFORE_BUSINESS_YEAR_SEVERITY,
     "reference_date_lag": "warning",       # decided 3+ years after the prefix, or in its April
-    "decision_date_invalid": "error",      # not a real calendar date in ISO form
+    "decision_date_invalid": "error",      # not a real calendar date (record or header)
     "decision_date_future": "error",
     "decision_date_too_early": "error",    # before the published scheme (1 Apr 2013)
     "category_top_unknown": "error",
     "category_top_annual_report_grouping": "error",
-    "category_sub_unknown": "warning",     # the list of subs is not exhaustive
+    "category_sub_unknown": "info",        # no list of the site's subs is complete (a note)
     "category_url_mismatch": "error",
     "outcome_invalid": "error",
     "citation_format": "error",
@@ -38,6 +38,7 @@ SEVERITY: dict[str, str] = {
     "closed_with_fault_finding": "warning",
     "not_upheld_with_remedy": "warning",
     "upheld_without_fault": "warning",
+    "upheld_not_investigated": "warning",  # "Upheld" over "We will not investigate", no remedy
     "reasons_missing": "warning",
     "no_discretion_reason_investigated": "warning",
     "unpublished_reason_only": "info",
@@ -48,6 +49,7 @@ SEVERITY: dict[str, str] = {
     "payment_status_invalid": "error",
     "payment_amount_implausible": "warning",
     "not_a_decision": "warning",
+    "several_decisions": "error",          # a listing page: one record cannot hold them all
     "rule_internal_error": "warning",      # a rule failed on this record (a bug, reported)
 }
 # Every rule id the rules can emit: ``records.recheck`` drops stale findings with these ids

@@ -7,11 +7,19 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from extractor.facts.patterns import LISTING_LINE_REGEX
 from extractor.models import Issue
 from extractor.rules.base import Context, get, issue, items
 
-# Words an LGSCO statement cannot do without (used to spot inputs that are not decisions).
-LGSCO_MARKER_REGEX = re.compile(r"ombudsman|summary\s*:|\bdecision\b", re.IGNORECASE)
+# A decision's title line "<Organisation> (<YY SSS SSS[x]>)", as a listing card also shows it.
+TITLE_LINE_REGEX = re.compile(
+    r"^[ \t]*\S[^\n]{1,200}? \((?P<ref>\d{2} ?\d{3} ?\d{3}[a-z]?)\)[ \t\r]*$", re.MULTILINE)
+# Wording an LGSCO statement cannot do without (used to spot inputs that are not decisions):
+# the Ombudsman, a "Summary:" label, a "Decision :" / "Decision date :" header label, or "final
+# decision". The word "decision" alone is everyday English ("hello world, not a decision").
+LGSCO_MARKER_REGEX = re.compile(
+    r"ombudsman|summary\s*:|^\s*decision(?: date)?\s*:|\bfinal decision\b",
+    re.IGNORECASE | re.MULTILINE)
 
 
 def _quoted(d: Any) -> Iterator[tuple[str, Any, Any, Any, str]]:
@@ -57,3 +65,18 @@ def rule_not_a_decision(ctx: Context) -> list[Issue]:
     return [issue("not_a_decision", None,
                   "no reference, category, outcome or citation, and no LGSCO wording: "
                   "this does not look like an LGSCO decision")]
+
+
+def rule_several_decisions(ctx: Context) -> list[Issue]:
+    """A listing or search-results page (DOMAIN §2.1: several cards, each a title line, a
+    "Statement Upheld <sub-category> <date>" line and a summary) is not one decision."""
+    if ctx.source is None:
+        return []
+    cards = sum(1 for _ in LISTING_LINE_REGEX.finditer(ctx.source))
+    titles = {m["ref"].replace(" ", "") for m in TITLE_LINE_REGEX.finditer(ctx.source)}
+    found = max(cards, len(titles))
+    if found < 2:
+        return []
+    return [issue("several_decisions", None,
+                  f"the text holds {found} decisions (a listing or search-results page?); this "
+                  "record reads only the first: extract each decision from its own page")]

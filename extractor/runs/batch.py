@@ -32,6 +32,7 @@ from extractor.runs.results import failed_row, finished_row, reason
 from extractor.runs.store import ResultRow, RunConfig, Store, StoreError
 
 WRITE_QUEUE_SIZE = 512      # finished documents waiting for the writer (bounds memory)
+NAMED_FAILURES = 5          # failed documents the summary names with their reasons
 PREFETCH_PER_WORKER = 2     # documents prepared per model worker before the reader waits
 
 
@@ -53,6 +54,7 @@ class RunSummary:
     run_id: int = 0
     total: int = 0
     skipped: int = 0
+    skipped_failed: int = 0     # of those, documents whose stored result is a failure
     ok: int = 0
     issues: int = 0
     failed: int = 0
@@ -60,6 +62,7 @@ class RunSummary:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     rules: Counter[str] = field(default_factory=Counter)
+    failures: list[tuple[str, str]] = field(default_factory=list)  # the first few (source, why)
     status: str = "running"
     started: float = field(default_factory=time.perf_counter)
     seconds: float | None = None
@@ -83,14 +86,16 @@ class RunSummary:
 
     def add(self, row: ResultRow) -> None:
         setattr(self, row.status, getattr(self, row.status) + 1)
+        if row.status == "failed" and len(self.failures) < NAMED_FAILURES:
+            self.failures.append((row.source, row.error or "no reason recorded"))
         self.with_errors += any(issue[1] == "error" for issue in row.issues)
         self.rules.update({issue[0] for issue in row.issues})
         self.prompt_tokens += row.prompt_tokens
         self.completion_tokens += row.completion_tokens
 
     def totals(self) -> dict[str, Any]:
-        fields = ("total", "skipped", "ok", "issues", "failed", "with_errors", "prompt_tokens",
-                  "completion_tokens")
+        fields = ("total", "skipped", "skipped_failed", "ok", "issues", "failed", "with_errors",
+                  "prompt_tokens", "completion_tokens")
         return {**{name: getattr(self, name) for name in fields}, "seconds": round(
             self.elapsed, 3), "rate": round(self.rate, 2), "top_rules": self.rules.most_common(5)}
 
@@ -265,6 +270,7 @@ class Runner:
             return True
         if found is not None and self.options.retry_failed and found[1] == "failed":
             return True
+        self.summary.skipped_failed += found is not None and found[1] == "failed"
         self.writer.queue.put(found[0] if found else 0)
         return False
 

@@ -1,16 +1,30 @@
-"""What a batch shows a person: live progress, the end summary, and the stored runs."""
+"""What a person sees of the work: batch progress, its end summary and the stored runs; and
+the progress of ``extract`` while a model answers."""
 
 from __future__ import annotations
 
+import threading
 import time
-from typing import Any, TextIO
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self, TextIO
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Column
 
+from extractor.read.inputs import FOLDER_SUFFIXES
 from extractor.runs.batch import RunSummary
 
 PLAIN_EVERY_SECONDS = 10.0
+FAILURE_CHARS = 160  # a failure's reason as the summary shows it (runs show: all of it)
 
 
 def make_progress(console: Console) -> RichProgress | PlainProgress:
@@ -74,18 +88,128 @@ class PlainProgress:
         self.out.flush()
 
 
+EXTRACT_COUNTS = ("[bold]extract[/] {task.completed:.0f}/{task.total:.0f} documents · "
+                  "{task.fields[asked]} questions asked · {task.elapsed:.0f}s")
+
+
+class ExtractProgress:
+    """``extract`` with a model, on a terminal: documents done, questions asked (re-asks
+    included), time elapsed and the document at hand, live, since a small model on a busy
+    machine can take minutes per document. Drawn on stderr; when stdout is the same terminal,
+    on stdout, with the records (and error lines) printed above the live line."""
+
+    def __init__(self, console: Console, total: int, on_stdout: bool = False):
+        self.bar = Progress(
+            SpinnerColumn(table_column=Column(no_wrap=True)),
+            TextColumn(EXTRACT_COUNTS, table_column=Column(no_wrap=True)),
+            TextColumn("{task.fields[doing]}", markup=False, table_column=Column(
+                no_wrap=True, overflow="ellipsis", ratio=1)),  # the name gives way first
+            console=console, redirect_stdout=on_stdout, redirect_stderr=on_stdout)
+        self.task = self.bar.add_task("extract", total=total, asked=0, doing="starting")
+        self.asked = 0
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> Self:
+        self.bar.start()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.bar.stop()
+
+    def follow(self, model_pass: object) -> None:
+        """Count the answers of ``model_pass`` (one that keeps ``listeners``) as they come."""
+        listeners = getattr(model_pass, "listeners", None)
+        if isinstance(listeners, list):
+            listeners.append(self.answered)
+
+    def answered(self) -> None:
+        with self._lock:
+            self.asked += 1
+            self.bar.update(self.task, asked=self.asked, refresh=True)
+
+    def document(self, source: str) -> None:
+        self.bar.update(self.task, doing=Path(source).name, refresh=True)
+
+    def done(self) -> None:
+        self.bar.update(self.task, advance=1, doing="")
+
+
+class NoProgress(ExtractProgress):
+    """Nothing shown: no model, or not a terminal (the records are the progress there)."""
+
+    def __init__(self) -> None:
+        pass
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        pass
+
+    def follow(self, model_pass: object) -> None:
+        pass
+
+    def document(self, source: str) -> None:
+        pass
+
+    def done(self) -> None:
+        pass
+
+
+def extract_progress(err: Console, total: int, uses_model: bool,
+                     out: Console | None = None) -> ExtractProgress:
+    """The progress display for ``extract`` (``NoProgress`` off a terminal or without a
+    model). ``out``: the stdout console (default: a new one on sys.stdout)."""
+    if not uses_model or not err.is_terminal:
+        return NoProgress()
+    out = out or Console(soft_wrap=True, highlight=False)
+    return ExtractProgress(out, total, on_stdout=True) if out.is_terminal \
+        else ExtractProgress(err, total)
+
+
 def format_summary(summary: RunSummary) -> str:
+    head = f"run {summary.run_id} {summary.status} in {summary.elapsed:.1f}s: "
+    if summary.processed == 0:
+        return head + _nothing_done(summary)
     lines = [
-        f"run {summary.run_id} {summary.status} in {summary.elapsed:.1f}s: "
-        f"{summary.processed} documents processed, {summary.skipped} already done",
-        f"  ok {summary.ok} · with issues {summary.issues} (errors {summary.with_errors}) · "
-        f"failed {summary.failed}",
+        head + f"{summary.processed} documents processed, {_already_done(summary)}",
+        (f"  ok {summary.ok} · with issues {summary.issues} (errors {summary.with_errors}) · "
+         f"failed {summary.failed}"),
+        *_failure_lines(summary),
         "  top rules: " + (", ".join(f"{rule} {n}" for rule, n in summary.rules.most_common(5))
                            or "none fired"),
         f"  tokens: {summary.prompt_tokens} prompt, {summary.completion_tokens} completion",
         f"  {summary.rate:.1f} decisions/second",
     ]
     return "\n".join(lines)
+
+
+def _already_done(summary: RunSummary) -> str:
+    failed = summary.skipped_failed
+    return f"{summary.skipped} already done" + (
+        f" ({failed} of them failed: --retry-failed re-runs those)" if failed else "")
+
+
+def _nothing_done(summary: RunSummary) -> str:
+    if summary.skipped:
+        return f"nothing to do: {_already_done(summary)}"
+    return f"no documents found (batch reads {' '.join(FOLDER_SUFFIXES)} files and folders of them)"
+
+
+def _failure_lines(summary: RunSummary) -> list[str]:
+    """The first failed documents with their reasons, and where to see the rest."""
+    lines = [f"  failed {source}: {_shorten(why.removeprefix(f'{source}: '))}"
+             for source, why in summary.failures]
+    more = summary.failed - len(summary.failures)
+    if more > 0:
+        lines.append(f"  ... and {more} more failed: extractor runs show {summary.run_id}")
+    return lines
+
+
+def _shorten(text: str, limit: int = FAILURE_CHARS) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 RUN_COLUMNS = ("id", "started", "status", "backend", "model", "ok", "issues", "failed", "seconds")
@@ -120,7 +244,8 @@ def format_run(run: dict[str, Any], top_rules: list[tuple[str, int]],
         lines.append("  totals: " + " · ".join(f"{k} {v}" for k, v in totals.items()
                                                if k != "top_rules"))
     lines.append("  top rules: " + (", ".join(f"{r} {n}" for r, n in top_rules) or "none"))
-    lines += [f"  failed {source}: {error}" for source, error in failures]
+    lines += [f"  failed {source}: {error.removeprefix(f'{source}: ')}"
+              for source, error in failures]
     return "\n".join(lines)
 
 
