@@ -215,8 +215,8 @@ class Fetcher:
     def _back_off(self, tries: int, retry_after: str | None, reason: str) -> int:
         """Sleep before the next try (Retry-After, else doubling backoff); the new count."""
         if tries >= self.polite.retries:
-            raise FetchFailed(f"{reason} ({tries + 1} tries)")
-        asked = _seconds(retry_after)
+            raise FetchFailed(f"{reason} ({tries + 1} {'try' if tries == 0 else 'tries'})")
+        asked = retry_seconds(retry_after)
         wait = asked if asked is not None else self.polite.backoff * 2 ** tries
         if wait > self.polite.max_wait:
             raise FetchFailed(f"{reason}, asked to wait {wait:.0f}s (over the "
@@ -249,7 +249,7 @@ class Fetcher:
             yield chunk
 
 
-def _seconds(retry_after: str | None) -> float | None:
+def retry_seconds(retry_after: str | None) -> float | None:
     """Retry-After as seconds: a number, or an HTTP date (None when absent or unreadable)."""
     if not retry_after:
         return None

@@ -102,10 +102,12 @@ def is_decision_url(url: str) -> bool:
 
 
 def _card(link: LexborNode) -> str:
-    """The text of the largest element around ``link`` that holds no other decision link."""
+    """The text of the largest element around ``link`` that holds no other decision link
+    (nor the count: with one result, the card must not grow into the whole page)."""
     node = link
-    while node.parent is not None and _decision_links(node.parent) == 1:
-        node = node.parent
+    while (parent := node.parent) is not None and _decision_links(parent) == 1 \
+            and not RESULT_COUNT_REGEX.search(parent.text(separator=" ")):
+        node = parent
     return node.text(separator=" ", strip=True)
 
 
