@@ -291,8 +291,8 @@ def harvest(
 ) -> None:
     """Fetch new decision pages from the Ombudsman's website into the store (polite,
     resumable); print a summary."""
-    settings = replace(Settings.from_env(), **{k: v for k, v in
-                                                (("site", site), ("contact", contact)) if v})
+    settings = Settings.from_env()
+    settings = replace(settings, site=site or settings.site, contact=contact or settings.contact)
     options = HarvestOptions.from_settings(settings, since and since.date(),
                                            until and until.date(), limit)
     try:

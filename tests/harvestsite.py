@@ -192,7 +192,7 @@ def _handler(site: HarvestSite) -> type[BaseHTTPRequestHandler]:
         def log_message(self, *args: object) -> None:
             pass
 
-        def do_GET(self) -> None:  # noqa: N802 - the http.server API
+        def do_GET(self) -> None:  # the http.server API names it
             parts = urlsplit(self.path)
             behaviour = site.behaviour(parts.path)
             site.requests.append(Logged(parts.path, parts.query, {

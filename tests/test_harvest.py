@@ -13,13 +13,12 @@ import pytest
 from harvestsite import HUGE_BYTES, HarvestSite, make_decisions
 from typer.testing import CliRunner
 
-import extractor.runs.harvest as harvest_module
+import extractor.runs.night as night_module
 from extractor.cli import app
 from extractor.errors import ConfigError
 from extractor.pipeline import run_one
 from extractor.read.load import load_path
 from extractor.runs.fetch import Politeness, Site, SiteUnusable, retry_seconds
-
 from extractor.runs.harvest import HarvestOptions, HarvestSummary, harvest
 from extractor.runs.listing import is_decision_url, parse_listing, windows
 
@@ -333,16 +332,16 @@ def test_robots_disallowing_the_listing_exits_1(tmp_path):
 
 def test_offsite_link_and_redirect_are_recorded_never_followed(tmp_path):
     db = tmp_path / "runs.sqlite"
+    offsite = "/decisions/housing/homelessness/24-999-001"
     with HarvestSite([]) as elsewhere:
         host = elsewhere.url.replace("127.0.0.1", "localhost")
-        with new_site(elsewhere=host, offsite_cards=[(JANUARY[0], "/decisions/housing/"
-                                                      "homelessness/24-999-001")]) as site:
+        with new_site(elsewhere=host, offsite_cards=[(JANUARY[0], offsite)]) as site:
             moved = site.decisions[9].path
             site.faults[moved] = ["redirect_offsite"]
             summary = night(db, site)
     assert elsewhere.requests == []
     assert (summary.skipped, summary.new, summary.exit_code) == (2, DECISIONS - 1, 0)
-    link = url_state(db, host + "/decisions/housing/homelessness/24-999-001")
+    link = url_state(db, host + offsite)
     assert link[0] == "skipped" and "link to another host" in link[2]
     redirect = url_state(db, site.url + moved)
     assert redirect[0] == "skipped" and "redirect to another host" in redirect[2]
@@ -399,7 +398,7 @@ def test_limit_stops_the_night_and_the_next_run_resumes_it(tmp_path):
 
 
 def test_busy_window_is_halved(tmp_path, monkeypatch):
-    monkeypatch.setattr(harvest_module, "WINDOW_CEILING", 8)
+    monkeypatch.setattr(night_module, "WINDOW_CEILING", 8)
     db = tmp_path / "runs.sqlite"
     with new_site() as site:
         summary = night(db, site)

@@ -160,15 +160,16 @@ class Fetcher:
             page = self._follow(url, {})
         except (FetchFailed, Refused) as exc:
             raise SiteUnusable(f"{url}: cannot read robots.txt ({exc}); not harvesting") from None
-        robots = RobotFileParser(url)
-        if page.status in (401, 403):
-            robots.disallow_all = True
-        elif 400 <= page.status < 500:
-            robots.allow_all = True
+        if page.status in (401, 403):  # as RFC 9309 says: a robots.txt we may not read
+            rules = ["User-agent: *", "Disallow: /"]
+        elif 400 <= page.status < 500:  # none published: no rules
+            rules = []
         elif page.status == 200:
-            robots.parse(page.body.decode("utf-8", "replace").splitlines())
+            rules = page.body.decode("utf-8", "replace").splitlines()
         else:
             raise SiteUnusable(f"{url}: robots.txt answered HTTP {page.status}; not harvesting")
+        robots = RobotFileParser(url)
+        robots.parse(rules)
         delay = robots.crawl_delay(PRODUCT)
         self.pacer.interval = max(self.pacer.interval, float(delay or 0))
         self.robots = robots

@@ -174,11 +174,11 @@ def _harvest_counts(s: HarvestSummary) -> str:
 def format_harvest(s: HarvestSummary) -> str:
     resumed = ", resumed" if s.resumed else ""
     return "\n".join([
-        f"night {s.night_id} {s.status} in {s.seconds:.1f}s: decisions dated {s.since} to "
-        f"{s.until}{resumed}",
-        f"  windows {s.windows} (failed {s.failed_windows}) · listing pages {s.listing_pages}"
-        f" · listed {s.listed}",
-        f"  new {s.new} · changed {s.changed} · unchanged {s.unchanged} · not found "
-        f"{s.not_found} · skipped {s.skipped} · failed {s.failed}",
+        (f"night {s.night_id} {s.status} in {s.seconds:.1f}s: decisions dated {s.since} to "
+         f"{s.until}{resumed}"),
+        (f"  windows {s.windows} (failed {s.failed_windows}) · listing pages "
+         f"{s.listing_pages} · listed {s.listed}"),
+        (f"  new {s.new} · changed {s.changed} · unchanged {s.unchanged} · not found "
+         f"{s.not_found} · skipped {s.skipped} · failed {s.failed}"),
         f"  {s.requests} requests, {s.rate:.2f} requests/second",
     ])
