@@ -19,8 +19,8 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-from itertools import pairwise
 from datetime import date, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
