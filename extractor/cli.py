@@ -283,6 +283,9 @@ def harvest(
         formats=["%Y-%m-%d"], help="Last decision date (YYYY-MM-DD). Default: today.")] = None,
     limit: Annotated[int | None, typer.Option(min=1, help="Fetch at most N decision pages; "
                                               "the next run resumes the night.")] = None,
+    recheck: Annotated[bool, typer.Option("--recheck", help="Also revalidate the stored pages "
+                                          "the listing shows (conditional requests), to see "
+                                          "changes their listing card does not show.")] = False,
     site: Annotated[str | None, typer.Option(help="The website (default "
                                              "https://www.lgo.org.uk).",
                                              envvar="EXTRACTOR_SITE")] = None,
@@ -294,7 +297,7 @@ def harvest(
     settings = Settings.from_env()
     settings = replace(settings, site=site or settings.site, contact=contact or settings.contact)
     options = HarvestOptions.from_settings(settings, since and since.date(),
-                                           until and until.date(), limit)
+                                           until and until.date(), limit, recheck)
     try:
         with guarded():
             summary = run_harvest(db, options, Politeness.from_settings(settings),

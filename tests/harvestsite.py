@@ -73,7 +73,8 @@ def make_decisions(days: list[date], first: int = 0) -> list[Decision]:
         outcome = OUTCOMES[i % len(OUTCOMES)]
         summary = (f"Mr {person} complained the Council mishandled matter number {i} about "
                    f"{sub.lower()}. " + SUMMARY_ENDINGS[outcome])
-        year = (day.year if day.month >= 4 else day.year - 1) % 100  # business year
+        # received in the business year (from April) before the decision's
+        year = ((day.year if day.month >= 4 else day.year - 1) - 1) % 100
         serial = f"{1000 + 97 * i:06d}"
         found.append(Decision(f"{year:02d}-{serial[:3]}-{serial[3:]}", day,
                               BODIES[i % len(BODIES)], top, sub, outcome, summary))

@@ -196,6 +196,22 @@ def test_second_night_fetches_only_new_and_changed_pages(tmp_path):
     assert b"mishandled" in old and b"delayed" in new
 
 
+def test_recheck_revalidates_pages_whose_card_did_not_change(tmp_path):
+    db = tmp_path / "runs.sqlite"
+    with new_site() as site:
+        night(db, site)
+        deep = site.decisions[3]
+        deep.summary += " The Council has since apologised."  # past what the card shows
+        quiet = night(db, site)
+        site.requests.clear()
+        loud = night(db, site, recheck=True)
+    assert (quiet.changed, quiet.unchanged, quiet.requests) == (0, 0, 1 + LISTING_PAGES)
+    assert (loud.changed, loud.unchanged) == (1, DECISIONS - 1)
+    assert all(r.headers.get("if-none-match") for r in site.requests if r.path != deep.path
+               and r.path.startswith("/decisions/"))  # the rest answered 304, without a body
+    assert Counter(url for url, _ in stored(db))[site.url + deep.path] == 2
+
+
 def test_a_night_without_since_continues_from_the_last_complete_night(tmp_path):
     db = tmp_path / "runs.sqlite"
     with new_site() as site:

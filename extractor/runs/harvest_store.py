@@ -130,12 +130,15 @@ class HarvestLog:
 
     # -- decision URLs and pages --------------------------------------------------------------
 
-    def owed(self, night_id: int, urls: list[str] | None = None) -> list[Owed]:
-        """The URLs (of ``urls``, else all) still to fetch and not yet tried tonight."""
+    def owed(self, night_id: int, urls: list[str] | None = None, recheck: bool = False
+             ) -> list[Owed]:
+        """The URLs (of ``urls``, else all) still to fetch and not yet tried tonight; with
+        ``recheck`` also the stored (and gone) ones among ``urls``."""
         where = "u.url IN (SELECT value FROM json_each(?))" if urls is not None else "1 = ?"
         rows = self.conn.execute(
             f"{OWED_SQL} AND {where} ORDER BY u.first_seen, u.url",
-            (MAX_URL_ATTEMPTS, night_id, json.dumps(urls) if urls is not None else 1))
+            (int(recheck and urls is not None), MAX_URL_ATTEMPTS, night_id,
+             json.dumps(urls) if urls is not None else 1))
         found = {row[0]: Owed(*row) for row in rows}
         order = urls if urls is not None else list(found)
         return [found[url] for url in order if url in found]
@@ -231,7 +234,8 @@ OWED_SQL = f"""
     SELECT u.url, u.state, p.etag, p.last_modified FROM harvest_urls u
     LEFT JOIN harvest_pages p ON p.url = u.url
         AND p.version = (SELECT MAX(version) FROM harvest_pages q WHERE q.url = u.url)
-    WHERE u.state IN {TO_FETCH} AND u.attempts < ?
+    WHERE (u.state IN {TO_FETCH} OR (? AND u.state IN ('stored', 'not_found')))
+        AND u.attempts < ?
         AND (u.tried_night IS NULL OR u.tried_night != ?)"""
 
 # The latest version of each stored page that has no (usable) result for a configuration.

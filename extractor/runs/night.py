@@ -45,15 +45,18 @@ class HarvestOptions:
     since: date | None = None
     until: date | None = None
     limit: int | None = None
+    recheck: bool = False       # revalidate stored pages the windows list (conditional GETs)
     window_days: int = Settings.harvest_window_days
     overlap_days: int = Settings.harvest_overlap_days
     max_failures: int = Settings.harvest_max_failures
 
     @classmethod
     def from_settings(cls, settings: Settings, since: date | None = None,
-                      until: date | None = None, limit: int | None = None) -> HarvestOptions:
-        return cls(settings.site.rstrip("/"), since, until, limit, settings.harvest_window_days,
-                   settings.harvest_overlap_days, settings.harvest_max_failures)
+                      until: date | None = None, limit: int | None = None,
+                      recheck: bool = False) -> HarvestOptions:
+        return cls(settings.site.rstrip("/"), since, until, limit, recheck,
+                   settings.harvest_window_days, settings.harvest_overlap_days,
+                   settings.harvest_max_failures)
 
 
 @dataclass
@@ -162,7 +165,8 @@ class Night:
             return "failed"
         status = "split" if entries is None else "done"
         if entries is not None:
-            self._fetch_all(self.log.owed(self.summary.night_id, [e.url for e in entries]))
+            self._fetch_all(self.log.owed(self.summary.night_id, [e.url for e in entries],
+                                          self.options.recheck))
             self._count_window(window, len(entries))
         self.log.set_window(window_id, status)
         return status
