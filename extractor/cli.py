@@ -298,6 +298,8 @@ def harvest(
     settings = replace(settings, site=site or settings.site, contact=contact or settings.contact)
     options = HarvestOptions.from_settings(settings, since and since.date(),
                                            until and until.date(), limit, recheck)
+    if not settings.contact:
+        err.print("note: set EXTRACTOR_CONTACT (an e-mail or URL) so the site can reach you")
     try:
         with guarded():
             summary = run_harvest(db, options, Politeness.from_settings(settings),

@@ -363,6 +363,16 @@ def test_offsite_link_and_redirect_are_recorded_never_followed(tmp_path):
     assert redirect[0] == "skipped" and "redirect to another host" in redirect[2]
 
 
+def test_a_listing_that_links_only_elsewhere_exits_1(tmp_path):
+    """A wrong --site (say http:// for an https:// site) must not pass as 'all skipped'."""
+    offsite = [(JANUARY[0], "/decisions/housing/homelessness/24-999-001")]
+    with HarvestSite([], elsewhere="http://localhost:9", offsite_cards=offsite) as site:
+        result = invoke("harvest", "--db", str(tmp_path / "runs.sqlite"), "--since",
+                        "2025-01-01", "--until", "2025-01-14", "--site", site.url)
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1
+    assert "links only to other hosts" in result.stderr
+
+
 def test_oversized_page_is_refused_without_reading_it_whole(tmp_path):
     db = tmp_path / "runs.sqlite"
     with new_site() as site:

@@ -202,6 +202,9 @@ class Night:
         if listing.count and not listing.entries:
             raise SiteUnusable(f"{url}: the listing counts {listing.count} results but links "
                                "to no decision page (has the layout changed?); stopped")
+        if listing.entries and not any(self.fetcher.site.owns(e.url) for e in listing.entries):
+            raise SiteUnusable(f"{url}: the listing links only to other hosts (is --site "
+                               f"{self.fetcher.site.base} the address the site uses?); stopped")
         self.log.save_listing(window_id, page, url, listing)
         self.summary.listing_pages += 1
         return listing
