@@ -230,24 +230,33 @@ def test_a_night_without_since_continues_from_the_last_complete_night(tmp_path):
 # -- faults a night survives -----------------------------------------------------------------
 
 
+def one_fault(db: Path, index: int, behaviour: str, **site: object
+              ) -> tuple[HarvestSite, str, HarvestSummary]:
+    """A night in which decision ``index`` answers ``behaviour`` once: the site, that
+    decision's path and the night's summary."""
+    with new_site(**site) as served:
+        path = served.decisions[index].path
+        served.faults[path] = [behaviour]
+        return served, path, night(db, served)
+
+
+def arrivals(site: HarvestSite, path: str) -> list[float]:
+    return [r.at for r in site.requests if r.path == path]
+
+
 def test_429_waits_for_retry_after(tmp_path):
-    with new_site(retry_after="1") as site:
-        path = site.decisions[0].path
-        site.faults[path] = ["429"]
-        summary = night(tmp_path / "runs.sqlite", site)
-    first, second = (r.at for r in site.requests if r.path == path)
+    site, path, summary = one_fault(tmp_path / "runs.sqlite", 0, "429", retry_after="1")
+    first, second = arrivals(site, path)
     assert second - first >= 0.99
     assert (summary.new, summary.failed, summary.exit_code) == (DECISIONS, 0, 0)
 
 
 def test_429_asking_too_long_a_wait_fails_the_page(tmp_path):
-    with new_site(retry_after="600") as site:
-        path = site.decisions[0].path
-        site.faults[path] = ["429"]
-        summary = night(tmp_path / "runs.sqlite", site)
+    db = tmp_path / "runs.sqlite"
+    site, path, summary = one_fault(db, 0, "429", retry_after="600")
     assert site.paths().count(path) == 1
     assert (summary.failed, summary.exit_code) == (1, 3)
-    assert "asked to wait 600s" in url_state(tmp_path / "runs.sqlite", site.url + path)[2]
+    assert "asked to wait 600s" in url_state(db, site.url + path)[2]
 
 
 def test_500s_are_retried_with_backoff_then_recorded_as_failed(tmp_path):
@@ -256,7 +265,7 @@ def test_500s_are_retried_with_backoff_then_recorded_as_failed(tmp_path):
         flaky, broken = site.decisions[1].path, site.decisions[2].path
         site.faults = {flaky: ["500", "500"], broken: ["500"] * 3}
         summary = night(db, site)
-        times = [r.at for r in site.requests if r.path == flaky]
+        times = arrivals(site, flaky)
         assert site.paths().count(broken) == 3  # a first try and two retries
         assert (summary.new, summary.failed, summary.status, summary.exit_code) == (
             DECISIONS - 1, 1, "done", 3)
@@ -269,30 +278,21 @@ def test_500s_are_retried_with_backoff_then_recorded_as_failed(tmp_path):
 
 
 def test_hanging_response_times_out_and_is_retried(tmp_path):
-    with new_site(hang_seconds=1.0) as site:
-        path = site.decisions[4].path
-        site.faults[path] = ["hang"]
-        summary = night(tmp_path / "runs.sqlite", site)
-    first, second = (r.at for r in site.requests if r.path == path)
+    site, path, summary = one_fault(tmp_path / "runs.sqlite", 4, "hang", hang_seconds=1.0)
+    first, second = arrivals(site, path)
     assert 0.4 <= second - first < 1.0  # gave up after the timeout, did not wait the hang out
     assert (summary.new, summary.failed) == (DECISIONS, 0)
 
 
 def test_dropped_connection_is_retried(tmp_path):
-    with new_site() as site:
-        path = site.decisions[6].path
-        site.faults[path] = ["drop"]
-        summary = night(tmp_path / "runs.sqlite", site)
-    assert site.paths().count(path) == 2
+    site, path, summary = one_fault(tmp_path / "runs.sqlite", 6, "drop")
+    assert len(arrivals(site, path)) == 2
     assert (summary.new, summary.failed) == (DECISIONS, 0)
 
 
 def test_404_is_recorded_not_stored(tmp_path):
     db = tmp_path / "runs.sqlite"
-    with new_site() as site:
-        path = site.decisions[7].path
-        site.faults[path] = ["404"]
-        summary = night(db, site)
+    site, path, summary = one_fault(db, 7, "404")
     assert (summary.not_found, summary.new, summary.exit_code) == (1, DECISIONS - 1, 0)
     assert url_state(db, site.url + path)[:2] == ("not_found", 404)
     assert site.url + path not in {url for url, _ in stored(db)}
@@ -300,10 +300,7 @@ def test_404_is_recorded_not_stored(tmp_path):
 
 def test_page_without_article_is_a_failure_not_a_stored_page(tmp_path):
     db = tmp_path / "runs.sqlite"
-    with new_site() as site:
-        path = site.decisions[8].path
-        site.faults[path] = ["no_article"]
-        summary = night(db, site)
+    site, path, summary = one_fault(db, 8, "no_article")
     assert (summary.failed, summary.exit_code) == (1, 3)
     assert site.url + path not in {url for url, _ in stored(db)}
     assert 'no <article id="article">' in url_state(db, site.url + path)[2]
