@@ -156,7 +156,9 @@ class HarvestLines:
 
     def page(self, summary: HarvestSummary) -> None:
         if self.status is not None:
-            self.status.update(f"harvest: {_harvest_counts(summary)}")
+            self.status.update(f"harvest: fetching decision pages · new {summary.new} · "
+                               f"changed {summary.changed} · failed {summary.failed} · "
+                               f"{summary.requests} requests, {summary.rate:.2f}/s")
 
     def stop(self, summary: HarvestSummary) -> None:
         if self.status is not None:
