@@ -2,7 +2,8 @@
 
 The public verbs (imported lazily, so ``import extractor`` stays cheap):
 ``clean_text`` (stage 2), ``extract_decision`` (one document through the pipeline),
-``check_decision`` (the rules) and ``run_batch`` (bulk runs into SQLite).
+``check_decision`` (the rules), ``run_batch`` (bulk runs into SQLite) and ``harvest`` (new
+decision pages from the website into the same store).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ _EXPORTS = {
     "extract_decision": ("extractor.pipeline", "run_one"),
     "check_decision": ("extractor.rules", "check_decision"),
     "run_batch": ("extractor.runs.batch", "run_batch"),
+    "harvest": ("extractor.runs.harvest", "harvest"),
 }
 __all__ = list(_EXPORTS)
 

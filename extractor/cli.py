@@ -12,6 +12,8 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, TextIO
 
@@ -36,12 +38,17 @@ from extractor.review.records import (
     schema_json,
 )
 from extractor.runs.batch import BatchOptions, describe_backend, run_batch
+from extractor.runs.fetch import Politeness
+from extractor.runs.harvest import HarvestOptions
+from extractor.runs.harvest import harvest as run_harvest
 from extractor.runs.report import (
     ExtractProgress,
     extract_progress,
+    format_harvest,
     format_run,
     format_runs,
     format_summary,
+    make_harvest_progress,
     make_progress,
 )
 from extractor.runs.store import Store
@@ -254,9 +261,13 @@ DbOpt = Annotated[str, typer.Option("--db", help="The SQLite run store.", envvar
 
 @app.command()
 def batch(
-    inputs: Annotated[list[str], typer.Argument(help="Files, folders (recursive), globs or "
-                                                "JSON Lines files of records.")],
+    inputs: Annotated[list[str] | None, typer.Argument(help="Files, folders (recursive), globs "
+                                                       "or JSON Lines files of records.")]
+    = None,
     db: DbOpt = "runs.sqlite",
+    harvested: Annotated[bool, typer.Option("--harvested", help="Also the pages `harvest` "
+                                            "stored that have no result for this backend, "
+                                            "model, prompt and schema.")] = False,
     concurrency: Annotated[int, typer.Option(min=1, help="Model requests in flight.")] = 1,
     resume: Annotated[bool, typer.Option(help="Skip documents already done with the same text, "
                                          "backend, model, prompt and schema.")] = True,
@@ -274,16 +285,56 @@ def batch(
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
 ) -> None:
     """Run many documents into a SQLite store (resumable); print a summary."""
+    if not inputs and not harvested:
+        raise typer.BadParameter("give INPUT files or --harvested")
     backend_options = BackendOptions(backend, model, base_url, mode, model_path)
-    options = BatchOptions(concurrency, resume, retry_failed, limit, max_bytes, jsonl,
+    options = BatchOptions(concurrency, resume, retry_failed, limit, max_bytes, jsonl, harvested,
                            recorded=describe_backend(backend_options))
     try:
         with guarded(), open_model_pass(backend_options, Settings.from_env()) as mp:
-            summary = run_batch(inputs, db, mp, options, make_progress(err))
+            summary = run_batch(inputs or [], db, mp, options, make_progress(err))
     except KeyboardInterrupt:
         err.print("interrupted: finished documents are saved; run again to resume")
         raise typer.Exit(130) from None
     typer.echo(format_summary(summary))
+    raise typer.Exit(summary.exit_code)
+
+
+@app.command()
+def harvest(
+    db: DbOpt = "runs.sqlite",
+    since: Annotated[datetime | None, typer.Option(
+        formats=["%Y-%m-%d"], help="First decision date (YYYY-MM-DD). Default: continue from "
+        "the last complete night.")] = None,
+    until: Annotated[datetime | None, typer.Option(
+        formats=["%Y-%m-%d"], help="Last decision date (YYYY-MM-DD). Default: today.")] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="Fetch at most N decision pages; "
+                                              "the next run resumes the night.")] = None,
+    recheck: Annotated[bool, typer.Option("--recheck", help="Also revalidate the stored pages "
+                                          "the listing shows (conditional requests), to see "
+                                          "changes their listing card does not show.")] = False,
+    site: Annotated[str | None, typer.Option(help="The website (default "
+                                             "https://www.lgo.org.uk).",
+                                             envvar="EXTRACTOR_SITE")] = None,
+    contact: Annotated[str | None, typer.Option(help="An e-mail or URL sent in the User-Agent.",
+                                                envvar="EXTRACTOR_CONTACT")] = None,
+) -> None:
+    """Fetch new decision pages from the Ombudsman's website into the store (polite,
+    resumable); print a summary."""
+    settings = Settings.from_env()
+    settings = replace(settings, site=site or settings.site, contact=contact or settings.contact)
+    options = HarvestOptions.from_settings(settings, since and since.date(),
+                                           until and until.date(), limit, recheck)
+    if not settings.contact:
+        err.print("note: set EXTRACTOR_CONTACT (an e-mail or URL) so the site can reach you")
+    try:
+        with guarded():
+            summary = run_harvest(db, options, Politeness.from_settings(settings),
+                                  make_harvest_progress(err))
+    except KeyboardInterrupt:
+        err.print("interrupted: stored pages are kept; run again to resume the night")
+        raise typer.Exit(130) from None
+    typer.echo(format_harvest(summary))
     raise typer.Exit(summary.exit_code)
 
 

@@ -27,6 +27,17 @@ class Settings:
     local_n_ctx: int = 4096
     local_chat_format: str | None = "gemma"  # the GGUF is the base model: no chat template
     local_start_timeout: float = 120.0
+    # Harvest (runs/harvest.py): the website, and how politely it is read.
+    site: str = "https://www.lgo.org.uk"
+    contact: str | None = None      # an e-mail or URL for the User-Agent (who to tell)
+    harvest_rate: float = 1.0       # requests per second at most (one at a time)
+    harvest_timeout: float = 30.0   # seconds per request, headers and body together
+    harvest_retries: int = 3        # more tries of a request after a 429, 5xx, timeout, drop
+    harvest_backoff: float = 2.0    # seconds before the first retry, doubled each time
+    harvest_max_wait: float = 300.0  # longest Retry-After honoured; longer: the request fails
+    harvest_max_failures: int = 20  # failed pages (after retries) before the night is failed
+    harvest_window_days: int = 7    # listing window (split when its results pass a ceiling)
+    harvest_overlap_days: int = 14  # a night re-lists this many days before the last one
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -42,6 +53,7 @@ class Settings:
             local_model_path=os.environ.get("EXTRACTOR_MODEL_PATH") or None,
             local_port=_int_or_none(os.environ.get("EXTRACTOR_LOCAL_PORT")),
             local_threads=int(os.environ.get("EXTRACTOR_LOCAL_THREADS", "2")),
+            **_harvest_env(),
         )
 
     @staticmethod
@@ -71,6 +83,29 @@ def redact(text: AnyStr) -> AnyStr:
     if isinstance(text, bytes):
         return text.replace(key.encode(), REDACTED.encode())
     return text.replace(key, REDACTED)
+
+
+HARVEST_ENV = {  # environment name -> (field, type)
+    "EXTRACTOR_SITE": ("site", str),
+    "EXTRACTOR_CONTACT": ("contact", str),
+    "EXTRACTOR_HARVEST_RATE": ("harvest_rate", float),
+    "EXTRACTOR_HARVEST_TIMEOUT": ("harvest_timeout", float),
+    "EXTRACTOR_HARVEST_RETRIES": ("harvest_retries", int),
+    "EXTRACTOR_HARVEST_BACKOFF": ("harvest_backoff", float),
+    "EXTRACTOR_HARVEST_MAX_WAIT": ("harvest_max_wait", float),
+    "EXTRACTOR_HARVEST_MAX_FAILURES": ("harvest_max_failures", int),
+    "EXTRACTOR_HARVEST_WINDOW_DAYS": ("harvest_window_days", int),
+    "EXTRACTOR_HARVEST_OVERLAP_DAYS": ("harvest_overlap_days", int),
+}
+
+
+def _harvest_env() -> dict[str, object]:
+    """The harvest settings given in the environment (unset or empty: the default)."""
+    found: dict[str, object] = {}
+    for name, (attr, kind) in HARVEST_ENV.items():
+        if value := os.environ.get(name):
+            found[attr] = kind(value)
+    return found
 
 
 def _int_or_none(value: str | None) -> int | None:

@@ -47,6 +47,14 @@ def test_html_drops_scripts_styles_and_nav():
     assert text == "Kept"
 
 
+def test_html_reads_only_the_decision_article_when_the_page_has_one():
+    page = ("<html><body><div>We use cookies on this site.</div><main><article id=\"article\">"
+            "<h1>Some Council (24 001 234)</h1><p>Summary: We will not investigate.</p>"
+            "</article><aside>Related decisions</aside></main></body></html>")
+    assert html_to_text(page) == "Some Council (24 001 234)\nSummary: We will not investigate."
+    assert "Related decisions" in html_to_text(page.replace('id="article"', 'id="other"'))
+
+
 BAD_INPUTS = [
     # (file name, content, message fragment)
     ("empty.txt", b"", "input is empty"),

@@ -34,6 +34,9 @@ HTML_BLOCK_TAG_REGEX = re.compile(
     re.IGNORECASE)
 # Source whitespace in HTML is not layout: any run is one space, as a browser shows it.
 HTML_SPACE_REGEX = re.compile(r"\s+")
+# On the Ombudsman's website the decision (title, header and text) is this element; the rest
+# of the page is the site's menus and footers. A page without it is read whole.
+DECISION_ARTICLE = "article#article"
 
 
 @dataclass
@@ -66,15 +69,21 @@ def iter_documents(paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES
 def load_path(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Document | InputError]:
     """Load one path (or ``-``); raise ``InputError`` when the whole input is unusable."""
     raw = _read_stdin(max_bytes) if path == "-" else _read_file(path, max_bytes)
-    text, notes = decode_bytes(raw, path)
-    fmt = sniff_format(path, text)
+    return load_bytes(raw, path)
+
+
+def load_bytes(raw: bytes, source: str, fmt: str | None = None) -> list[Document | InputError]:
+    """Load the bytes of one input named ``source`` (format sniffed from it unless given);
+    raise ``InputError`` when they are unusable. Harvested pages are read this way too."""
+    text, notes = decode_bytes(raw, source)
+    fmt = fmt or sniff_format(source, text)
     if fmt == "jsonl":
-        return list(_jsonl_documents(text, path, notes))
+        return list(_jsonl_documents(text, source, notes))
     if fmt == "json":
-        return [json_record(text, path, notes)]
+        return [json_record(text, source, notes)]
     if fmt == "html":
         text = html_to_text(text)
-    return [_checked(Document(text=text, source=path, fmt=fmt, notes=notes))]
+    return [_checked(Document(text=text, source=source, fmt=fmt, notes=notes))]
 
 
 def _read_file(path: str, max_bytes: int) -> bytes:
@@ -137,11 +146,16 @@ def html_to_text(html: str) -> str:
     html = HTML_BLOCK_TAG_REGEX.sub(r"\n\1\n", HTML_SPACE_REGEX.sub(" ", html))
     tree = HTMLParser(html)
     tree.strip_tags(list(HTML_DROP_TAGS))
-    root = tree.body or tree.root
+    root = tree.css_first(DECISION_ARTICLE) or tree.body or tree.root
     if root is None:
         return ""
     lines = (line.strip() for line in root.text(separator="", strip=False).split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+def has_decision_article(html: str) -> bool:
+    """Whether a page holds the website's decision element (a harvested page must)."""
+    return HTMLParser(html).css_first(DECISION_ARTICLE) is not None
 
 
 def _record_document(obj: object, source: str, notes: list[str]) -> Document:

@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlsplit, urlunsplit
@@ -28,6 +29,7 @@ from extractor.models import SCHEMA_VERSION, Decision
 from extractor.pipeline import deterministic_pass, model_stage, stamp_backend
 from extractor.read.inputs import Item, count, expand, iter_items
 from extractor.read.load import DEFAULT_MAX_BYTES
+from extractor.runs.harvest_store import harvested_items
 from extractor.runs.results import failed_row, finished_row, reason
 from extractor.runs.store import ResultRow, RunConfig, Store, StoreError
 
@@ -44,6 +46,7 @@ class BatchOptions:
     limit: int | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
     jsonl: str | None = None
+    harvested: bool = False     # also the harvested pages with no result for this configuration
     recorded: dict[str, Any] = field(default_factory=dict)  # more options to keep with the run
 
 
@@ -135,9 +138,11 @@ def run_batch(inputs: Iterable[str], db_path: str, model_pass: ModelPass | None 
         config = run_config(model_pass)
         recorded = {k: v for k, v in asdict(options).items() if k != "recorded"}
         run_id = store.start_run(config, {"inputs": inputs, **recorded, **options.recorded})
-        summary = RunSummary(run_id=run_id, total=count(paths))
+        harvested, pages = harvested_items(store, config.sha, options.retry_failed) \
+            if options.harvested else (0, iter(()))
+        summary = RunSummary(run_id=run_id, total=count(paths) + harvested)
         runner = Runner(store, config, model_pass, options, summary, progress)
-        runner.run(iter_items(paths, options.max_bytes))
+        runner.run(chain(iter_items(paths, options.max_bytes), pages))
         if options.jsonl is not None:
             with Path(options.jsonl).open("w", encoding="utf-8") as out:
                 for record in store.records(run_id, runner.writer.skipped_ids):

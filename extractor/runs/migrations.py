@@ -99,6 +99,79 @@ def m005_run_process(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE runs ADD COLUMN host TEXT")
 
 
+@migration
+def m006_harvest(conn: sqlite3.Connection) -> None:
+    """The harvester's tables (``extractor/runs/harvest.py``): nights, their listing windows
+    and listing pages (the checkpoints), one row per decision URL (its state), and the stored
+    raw pages, one row per version."""
+    conn.execute("""
+        CREATE TABLE harvest_nights (
+            id INTEGER PRIMARY KEY,
+            site TEXT NOT NULL,
+            since TEXT NOT NULL,            -- decision dates covered, both included
+            until TEXT NOT NULL,
+            started TEXT NOT NULL,
+            finished TEXT,
+            status TEXT NOT NULL,           -- running|done|incomplete|limited|interrupted|failed|blocked
+            error TEXT,
+            options TEXT NOT NULL,          -- JSON
+            totals TEXT,                    -- JSON, written when the night ends
+            pid INTEGER,
+            host TEXT
+        )""")
+    conn.execute("""
+        CREATE TABLE harvest_windows (
+            id INTEGER PRIMARY KEY,
+            night_id INTEGER NOT NULL REFERENCES harvest_nights(id),
+            fd TEXT NOT NULL,
+            td TEXT NOT NULL,
+            results INTEGER,                -- the listing's "Your search has N results"
+            status TEXT NOT NULL,           -- open | done | split | failed
+            finished TEXT,
+            UNIQUE (night_id, fd, td)
+        )""")
+    conn.execute("""
+        CREATE TABLE harvest_listings (
+            window_id INTEGER NOT NULL REFERENCES harvest_windows(id),
+            page INTEGER NOT NULL,
+            url TEXT NOT NULL,
+            count INTEGER NOT NULL,
+            entries TEXT NOT NULL,          -- JSON [[url, card_sha256], ...] in page order
+            fetched TEXT NOT NULL,
+            PRIMARY KEY (window_id, page)
+        )""")
+    conn.execute("""
+        CREATE TABLE harvest_urls (
+            url TEXT PRIMARY KEY,
+            state TEXT NOT NULL,            -- pending|stale|failed: to fetch; stored|not_found|skipped
+            listed_card TEXT,               -- sha256 of the card in the latest listing
+            card_sha256 TEXT,               -- ... and when the URL was last fetched
+            status INTEGER,                 -- last HTTP status
+            detail TEXT,                    -- why it failed or was skipped
+            attempts INTEGER NOT NULL DEFAULT 0,   -- failed fetches in a row
+            tried_night INTEGER,            -- the last night that fetched (or refused) it
+            first_seen TEXT NOT NULL,
+            updated TEXT NOT NULL
+        )""")
+    conn.execute("CREATE INDEX harvest_urls_state ON harvest_urls (state)")
+    conn.execute("""
+        CREATE TABLE harvest_pages (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL,
+            version INTEGER NOT NULL,       -- 1, then 2 when the page changed, ...
+            night_id INTEGER NOT NULL REFERENCES harvest_nights(id),
+            status INTEGER NOT NULL,
+            fetched TEXT NOT NULL,
+            etag TEXT,
+            last_modified TEXT,
+            sha256 TEXT NOT NULL,           -- of the raw body
+            text_sha256 TEXT NOT NULL,      -- of the text the loader reads (= documents.sha256)
+            bytes INTEGER NOT NULL,
+            body BLOB NOT NULL,             -- the raw page, as served
+            UNIQUE (url, version)
+        )""")
+
+
 def applied(conn: sqlite3.Connection) -> list[str]:
     conn.execute(f"CREATE TABLE IF NOT EXISTS {MIGRATIONS_TABLE} "
                  "(name TEXT PRIMARY KEY, applied TEXT NOT NULL)")

@@ -22,6 +22,8 @@ from rich.table import Column
 
 from extractor.read.inputs import FOLDER_SUFFIXES
 from extractor.runs.batch import RunSummary
+from extractor.runs.harvest import HarvestSummary
+from extractor.runs.listing import Window
 
 PLAIN_EVERY_SECONDS = 10.0
 FAILURE_CHARS = 160  # a failure's reason as the summary shows it (runs show: all of it)
@@ -251,3 +253,59 @@ def format_run(run: dict[str, Any], top_rules: list[tuple[str, int]],
 
 def _options(options: dict[str, Any]) -> str:
     return " ".join(f"{k}={v}" for k, v in options.items() if v not in (None, False, [], {}))
+
+
+def make_harvest_progress(console: Console) -> HarvestLines:
+    return HarvestLines(console)
+
+
+class HarvestLines:
+    """A line when the night starts and one per listing window (stderr, so cron logs keep
+    them); on a terminal also a live line as each decision page is fetched."""
+
+    def __init__(self, console: Console):
+        self.console, self.started = console, False
+        self.status = console.status("harvest") if console.is_terminal else None
+
+    def start(self, summary: HarvestSummary) -> None:
+        if self.status is not None:
+            self.status.start()
+
+    def window(self, summary: HarvestSummary, window: Window) -> None:
+        if not self.started:  # not before: a night blocked at once shows only its error
+            self.started = True
+            resumed = " (resumed)" if summary.resumed else ""
+            self._line(f"harvest: night {summary.night_id}, decisions dated {summary.since} "
+                       f"to {summary.until}{resumed}")
+        self._line(f"harvest: {window} done · {_harvest_counts(summary)}")
+
+    def page(self, summary: HarvestSummary) -> None:
+        if self.status is not None:
+            self.status.update(f"harvest: fetching decision pages · new {summary.new} · "
+                               f"changed {summary.changed} · failed {summary.failed} · "
+                               f"{summary.requests} requests, {summary.rate:.2f}/s")
+
+    def stop(self, summary: HarvestSummary) -> None:
+        if self.status is not None:
+            self.status.stop()
+
+    def _line(self, text: str) -> None:
+        self.console.print(text, markup=False, highlight=False)
+
+
+def _harvest_counts(s: HarvestSummary) -> str:
+    return (f"listed {s.listed} · new {s.new} · changed {s.changed} · failed {s.failed} · "
+            f"{s.requests} requests, {s.rate:.2f}/s")
+
+
+def format_harvest(s: HarvestSummary) -> str:
+    resumed = ", resumed" if s.resumed else ""
+    return "\n".join([
+        (f"night {s.night_id} {s.status} in {s.seconds:.1f}s: decisions dated {s.since} to "
+         f"{s.until}{resumed}"),
+        (f"  windows {s.windows} (failed {s.failed_windows}) · listing pages "
+         f"{s.listing_pages} · listed {s.listed}"),
+        (f"  new {s.new} · changed {s.changed} · unchanged {s.unchanged} · not found "
+         f"{s.not_found} · skipped {s.skipped} · failed {s.failed}"),
+        f"  {s.requests} requests, {s.rate:.2f} requests/second",
+    ])

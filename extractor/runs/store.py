@@ -13,6 +13,7 @@ import os
 import socket
 import sqlite3
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -179,14 +180,19 @@ class Store:
 
     def write(self, run_id: int, config_sha: str, row: ResultRow) -> int:
         """Record one document's result atomically (replacing an earlier one); its id."""
+        with self.transaction():
+            return self._upsert(run_id, config_sha, row)
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: committed whole, or (on any exception) not at all."""
         self.conn.execute("BEGIN IMMEDIATE")
         try:
-            result_id = self._upsert(run_id, config_sha, row)
+            yield self.conn
             self.conn.execute("COMMIT")
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
-        return result_id
 
     def _upsert(self, run_id: int, config_sha: str, row: ResultRow) -> int:
         (doc_id,) = self.conn.execute(
