@@ -454,7 +454,7 @@ def test_batch_harvested_extracts_exactly_the_new_pages(tmp_path):
     assert first.exit_code == 0, first.stderr
     assert f"{DECISIONS} documents processed, 0 already done" in first.stdout
     assert "3 documents processed, 0 already done" in second.stdout  # 2 new, 1 changed
-    assert "0 documents processed" in third.stdout
+    assert "nothing to do: every harvested page has a result" in third.stdout
     with sqlite3.connect(db) as conn:
         rows = conn.execute("SELECT d.url, json_extract(r.record, '$.reference') FROM results "
                             "r JOIN documents d ON d.id = r.document_id").fetchall()

@@ -69,6 +69,7 @@ class RunSummary:
     status: str = "running"
     started: float = field(default_factory=time.perf_counter)
     seconds: float | None = None
+    harvested: bool = False     # the run also took the harvested pages without a result
 
     @property
     def processed(self) -> int:
@@ -140,7 +141,8 @@ def run_batch(inputs: Iterable[str], db_path: str, model_pass: ModelPass | None 
         run_id = store.start_run(config, {"inputs": inputs, **recorded, **options.recorded})
         harvested, pages = harvested_items(store, config.sha, options.retry_failed) \
             if options.harvested else (0, iter(()))
-        summary = RunSummary(run_id=run_id, total=count(paths) + harvested)
+        summary = RunSummary(run_id=run_id, total=count(paths) + harvested,
+                             harvested=options.harvested)
         runner = Runner(store, config, model_pass, options, summary, progress)
         runner.run(chain(iter_items(paths, options.max_bytes), pages))
         if options.jsonl is not None:

@@ -197,6 +197,8 @@ def _already_done(summary: RunSummary) -> str:
 def _nothing_done(summary: RunSummary) -> str:
     if summary.skipped:
         return f"nothing to do: {_already_done(summary)}"
+    if summary.harvested:
+        return "nothing to do: every harvested page has a result for this configuration"
     return f"no documents found (batch reads {' '.join(FOLDER_SUFFIXES)} files and folders of them)"
 
 
