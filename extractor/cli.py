@@ -24,10 +24,10 @@ from extractor.errors import ExtractorError, InputError
 from extractor.model.backends import BackendName, BackendOptions, open_model_pass
 from extractor.model.llm import DEFAULT_MODE, ModelPass, ModeName
 from extractor.models import Decision
-from extractor.pipeline import run_one
+from extractor.pipeline import run_many
 from extractor.read.clean import CLEANERS, DEFAULT_STEPS, clean_text
-from extractor.read.inputs import count
-from extractor.read.load import DEFAULT_MAX_BYTES, iter_documents, load_path
+from extractor.read.inputs import count, expand
+from extractor.read.load import DEFAULT_MAX_BYTES, load_path
 from extractor.review.evaluate import extract_all, load_gold, report_table, score
 from extractor.review.page import write_review
 from extractor.review.records import (
@@ -105,7 +105,8 @@ def write_jsonl(records: list[Decision] | Iterator[Decision], out: TextIO) -> No
 
 @app.command()
 def extract(
-    paths: Annotated[list[str], typer.Argument(help="Files (.txt .html .json .jsonl) or - for stdin.")],
+    paths: Annotated[list[str], typer.Argument(help="Files (.txt .html .json .jsonl), folders "
+                                               "of them, globs, or - for stdin.")],
     backend: BackendOpt = None,
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
@@ -125,7 +126,7 @@ def extract(
                              inputs=tuple(paths))
     settings = Settings.from_env()
     with guarded():
-        shown = extract_progress(err, count(paths), options.resolved(settings) != "none")
+        shown = extract_progress(err, count(expand(paths)), options.resolved(settings) != "none")
         with shown as progress, _output(out) as sink, open_model_pass(options, settings) as mp:
             progress.follow(mp)
             failed_inputs, findings, reviewed = _extract_each(paths, max_bytes, mp, sink,
@@ -142,18 +143,16 @@ def _extract_each(paths: list[str], max_bytes: int, mp: ModelPass | None, sink: 
     """Extract every document of ``paths`` into ``sink``: (unreadable inputs, whether any
     record has an error, the records with their texts when ``keep``)."""
     failed_inputs, findings, kept = 0, False, []
-    for item in iter_documents(paths, max_bytes):
-        if isinstance(item, InputError):
-            err.print(f"error: {item}", markup=False)
+    for item, rec in run_many(paths, mp, max_bytes, lambda i: progress.document(i.source)):
+        if rec is None:
+            err.print(f"error: {item.error}", markup=False)
             failed_inputs += 1
             continue
-        progress.document(item.source)
-        rec = run_one(item, mp)
         findings |= rec.has_errors
         write_jsonl([rec], sink)
         progress.done()
-        if keep:
-            kept.append((rec, item.text))
+        if keep and item.doc is not None:
+            kept.append((rec, item.doc.text))
     return failed_inputs, findings, kept
 
 

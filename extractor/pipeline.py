@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from extractor.facts.extract import extract_facts
@@ -10,7 +11,8 @@ from extractor.model.merge import merge
 from extractor.model.prompt import plan_questions
 from extractor.models import Decision, Issue
 from extractor.read.clean import Cleaned, clean_text
-from extractor.read.load import Document
+from extractor.read.inputs import Item, expand, iter_items
+from extractor.read.load import DEFAULT_MAX_BYTES, Document
 from extractor.read.segment import Segmented, segment
 from extractor.rules import check_decision
 
@@ -32,6 +34,22 @@ def run_one(doc: Document, model_pass: ModelPass | None = None) -> Decision:
         record = model_stage(record, doc, cleaned, seg, model_pass)
     finish(record, doc, started)
     return record
+
+
+def run_many(inputs: Iterable[str], model_pass: ModelPass | None = None,
+             max_bytes: int = DEFAULT_MAX_BYTES,
+             starting: Callable[[Item], None] | None = None) -> Iterator[tuple[Item, Decision | None]]:
+    """Every document named by ``inputs`` (files, folders, globs, JSON Lines, ``-``: the one
+    input path of ``extract``, ``eval`` and ``batch``) with its record, in order; an unreadable
+    input comes with ``None`` and its ``item.error``. ``starting`` is told of each document
+    before it runs (progress)."""
+    for item in iter_items(expand(inputs), max_bytes):
+        if item.doc is None:
+            yield item, None
+            continue
+        if starting is not None:
+            starting(item)
+        yield item, run_one(item.doc, model_pass)
 
 
 def model_stage(record: Decision, doc: Document, cleaned: Cleaned, seg: Segmented,

@@ -214,3 +214,18 @@ def test_check_quiet_prints_only_problems_and_the_totals(tmp_path):
         "d2.txt: error extraction_failed [-] model gave up"]
     assert result.stdout.splitlines()[2].startswith("3 records: 1 ok")
     assert len(result.stdout.splitlines()) == 4  # no "d0.txt: ok", no info line
+
+
+def test_extract_eval_and_batch_read_inputs_the_same_way(tmp_path):
+    """One input path: a folder, a glob and a JSON Lines file name the same documents for
+    extract as for batch (folders were refused by extract before)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(Path(SEED).read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "b.jsonl").write_text(json.dumps({"id": "b1", "text": Path(SEED).read_text(
+        encoding="utf-8")}) + "\n", encoding="utf-8")
+    (folder / "notes.pdf").write_bytes(b"%PDF-1.4")
+    result = runner.invoke(app, ["extract", "--backend", "none", str(folder)])
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["meta"]["id"] for r in records] == [None, "b1"]
+    assert result.exit_code == 1 and "notes.pdf: not a format batch reads" in result.stderr

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from extractor.errors import InputError
-from extractor.read.load import Document, html_to_text, iter_documents, load_path, sniff_format
+from extractor.read.inputs import iter_items
+from extractor.read.load import Document, html_to_text, load_path, sniff_format
 
 DECISION = "Some Council (24 001 234)\nSummary: We will not investigate Mr X's complaint.\n"
 
@@ -101,16 +102,16 @@ def test_jsonl_broken_line_fails_alone(tmp_path):
     lines = [json.dumps({"text": DECISION, "id": "a"}), "{not json", "",
              json.dumps({"text": DECISION, "id": "c"})]
     path = write(tmp_path, "recs.jsonl", "\n".join(lines))
-    items = list(iter_documents([path]))
-    assert [type(i).__name__ for i in items] == ["Document", "InputError", "Document"]
-    assert items[0].source.endswith("recs.jsonl:1") and items[0].id == "a"
-    assert "recs.jsonl:2" in str(items[1])
+    items = list(iter_items([path]))
+    assert [i.doc is not None for i in items] == [True, False, True]
+    assert items[0].source.endswith("recs.jsonl:1") and items[0].doc.id == "a"
+    assert "recs.jsonl:2" in str(items[1].error)
 
 
-def test_iter_documents_keeps_going_after_a_bad_path(tmp_path):
+def test_iter_items_keeps_going_after_a_bad_path(tmp_path):
     good = write(tmp_path, "good.txt", DECISION)
-    items = list(iter_documents([str(tmp_path / "missing.txt"), good]))
-    assert isinstance(items[0], InputError) and isinstance(items[1], Document)
+    items = list(iter_items([str(tmp_path / "missing.txt"), good]))
+    assert isinstance(items[0].error, InputError) and isinstance(items[1].doc, Document)
 
 
 SNIFF = [

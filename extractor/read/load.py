@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -53,17 +53,6 @@ class Document:
     @cached_property
     def sha256(self) -> str:  # the batch key and meta.source_sha256: hash the text once
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
-
-
-def iter_documents(paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES
-                   ) -> Iterator[Document | InputError]:
-    """Yield every document of every path, or an ``InputError`` where one cannot be read."""
-    for path in paths:
-        try:
-            items: Iterable[Document | InputError] = load_path(path, max_bytes)
-        except InputError as exc:
-            items = [exc]
-        yield from items
 
 
 def load_path(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Document | InputError]:

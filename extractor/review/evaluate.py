@@ -21,8 +21,8 @@ from rich.table import Table
 from extractor.errors import InputError
 from extractor.model.backends import BackendOptions, open_model_pass
 from extractor.models import Decision
-from extractor.pipeline import run_one
-from extractor.read.load import DEFAULT_MAX_BYTES, iter_documents
+from extractor.pipeline import run_many
+from extractor.read.load import DEFAULT_MAX_BYTES
 from extractor.settings import Settings
 
 SCALAR_FIELDS = ("reference", "category_top", "category_sub", "outcome_header", "outcome_wording",
@@ -210,11 +210,11 @@ def extract_all(paths: Sequence[str], options: BackendOptions, settings: Setting
     records: list[Decision] = []
     failures: list[InputError] = []
     with open_model_pass(options, settings) as model_pass:
-        for item in iter_documents(paths, max_bytes):
-            if isinstance(item, InputError):
-                failures.append(item)
-            else:
-                records.append(run_one(item, model_pass))
+        for item, record in run_many(paths, model_pass, max_bytes):
+            if record is not None:
+                records.append(record)
+            elif item.error is not None:
+                failures.append(item.error)
     return records, failures
 
 
