@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from typing import AnyStr
+from urllib.parse import urlsplit, urlunsplit
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,16 @@ def _harvest_env() -> dict[str, object]:
         if value := os.environ.get(name):
             found[attr] = kind(value)
     return found
+
+
+def shown_url(url: str) -> str:
+    """``url`` fit to show or store: credentials in it (``user:pass@``) masked as ``***@`` and
+    the query (where some servers take a key) dropped."""
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if "@" in netloc:
+        netloc = "***@" + netloc.rsplit("@", 1)[1]
+    return urlunsplit(parts._replace(netloc=netloc, query=""))
 
 
 def _int_or_none(value: str | None) -> int | None:

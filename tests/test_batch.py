@@ -252,8 +252,9 @@ def test_run_row_records_config_options_and_totals(tmp_path):
 
 
 def test_describe_backend_drops_url_credentials():
-    described = describe_backend(BackendOptions("openai", base_url="http://u:sk-secret@h:8/v1"))
-    assert described == {"backend": "openai", "base_url": "http://h:8/v1"}
+    described = describe_backend(BackendOptions("openai",
+                                                base_url="http://u:sk-secret@h:8/v1?key=k2"))
+    assert described == {"backend": "openai", "base_url": "http://***@h:8/v1"}
 
 
 def test_plain_progress_lines(tmp_path):

@@ -15,7 +15,7 @@ from extractor.facts.citations import find_citations
 from extractor.facts.parties import find_bodies, find_complainant
 from extractor.facts.reasons import find_reasons, find_referrals
 from extractor.facts.remedies import find_payments, find_remedy_kinds
-from extractor.facts.taxonomy import TOP_BY_SLUG, sub_for_slug
+from extractor.facts.taxonomy import TOP_BY_SLUG, slugify, sub_for_slug
 from extractor.models import Category, Citation, Decision, Payment, Reason, Span
 from extractor.read.clean import Cleaned
 from extractor.read.load import Document
@@ -133,15 +133,11 @@ def _category(ctx: Context, rec: Decision, url: p.UrlFacts) -> None:
     start, end = ctx.preamble()
     m = p.MIRROR_META_REGEX.search(ctx.text, start, end)
     if m and m["top"]:
-        top = TOP_BY_SLUG.get(_slug(m["top"]))
+        top = TOP_BY_SLUG.get(slugify(m["top"]))
         if top:
-            sub = sub_for_slug(top, _slug(m["sub"] or "")) or (m["sub"] and m["sub"].capitalize())
+            sub = sub_for_slug(top, slugify(m["sub"] or "")) or (m["sub"] and m["sub"].capitalize())
             _set(ctx, rec, "category", Category(top=top, sub=sub or None),
                  m.start("top"), m.end("sub") if m["sub"] else m.end("top"))
-
-
-def _slug(label: str) -> str:
-    return "-".join(label.lower().replace("'", " ").split())
 
 
 def _unslug(slug: str | None) -> str | None:

@@ -21,8 +21,10 @@ from urllib.parse import unquote
 DISPLAY_REF_REGEX = re.compile(
     r"(?<![\w/-])(?P<yy>\d{2}) (?P<s1>\d{3}) (?P<s2>\d{3})(?P<suffix>[a-z])?(?![\w-])")
 # URL slug form "22-001-239" (lgo.org.uk path) and the mirrors' "lgo-24-005-669-<body>".
+# Not inside a longer number, but after a word and a hyphen ("lgo-24-...") it still counts.
 SLUG_REF_REGEX = re.compile(
-    r"(?<![\d-])(?P<yy>\d{2})-(?P<s1>\d{3})-(?P<s2>\d{3})(?P<suffix>[a-z])?(?![\da-z])")
+    r"(?<!\d)(?<!\d-)(?P<yy>\d{2})-(?P<s1>\d{3})-(?P<s2>\d{3})(?P<suffix>[a-z])?(?![\da-z])",
+    re.ASCII)
 # Unspaced "25008223": only meaningful after a "ref"/"reference" label, so the label is required.
 COMPACT_REF_REGEX = re.compile(
     r"\b(?:ref(?:erence)?\.?(?:\s+(?:no\.?|number))?\s*:?\s*)"

@@ -21,12 +21,11 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal, get_args
-from urllib.parse import urlsplit, urlunsplit
 
 from extractor.errors import ConfigError, ReplayMiss
 from extractor.model import local_server, replay
 from extractor.model.llm import ModelPass
-from extractor.settings import Settings
+from extractor.settings import Settings, shown_url
 
 BackendName = Literal["none", "local", "openai"]
 BACKENDS: tuple[str, ...] = get_args(BackendName)
@@ -142,14 +141,6 @@ def _endpoint(name: str, options: BackendOptions, settings: Settings, stack: Exi
     if not options.replaying:
         check_reachable(base_url or "https://api.openai.com/v1", key)
     return base_url, options.model or settings.model or DEFAULT_OPENAI_MODEL, key or "none"
-
-
-def shown_url(url: str) -> str:
-    """``url`` fit for a message: credentials in it (``user:pass@``) are masked."""
-    parts = urlsplit(url)
-    if "@" not in parts.netloc:
-        return url
-    return urlunsplit(parts._replace(netloc="***@" + parts.netloc.rsplit("@", 1)[1]))
 
 
 def check_reachable(base_url: str, key: str | None) -> None:

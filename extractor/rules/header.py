@@ -6,7 +6,7 @@ import re
 from datetime import date
 from typing import Any
 
-from extractor.facts.patterns import find_date
+from extractor.facts.patterns import SLUG_REF_REGEX, find_date
 from extractor.facts.taxonomy import ANNUAL_REPORT_GROUPINGS, CATEGORIES, known_subs, slugify
 from extractor.models import OUTCOMES, Issue, Span
 from extractor.rules.base import (
@@ -20,10 +20,6 @@ from extractor.rules.base import (
     url_path,
 )
 
-# Decision slug in a URL's last path segment: lgo.org.uk ".../22-018-059a" or a mirror
-# "lgo-24-005-669-dudley-...".
-URL_SLUG_REGEX = re.compile(
-    r"(?<!\d)(?<!\d-)(?P<slug>\d{2}-\d{3}-\d{3}[a-z]?)(?![\da-z])", re.ASCII)
 # lgo.org.uk decision path: /decisions/<top-slug>/<sub-slug>/<ref-slug>
 URL_CATEGORY_REGEX = re.compile(
     r"/decisions/(?P<top>[\w-]+)/(?P<sub>[\w-]+)/\d{2}-\d{3}-\d{3}[a-z]?$",
@@ -63,11 +59,12 @@ def rule_reference(ctx: Context) -> list[Issue]:
 
 def rule_reference_url(ctx: Context) -> list[Issue]:
     m, url = reference_parts(ctx), url_path(ctx)
-    slug = URL_SLUG_REGEX.search(url.rsplit("/", 1)[-1]) if url else None
-    if m is None or slug is None or slug["slug"] == m[0].replace(" ", "-"):
+    # the decision slug of the URL's last segment: ".../22-018-059a", "lgo-24-005-669-dudley-..."
+    slug = SLUG_REF_REGEX.search(url.rsplit("/", 1)[-1]) if url else None
+    if m is None or slug is None or slug[0] == m[0].replace(" ", "-"):
         return []
     return [issue("reference_url_mismatch", "reference",
-                  f"reference {m[0]!r} but the URL names case {slug['slug']!r}")]
+                  f"reference {m[0]!r} but the URL names case {slug[0]!r}")]
 
 
 def rule_reference_vs_date(ctx: Context) -> list[Issue]:

@@ -20,7 +20,6 @@ from dataclasses import asdict, dataclass, field
 from itertools import chain
 from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import urlsplit, urlunsplit
 
 from extractor.errors import InputError
 from extractor.model.backends import BackendOptions
@@ -32,6 +31,7 @@ from extractor.read.load import DEFAULT_MAX_BYTES
 from extractor.runs.harvest_store import harvested_items
 from extractor.runs.results import failed_row, finished_row, reason
 from extractor.runs.store import ResultRow, RunConfig, Store, StoreError
+from extractor.settings import shown_url
 
 WRITE_QUEUE_SIZE = 512      # finished documents waiting for the writer (bounds memory)
 NAMED_FAILURES = 5          # failed documents the summary names with their reasons
@@ -114,10 +114,7 @@ def describe_backend(options: BackendOptions) -> dict[str, Any]:
     """The backend options as stored with a run (credentials in the base URL dropped)."""
     described = {k: v for k, v in asdict(options).items() if v not in (None, False)}
     if options.base_url:
-        url = urlsplit(options.base_url)
-        host = url.hostname or ""
-        netloc = f"{host}:{url.port}" if url.port else host
-        described["base_url"] = urlunsplit(url._replace(netloc=netloc, query=""))
+        described["base_url"] = shown_url(options.base_url)
     return described
 
 
