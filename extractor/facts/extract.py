@@ -26,6 +26,8 @@ HEADER_OUTCOMES = (("not upheld", "not_upheld"), ("upheld", "upheld"),
                    ("closed after initial enquiries", "closed_after_initial_enquiries"))
 # Where the reasons, referrals and remedies are read (never the role-and-powers boilerplate).
 REASON_SECTIONS = ("assessment", "final_decision")
+# Where an investigated decision says which parts it did not investigate, and why.
+PART_SECTIONS = ("what_investigated", "not_investigated_parts")
 REMEDY_SECTIONS = ("assessment", "agreed_action", "final_decision")
 PAYMENT_EXCLUDED_SECTIONS = ("complaint", "role_and_powers", "how_considered",
                              "what_investigated", "signoff")
@@ -254,6 +256,7 @@ def _set_outcome(ctx: Context, rec: Decision, w: wording.Wording) -> None:
 def _reasons(ctx: Context, rec: Decision) -> None:
     """Reasons and referrals, for decisions not investigated (or discontinued)."""
     if rec.investigated and rec.outcome != "closed_after_initial_enquiries":
+        _part_referrals(ctx, rec)
         return
     sentences = ctx.sentences("summary", *REASON_SECTIONS)
     cited = [c.canonical for c in rec.citations]
@@ -263,6 +266,17 @@ def _reasons(ctx: Context, rec: Decision) -> None:
         rec.reasons.append(Reason(code=hit.code, evidence=span.text, start=span.start,
                                   end=span.end))
     rec.referred_to = [h.code for h in find_referrals(ctx.text, sentences, hits)]
+
+
+def _part_referrals(ctx: Context, rec: Decision) -> None:
+    """An investigated decision may still point the person elsewhere for a part it did not
+    investigate ("a negligence claim, which can be pursued in the courts"): the bodies named
+    in a sentence that gives a reason, in the sections on what was not investigated."""
+    sentences = ctx.sentences(*PART_SECTIONS)
+    hits = find_reasons(ctx.text, sentences, ())
+    reasoned = {(h.start, h.end) for h in hits}
+    rec.referred_to = [h.code for h in find_referrals(ctx.text, sentences, hits)
+                       if (h.start, h.end) in reasoned]
 
 
 def _remedies(ctx: Context, rec: Decision) -> None:

@@ -33,8 +33,15 @@ DISCONTINUED_REGEX = re.compile(
 FAULT_FOUND_REGEX = re.compile(
     r"\b(?:found|find|finds|identified) (?:some |several |a number of |significant )?"
     r"(?:fault|faults|failings|failures|maladministration)\b"
-    r"|\bthere (?:was|were|has been|have been|is) (?:some |also |further )?(?:fault|faults"
-    r"|failings|maladministration)\b|\b(?:I|we) (?:have )?(?:uphold|upheld)\b"
+    r"|\bthere (?:was|were|has been|have been|is) (?:a |some |also |further )?(?:fault|faults"
+    r"|failings|maladministration|service failures?)\b|\b(?:I|we) (?:have )?(?:uphold|upheld)\b"
+    # "The Council's failures ... are fault", "These faults have caused", "some fault in"
+    r"|\b(?:is|are|was|were) (?:also |both )?fault\b|\bsome fault (?:in|by|with|on|when)\b"
+    r"|\b(?:these|those|the) faults (?:have|had|caused|led|meant)\b"
+    r"|\bthis fault (?:has |had )?(?:caused|led to|meant)\b"
+    # an injustice caused by what was just described: "This caused Mr X avoidable distress"
+    r"|\b(?:this|these|which) (?:has |have |also )?caused (?:\w+ ){0,3}(?:an? |some |significant "
+    r"|avoidable )?(?:injustice|distress|frustration|uncertainty)\b"
     r"|\buph(?:o|e)lds? (?:\w+['’]?s? ){0,3}complaints?\b"
     r"|\b(?:was|were|is|are|has been|have been) at fault\b"
     r"|\b(?:found|find|finds) (?:the \w+(?: \w+)?|it|them) (?:to be |was |were )?at fault"
@@ -44,13 +51,15 @@ FAULT_FOUND_REGEX = re.compile(
 # Weaker: a Summary that states a failing as fact ("The Council failed to provide ...",
 # "We have found delay at two stages"). Counts only when nothing says "will not investigate".
 FAILING_STATED_REGEX = re.compile(
-    r"^(?:The|This|Its) (?:Council|Care Provider|Provider|Authority|Trust|care home|Home"
-    r"|organisation)(?:'s)? (?:\w+ )?(?:failed|delayed|was wrong|wrongly)\b"
+    r"^(?:(?:The|This|Its) (?:Council|Care Provider|Provider|Authority|Trust|care home|Home"
+    r"|organisation)(?:'s)?|It) (?:\w+ )?(?:failed|delayed|was wrong|wrongly)\b"
     r"|\b(?:we|I) (?:have )?found (?:\w+ ){0,2}(?:delays?|failures?|failings?|errors?"
     r"|mistakes?)\b", _FLAGS)
-# A negation or hedge shortly before a fault-found phrase cancels it.
+# A negation, a hedge or the complainant's claim shortly before a fault-found phrase cancels
+# it ("Mrs X complains the Council was at fault").
 HEDGE_BEFORE_REGEX = re.compile(
-    r"\b(?:not|no|never|nor|neither|unlikely|whether|if|cannot|any)\b|n't", _FLAGS)
+    r"\b(?:not|no|never|nor|neither|unlikely|whether|if|cannot|any|says?|said|claims?|claimed"
+    r"|complain(?:s|ed)?|alleges?|alleged|believes?|feels?|felt|thinks?)\b|n't", _FLAGS)
 HEDGE_WINDOW = 30
 # No fault: "The Council was not at fault", "We did not find fault", "We find no fault".
 NO_FAULT_REGEX = re.compile(

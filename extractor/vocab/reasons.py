@@ -26,6 +26,8 @@ from extractor.vocab.phrases import (
     COURT_WORDS,
     FLAGS,
     MINISTER_WORDS,
+    OPEN_MODAL,
+    PERSON,
     TRIBUNAL_WORDS,
     WN,
     Phrase,
@@ -34,7 +36,9 @@ from extractor.vocab.phrases import (
 )
 from extractor.vocab.phrases import W as _W
 
-DISCRETION = ("s24A(6)", "s34B(8)")  # the general discretion (Part III, Part 3A)
+DISCRETION = ("s24A(6)", "s34B(8)")
+# Fast-path strings of the tribunal route words (an abbreviation such as "TPT" included).
+TRIBUNAL_NEEDLES = ("tribunal", "panel", "adjudicator", "tpt", "sendist", "ftt", "vte")  # the general discretion (Part III, Part 3A)
 
 
 @dataclass(frozen=True)
@@ -56,11 +60,27 @@ REASONS: tuple[ReasonCode, ...] = (
     ReasonCode(
         "no_evidence_of_fault", "not enough evidence of fault; unlikely to find fault",
         phrases=(Phrase(any_of(
-            r"\b(?:not enough|insufficient|no|little|not sufficient) (?:evidence|sign|suggestion"
-            r"|indication)s? of (?:any )?(?:administrative )?fault",
-            rf"\bunlikely\b {_W}{{0,5}}(?:to )?find(?:ing)? (?:any )?fault",
-            r"\bno fault (?:in|by|with) (?:the|how|its|what)\b")),),
-        needles=("fault",),
+            # a negated or scant sign of fault: "not enough evidence of fault", "I have seen no
+            # evidence the Council was at fault", "nothing to suggest fault"
+            rf"\b(?:not enough|insufficient|no|little|not sufficient|lack of|not seen (?:any )?"
+            rf"|nothing|not (?:any|much)) (?:\w+ ){{0,2}}(?:evidence|signs?|suggestions?"
+            rf"|indications?|proof|to suggest|to show)\b {_W}{{0,8}}?(?:fault|wrongdoing"
+            rf"|maladministration)\b",
+            # "unlikely we would find fault", "unlikely to find the Council at fault"
+            rf"\bunlikely\b {_W}{{0,5}}(?:to )?(?:find|say|conclude|decide)\w* {_W}{{0,4}}?"
+            rf"(?:any )?(?:fault|at fault)\b",
+            rf"\b(?:would|could|can|do|does|did|have|has|will) ?not (?:be able to )?(?:find|see"
+            rf"|identify|say|conclude|consider)\w* {_W}{{0,5}}?(?:any )?(?:fault|at fault)\b",
+            r"\bnot persuaded (?:\w+ ){0,6}(?:fault|at fault)\b",
+            r"\b(?:no|without) (?:administrative )?fault (?:in|by|with|on) (?:the|how|its|what"
+            r"|their|his|her|any)\b",
+            r"\b(?:no|not) (?:\w+ ){0,2}grounds? (?:for us )?to (?:investigate|criticise"
+            r"|question)\b"),
+            # "no evidence the fault caused an injustice" is about injustice
+            # (not "the fault caused"; "evidence of fault causing injustice" is still fault)
+            unless=re.compile(r"\b(?:the|any|this|that|its) fault (?:\w+ ){0,3}(?:has |had |did )?"
+                              r"(?:not )?caused? (?:\w+ ){0,3}injustice", FLAGS)),),
+        needles=("fault", "wrongdoing", "maladministration", "grounds"),
         support=cue(r"\b(?:evidence|sign|suggestion|indication)s? of (?:\w+ ){0,2}"
                     r"fault|\b(?:find|found|finding) (?:any |no )?fault|\bno fault"),
         support_unless=cue(r"\bfound fault\b|\bfault (?:by|in) \w+ (?:caused|led)"),
@@ -68,9 +88,12 @@ REASONS: tuple[ReasonCode, ...] = (
     ReasonCode(
         "no_injustice_from_fault", "any fault did not cause the person injustice",
         phrases=(Phrase(any_of(
-            rf"\bfault {_W}{{0,3}}(?:has|did|does|would|had) not (?:\w+ )?(?:caus|le[ad])\w* "
+            rf"\b(?:has|did|does|would|had|have|could) not (?:\w+ )?(?:caus|le[ad]|result)\w* "
             rf"{_W}{{0,4}}injustice",
-            rf"\b(?:insufficient|not enough|no) (?:evidence of )?{_W}{{0,6}}injustice caused",
+            rf"\b(?:insufficient|not enough|no) evidence {_W}{{0,6}}injustice caused",
+            rf"\bno {_W}{{0,4}}injustice caused",
+            r"\b(?:no|insufficient|not enough) evidence (?:that )?(?:the|any|this|that|its) fault"
+            r" (?:\w+ ){0,2}(?:caused|led to|resulted in)",
             r"\bno (?:personal |significant |direct |claimed )?injustice (?:to|for|caused)",
             rf"\bnot (?:caused|suffered) {_W}{{0,2}}injustice"),
             unless=re.compile(r"significant", FLAGS)),),
@@ -88,8 +111,15 @@ REASONS: tuple[ReasonCode, ...] = (
             r"\bnot significant enough", r"\bnot (?:sufficiently|serious enough|great enough)",
             r"\b(?:no|not|insufficient|unlikely)\b[^.\n]{0,150}\bsignificant (?:personal )?"
             r"injustice",
-            rf"\binjustice {_W}{{0,4}}(?:too small|minor|limited)\b")),),
-        needles=("significant", "sufficiently", "serious enough", "great enough", "injustice"),
+            rf"\binjustice {_W}{{0,4}}(?:too small|minor|limited)\b",
+            # "insufficient personal injustice", "not enough impact on her to warrant ..."
+            r"\b(?:insufficient|not enough|not sufficient|little) (?:\w+ ){0,2}(?:injustice"
+            r"|impact|harm)\b",
+            rf"\b(?:injustice|impact|harm|effect|distress|loss) {_W}{{0,5}}(?:is|was|are|were"
+            rf"|would be) (?:not|too) {_W}{{0,2}}(?:significant|serious|great|small|minor)",
+            r"\bnot (?:been )?significantly (?:affected|impacted|disadvantaged|harmed)")),),
+        needles=("significant", "sufficiently", "serious enough", "great enough", "injustice",
+                 "impact", "harm"),
         support=cue(r"\bsignificant|\bserious enough|\btoo small"),
         grounds=DISCRETION, route="injustice"),
     ReasonCode(
@@ -107,9 +137,12 @@ REASONS: tuple[ReasonCode, ...] = (
         "no_different_outcome", "investigating would not lead to a different outcome",
         phrases=(Phrase(any_of(
             rf"\b(?:not|unlikely to) {_W}{{0,3}}(?:lead to|result in|achieve|produce|bring about"
-            rf"|make) (?:a |any )?(?:different|more|other|further) (?:outcomes?|results?"
-            rf"|decision)")),),
-        needles=("outcome", "result", "decision"),
+            rf"|make|reach|come to) (?:a |any )?(?:different|more|other|further) (?:outcomes?"
+            rf"|results?|decision|view|conclusion)",
+            # "unlikely the outcome would have been different"
+            rf"\b(?:unlikely|not|cannot say|could not say)\b {_W}{{0,8}}(?:outcome|decision"
+            rf"|result) would (?:have been|be) (?:any )?different")),),
+        needles=("outcome", "result", "decision", "view", "conclusion"),
         support=cue(r"\bdifferent (?:outcome|result|decision)"),
         grounds=DISCRETION),
     ReasonCode(
@@ -119,8 +152,17 @@ REASONS: tuple[ReasonCode, ...] = (
             rf"|provide|give|deliver|secure|get) {_W}{{0,4}}(?:outcomes?|remed(?:y|ies)"
             rf"|results?) {_W}{{0,3}}(?:wants?|sought|seeks?|seeking|wanted|desired)",
             r"\boutcome (?:\w+ ){0,4}(?:wants?|seeks?|sought) is not (?:one|something) (?:we"
-            r"|the Ombudsman) can")),),
-        needles=("outcome", "remed", "result"),
+            r"|the Ombudsman) can",
+            # what the Ombudsman has no power to do: order a body, award damages, discipline
+            rf"\b(?:cannot|can ?not|could not|no (?:legal )?power to|not able to|unable to) "
+            rf"{_W}{{0,2}}(?:order|force|require|direct|compel|make) (?:the |a |an )?(?:Council"
+            rf"|Provider|Authority|Trust|body|school|organisation|police|court|landlord)\b",
+            r"\b(?:cannot|can ?not|could not|no (?:legal )?power to|not able to|unable to) "
+            r"(?:award|recommend|order) (?:\w+ )?(?:damages|compensation)",
+            r"\b(?:cannot|can ?not|no (?:legal )?power to) (?:\w+ )?(?:discipline|dismiss|sack"
+            r"|punish)")),),
+        needles=("outcome", "remed", "result", "order", "force", "require", "direct", "compel",
+                 "make", "damages", "compensation", "discipline", "dismiss", "sack", "punish"),
         support=cue(r"\b(?:cannot|can ?not|could not|unable to) "
                     r"(?:\w+ ){0,3}(?:achieve|provide|give|get|order)"),
         grounds=DISCRETION),
@@ -128,10 +170,11 @@ REASONS: tuple[ReasonCode, ...] = (
         "no_worthwhile_outcome", "no worthwhile outcome is achievable",
         phrases=(Phrase(any_of(
             r"\bno worthwhile outcome",
-            rf"\b(?:not|unlikely to) {_W}{{0,2}}achieve (?:anything|a worthwhile|any "
-            rf"(?:meaningful|worthwhile))"),
+            rf"\b(?:not|unlikely to) {_W}{{0,2}}achieve (?:anything|a worthwhile|a meaningful|any "
+            rf"(?:meaningful|worthwhile))",
+            r"\b(?:no|serve no) (?:useful |worthwhile |real )?purpose\b"),
             unless=re.compile(r"\bthan\b", FLAGS)),),
-        needles=("worthwhile", "achieve"),
+        needles=("worthwhile", "achieve", "purpose"),
         support=cue(r"\bworthwhile\b"),
         grounds=DISCRETION),
     ReasonCode(
@@ -143,14 +186,19 @@ REASONS: tuple[ReasonCode, ...] = (
                 rf"\breasonable {_W}{{0,8}}(?:complain|refer (?:it|this|the matter)|go|raise "
                 rf"{_W}{{0,3}}(?:with|to)) {_W}{{0,2}}(?:to |with )?the (?:Information "
                 rf"Commissioner|ICO|Housing Ombudsman|Parliamentary|PHSO|Care Quality|CQC"
-                rf"|Ofsted|police)")),
+                rf"|Ofsted|police)",
+                rf"\b(?:can|could|should|may) {_W}{{0,3}}(?:complain|go|refer|report|take|raise"
+                rf"|be (?:made|raised|referred|sent|directed|taken)) {_W}{{0,4}}(?:to|with) the "
+                rf"(?:Information Commissioner|ICO|Housing Ombudsman|Parliamentary|PHSO"
+                rf"|Financial Ombudsman|Pensions Ombudsman)")),
             # "the ICO is the appropriate body to ..." (a tribunal or court so named is an
             # appeal route)
             Phrase(any_of(r"\bthe (?:appropriate|right|proper|correct) (?:body|organisation"
                           r"|place|forum) (?:to|for)\b"),
                    unless=re.compile(rf"{TRIBUNAL_WORDS}|{COURT_WORDS}|{MINISTER_WORDS}",
                                      FLAGS))),
-        needles=("placed", "suited", "appropriate", "reasonable"),
+        needles=("placed", "suited", "appropriate", "reasonable", "information commissioner",
+                 "ico", "ombudsman", "phso"),
         support=cue(r"\b(?:better|best|more appropriately) (?:placed|suited)"
                     r"|\bappropriate (?:body|organisation)"),
         grounds=DISCRETION),
@@ -163,8 +211,11 @@ REASONS: tuple[ReasonCode, ...] = (
             r"\bask (?:the \w+ )?(?:for |to )(?:a )?(?:statutory |suitability )?review\b",
             r"\bright to (?:request |ask for )?(?:a |an )?(?:statutory |suitability |formal )?"
             r"review\b",
-            r"\b(?:s\.?|section )202\b(?! of)", r"\bsuitability review")),),
-        needles=("review", "202"),
+            r"\b(?:s\.?|section )202\b(?! of)", r"\bsuitability review",
+            # a penalty charge: formal representations to the council come before the tribunal
+            rf"(?:{OPEN_MODAL}|\b(?:make|put in|submit|send)) {_W}{{0,3}}(?:formal )?"
+            rf"representations\b")),),
+        needles=("review", "202", "representations"),
         support=cue(r"\breview\b|\bappeal\b"),
         # the body's own review or appeal: not a tribunal's, a court's or Parliament's
         # statutory one, not "we are not an appeal body", not an appeal the person already lost
@@ -180,8 +231,9 @@ REASONS: tuple[ReasonCode, ...] = (
             r"\bnot (?:a )?good use of public\b",
             rf"\bcomplaints?[- ]handling {_W}{{0,8}}(?:alone|on its own|in isolation|standalone"
             rf"|stand-alone|separately)",
-            rf"\b(?:not|no) {_W}{{0,3}}investigate {_W}{{0,3}}(?:complaints?[- ]handling"
-            rf"|complaints procedures?)")),),
+            rf"\b(?:not|no) {_W}{{0,3}}(?:investigate|look at|look into|consider) {_W}{{0,4}}"
+            rf"(?:complaints?[- ]handling|complaints procedures?|how (?:the|it) (?:\w+ ){{0,2}}"
+            rf"(?:handled|dealt with|responded to) (?:\w+ ){{0,2}}complaint)")),),
         needles=("good use of public", "complaint"),
         # the Ombudsman declining the complaint handling, not a story of the complaint's
         # progress
@@ -205,9 +257,24 @@ REASONS: tuple[ReasonCode, ...] = (
             r"\bin line with what we would", r"\bsatisfied with (?:the|its|their)\b",
             r"\b(?:Council|Authority|Provider|Home|Trust|organisation|it) (?:has|have) (?:now "
             r"|since |already )?agreed to\b",
-            r"\bwhat we would (?:normally |usually )?(?:recommend|ask for|expect|seek)")),),
+            r"\bwhat we would (?:normally |usually )?(?:recommend|ask for|expect|seek)",
+            # the body's remedy judged enough: "its offer is proportionate", "the apology and
+            # payment were a fair remedy"
+            rf"\b(?:offer|remedy|action|apology|payment|response|steps|refund|redress)s? "
+            rf"{_W}{{0,6}}(?:is|was|are|were) (?:a |an )?(?:suitable|appropriate|proportionate"
+            rf"|reasonable|fair|adequate|sufficient|enough)\b",
+            r"\b(?:suitable|appropriate|proportionate|adequate|sufficient|fair) (?:offer|apology"
+            r"|payment|redress|response|action|steps)\b",
+            # the body has put it right itself: "the Council has apologised", "it has since
+            # cancelled the penalty", "already put things right"
+            r"\b(?:Council|Authority|Provider|Home|Trust|organisation|it|they) (?:has|have) (?:now "
+            r"|since |also )?(?:apologi[sz]ed|remedied|refunded|reimbursed|cancelled|waived)\b",
+            r"\b(?:put|set) (?:things|this|it|matters|the matter) right\b",
+            r"\bno further (?:remedy|action) (?:is |was )?(?:needed|required|necessary"
+            r"|warranted)")),),
         needles=("than", "already", "remed", "action", "response", "steps", "in line with",
-                 "satisfied", "what we would", "agreed to"),
+                 "satisfied", "what we would", "agreed to", "offer", "apolog", "payment",
+                 "refund", "redress", "right", "cancelled", "waived", "reimbursed"),
         support=cue(r"\b(?:already|offered|remed\w+|apologi\w+|put (?:it|things)"
                     r" right|more than)\b"),
         # DOMAIN gives s24A(7) (s30(1B)/s34H(1) after investigating); assessment statements
@@ -215,18 +282,19 @@ REASONS: tuple[ReasonCode, ...] = (
         grounds=("s24A(7)", "s30(1B)", "s34H(1)") + DISCRETION),
     ReasonCode(
         "tribunal_appeal_available", "the person can appeal to a tribunal",
-        phrases=(Phrase(any_of(rf"(?:{APPEAL_AVAILABLE}) {_W}{{0,8}}(?:{TRIBUNAL_WORDS})"),
+        phrases=(Phrase(any_of(rf"(?:{APPEAL_AVAILABLE}) {_W}{{0,8}}(?:{TRIBUNAL_WORDS})",
+                               rf"(?:{TRIBUNAL_WORDS})\b[^.;]{{0,80}}(?:{APPEAL_AVAILABLE})"),
                         unless=re.compile(APPEAL_USED, FLAGS)),),
-        needles=("tribunal", "panel", "adjudicator"),
+        needles=TRIBUNAL_NEEDLES,
         support=cue(r"\btribunal|\bappeal panel"),
         grounds=("s26(6)(a)",), route="appeal"),
     ReasonCode(
         "tribunal_appeal_used", "the person has already appealed to a tribunal",
         phrases=(Phrase(any_of(
             rf"(?:{APPEAL_USED}) {_W}{{0,6}}(?:{TRIBUNAL_WORDS})", rf"(?:{TRIBUNAL_WORDS}) "
-            rf"{_W}{{0,3}}(?:has|have) (?:already )?(?:decided|considered|dismissed|upheld"
-            rf"|heard)")),),
-        needles=("tribunal", "panel", "adjudicator"),
+            rf"{_W}{{0,3}}(?:(?:has|have) (?:already )?)?(?:decided|considered|dismissed|upheld"
+            rf"|heard|refused|rejected)\b")),),
+        needles=TRIBUNAL_NEEDLES,
         support=cue(r"\b(?:has|have|had) (?:already )?appealed"),
         support_unless=cue(r"\b(?:expect\w*|reasonabl\w*|could|should) (?:\w+ ){0,4}"
                            r"(?:have )?appealed"),
@@ -243,13 +311,21 @@ REASONS: tuple[ReasonCode, ...] = (
     ReasonCode(
         "court_remedy_available", "the person can go to court",
         phrases=(Phrase(any_of(
-            rf"\b(?:can|could|may|able to|(?:has|had) the right to|reasonable {_W}{{0,8}}to"
-            rf"(?: have)?) {WN}{{0,3}}(?:take|taken|go|gone|apply|appeal(?:ed)?|make a claim"
-            rf"|bring|brought|seek|pursue|start) {_W}{{0,5}}(?:to |in |through |at |a |the )?"
-            rf"(?:{COURT_WORDS})\b",
+            # an open route: "could take the matter to court", "reasonable to expect her to use
+            # the remedies available at court", "a claim which can be pursued in the courts"
+            rf"(?:{OPEN_MODAL}) {WN}{{0,3}}(?:take|taken|go|gone|apply|appeal(?:ed)?|make|bring"
+            rf"|brought|seek|pursue|pursued|start|use|issue|lodge|raise|resolve|settle|challenge"
+            rf"|claim|refer) {_W}{{0,8}}(?:{COURT_WORDS})\b",
+            # "a court would need to decide", "only the courts can decide", "a matter for the
+            # courts", "the court is better placed"
+            rf"\b(?:court|courts) (?:would|will|can|could|may|must|is able to) (?:need to |have to"
+            rf" |be able to )?(?:decide|determine|rule|resolve|consider|settle|award|order)",
+            r"\b(?:matter|one|issue|question|dispute)s? for (?:the |a )?courts?\b",
+            r"\bfor (?:the |a )?courts? to (?:decide|determine|consider|resolve)",
             r"\b(?:court|courts|magistrates'? court|county court) (?:is|are|would be) (?:better"
             r"|best) placed"),
-            unless=re.compile(r"\b(?:has|have|had) (?:already )?(?:started|taken|gone)\b",
+            unless=re.compile(r"\b(?:has|have|had) (?:already )?(?:started|taken|gone)\b"
+                              r"|\b(?:unreasonable|not (?:be )?reasonable) (?:\w+ ){0,3}(?:to|for)\b",
                               FLAGS)),),
         needles=("court", "magistrates", "judicial", "legal", "insur"),
         support=cue(r"\bcourts?\b|\blegal action|\bjudicial review"),
@@ -261,7 +337,11 @@ REASONS: tuple[ReasonCode, ...] = (
             rf"|lodged) {_W}{{0,2}}(?:court|legal|judicial review) (?:action|proceedings|case"
             rf"|claim)",
             r"\b(?:has|have|had) (?:already )?(?:taken|gone) (?:the matter |this |it )?to "
-            r"court")),),
+            r"court",
+            # "the complainant appealed to the court", "Mr X took the Council to court"
+            rf"(?:{APPEAL_USED}) {_W}{{0,6}}(?:court|courts|magistrates)\b",
+            rf"{PERSON} (?:already |then |later |also )?(?:took|has taken|brought|has brought)"
+            rf" {_W}{{0,3}}to (?:the )?(?:\w+ )?court")),),
         needles=("court", "legal", "judicial"),
         support=cue(r"\b(?:has|have|had) (?:already )?(?:\w+ )?(?:court|legal) "
                     r"(?:action|proceedings)|\b(?:has|have|had) gone to court"),
@@ -285,7 +365,8 @@ REASONS: tuple[ReasonCode, ...] = (
             r"\blate complaints?\b",
             r"\b(?:is|was|are|were|also|too|complained) late\b(?! (?:father|mother|husband|wife"
             r"|son|daughter|partner|brother|sister|parent|grand\w+|aunt|uncle|relative))",
-            r"\bmore than (?:12|twelve) months (?:after|before|to complain|later)",
+            r"\b(?:more than|over) (?:12|twelve) months (?:after|before|to complain|later|ago)",
+            r"\b(?:more than|over) a year (?:after|before|later)",
             r"\boutside the (?:permitted |normal )?(?:12|twelve)[- ]month")),),
         needles=("late", "month"),
         support=cue(r"\blate\b|\b(?:12|twelve) months"),
