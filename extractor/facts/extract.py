@@ -14,7 +14,8 @@ from extractor.facts import patterns as p
 from extractor.facts.citations import find_citations
 from extractor.facts.parties import find_bodies, find_complainant
 from extractor.facts.reasons import find_reasons, find_referrals
-from extractor.facts.remedies import find_payments, find_remedy_kinds
+from extractor.facts.remedies import find_payments
+from extractor.facts.remedy_kinds import find_remedy_kinds
 from extractor.facts.taxonomy import TOP_BY_SLUG, sub_for_slug
 from extractor.models import Category, Citation, Decision, Payment, Reason, Span
 from extractor.read.clean import Cleaned
@@ -32,6 +33,8 @@ REMEDY_SECTIONS = ("assessment", "agreed_action", "final_decision")
 PAYMENT_EXCLUDED_SECTIONS = ("complaint", "role_and_powers", "how_considered",
                              "what_investigated", "signoff")
 COMPLAINANT_SECTIONS = ("complaint", "what_investigated")
+# Sections that are lists of remedies (each line an action).
+LISTED_SECTIONS = ("agreed_action",)
 # Sections whose remedies are lists under one "has agreed to:" / "should:" lead-in.
 CARRY_CUE_SECTIONS = ("agreed_action", "final_decision")
 
@@ -54,7 +57,12 @@ class Context:
         return Span(text=self.doc.text[s:e], start=s, end=e)
 
     def ranges(self, *names: str) -> list[tuple[int, int]]:
-        """(start, end) of the summary (when named) and of the named sections."""
+        """(start, end) of the summary (when named) and of the named sections. A page with
+        neither a summary nor a section (an older summary page) is all summary after its
+        header lines."""
+        if "summary" in names and "summary" not in self.seg.header and not self.seg.sections:
+            body = max((f.end for f in self.seg.header.values()), default=0)
+            return [(body, len(self.text))]
         return self.seg.ranges(*names)
 
     def sentences(self, *names: str) -> list[tuple[int, int]]:
@@ -288,6 +296,8 @@ def _remedies(ctx: Context, rec: Decision) -> None:
         rec.payments.append(Payment(amount_gbp=hit.amount, status=hit.status,
                                     purpose=hit.purpose, evidence=span.text, start=span.start,
                                     end=span.end))
-    kinds = [k for k, _s, _e in find_remedy_kinds(ctx.text,
-                                                   ctx.sentences("summary", *REMEDY_SECTIONS))]
-    rec.remedy_kinds = kinds
+    parts = [(ctx.sentences("summary"), False)] + [
+        (list(p.iter_sentences(ctx.text, s.start, s.end)), s.name in LISTED_SECTIONS)
+        for s in ctx.seg.sections if s.name in REMEDY_SECTIONS]
+    found = find_remedy_kinds(ctx.text, parts, expected=bool(rec.fault_found))
+    rec.remedy_kinds = [k for k, _s, _e in found]

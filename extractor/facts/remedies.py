@@ -1,4 +1,5 @@
-"""Money remedies (amount, status, purpose) and remedy kinds, from standard remedy phrasing.
+"""Money remedies (amount, status, purpose), from standard remedy phrasing (the kinds of remedy
+are read in ``remedy_kinds``).
 
 A "£" amount is a payment only in a sentence that gives it as a remedy: a remedy verb (pay,
 refund, waive, credit, reduce ...) and a status cue. The cue nearest before the amount decides
@@ -15,7 +16,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from extractor.facts.patterns import MONEY_REGEX, TITLE_REGEX_PART, SentenceIndex, parse_amount
-from extractor.vocab import REMEDIES
 from extractor.vocab.phrases import W as _W
 
 _FLAGS = re.IGNORECASE
@@ -38,7 +38,8 @@ NOT_A_REMEDY_REGEX = re.compile(
     r"|requested|is seeking|would like)\b"
     r"|\b(?:overpayment|arrears|threshold|savings|capital|income|rent) (?:of )?$", _FLAGS)
 # A remedy word that describes a failure, not a remedy.
-NOT_GIVEN_REGEX = re.compile(r"\b(?:not|never|failed to|failure to|without|no)\b", _FLAGS)
+NOT_GIVEN_REGEX = re.compile(
+    r"\b(?:not|never|failed to|failure to|without|no|refused to|declined to|unable to)\b", _FLAGS)
 NEGATION_REGEX = re.compile(r"\b(?:not|no longer|declined|refused|never)\b", _FLAGS)
 # "£500 for the distress caused", "£150 to acknowledge the time and trouble".
 PURPOSE_REGEX = re.compile(
@@ -97,34 +98,3 @@ def _sentence_payments(sentence: str, offset: int, previous_cue: str | None
         purpose = PURPOSE_REGEX.match(sentence, m.end())
         yield MoneyHit(parse_amount(m), status, purpose["purpose"].strip() if purpose else None,
                        offset, offset + len(sentence))
-
-
-# --- Remedy kinds --------------------------------------------------------------------------
-
-# Each kind's phrase rule and fast-path needles, from the vocabulary ("other" has none).
-REMEDY_KIND_REGEXES: dict[str, re.Pattern[str]] = {
-    r.kind: r.pattern for r in REMEDIES if r.pattern is not None}
-KIND_NEEDLES: dict[str, tuple[str, ...]] = {r.kind: r.needles for r in REMEDIES}
-# A complainant's wish ("wants the Council to apologise") or complaint is not a remedy given.
-WISH_REGEX = re.compile(
-    r"\b(?:wants?|wanted|would like|asks?|asked for|seeks?|sought|requests?|requested"
-    r"|complain(?:s|ed)?|says?|said|claims?|claimed|expects?|hopes?|disagrees?)\b", _FLAGS)
-
-
-def find_remedy_kinds(text: str, sentences: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
-    """(kind, sentence start, end) of each remedy kind the sentences give, first mention.
-
-    A sentence voicing the complainant's wish or complaint gives none, nor does a match
-    negated just before it ("did not offer him an appeal", "failed to review")."""
-    index = SentenceIndex(sentences, text)
-    wishes: dict[int, bool] = {}
-    found: list[tuple[str, int, int]] = []
-    for kind, regex in REMEDY_KIND_REGEXES.items():
-        for m, (start, end) in index.matches(regex, KIND_NEEDLES[kind]):
-            if start not in wishes:
-                wishes[start] = WISH_REGEX.search(text, start, end) is not None
-            if not wishes[start] and not NOT_GIVEN_REGEX.search(
-                    text, max(start, m.start() - 20), m.start()):
-                found.append((kind, start, end))
-                break
-    return sorted(found, key=lambda k: k[1])

@@ -16,6 +16,7 @@ WN = r"(?:(?!not |never |no )[\w'’(),-]+ )"  # a word that is not a negation
 
 # Appeal routes: the route a sentence names decides tribunal / court / minister.
 TRIBUNAL_WORDS = (r"tribunals?|appeal panel|independent panel|adjudicators?"
+                  r"|Social Entitlement Chamber|Property Chamber|First-tier"
                   r"|\bTPT\b|\bSENDIST\b|\bFTT\b|\bVTE\b")
 COURT_WORDS = (r"courts?|magistrates|judicial review|legal (?:action|proceedings|remed(?:y|ies)"
                r"|route|claim)|Court of Protection|insurers?|insurance claim"
@@ -32,6 +33,11 @@ OPEN_MODAL = (
     rf"|(?:has|had|have|with|there is|there was) (?:a |the )?(?:right|option|opportunity)"
     rf" (?:of|to)|rights? of|open to {W}{{0,3}}to|reasonable {W}{{0,8}}to(?: have)?"
     rf"|expect {W}{{0,3}}to(?: have)?|(?:would|will) (?:need|have) to)")
+# Verbs of taking a route: "take the matter to court", "ask the tribunal", "use the remedies
+# available at court", "a claim which can be pursued in the courts".
+ROUTE_VERBS = (r"appeal(?:ed)?|take|taken|go|gone|apply|applied|ask|asked|make|bring|brought"
+               r"|seek|pursue|pursued|start|use|used|issue|lodge|raise|resolve|settle|challenge"
+               r"|claim|refer|referred|put")
 # "can appeal", "could have appealed", "had the right to appeal", "a right of appeal",
 # "reasonable for him to have appealed", "reasonable ... to make an appeal", "appeal rights".
 APPEAL_AVAILABLE = (

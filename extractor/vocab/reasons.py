@@ -28,6 +28,7 @@ from extractor.vocab.phrases import (
     MINISTER_WORDS,
     OPEN_MODAL,
     PERSON,
+    ROUTE_VERBS,
     TRIBUNAL_WORDS,
     WN,
     Phrase,
@@ -38,7 +39,8 @@ from extractor.vocab.phrases import W as _W
 
 DISCRETION = ("s24A(6)", "s34B(8)")
 # Fast-path strings of the tribunal route words (an abbreviation such as "TPT" included).
-TRIBUNAL_NEEDLES = ("tribunal", "panel", "adjudicator", "tpt", "sendist", "ftt", "vte")  # the general discretion (Part III, Part 3A)
+TRIBUNAL_NEEDLES = ("tribunal", "panel", "adjudicator", "tpt", "sendist", "ftt", "vte", "chamber",
+                    "first-tier")  # the general discretion (Part III, Part 3A)
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,10 @@ REASONS: tuple[ReasonCode, ...] = (
             rf"\b(?:not enough|insufficient|no|little|not sufficient|lack of|not seen (?:any )?"
             rf"|nothing|not (?:any|much)) (?:\w+ ){{0,2}}(?:evidence|signs?|suggestions?"
             rf"|indications?|proof|to suggest|to show)\b {_W}{{0,8}}?(?:fault|wrongdoing"
-            rf"|maladministration)\b",
+            rf"|maladministration|did anything wrong|acted (?:wrongly|improperly|unlawfully))\b",
+            # "we could not criticise the decision", "cannot question the merits of it"
+            rf"\b(?:cannot|can ?not|could not|would not|unable to) (?:criticise|question"
+            rf"|challenge) {_W}{{0,6}}?(?:decisions?|merits|outcome|judgements?|it)\b",
             # "unlikely we would find fault", "unlikely to find the Council at fault"
             rf"\bunlikely\b {_W}{{0,5}}(?:to )?(?:find|say|conclude|decide)\w* {_W}{{0,4}}?"
             rf"(?:any )?(?:fault|at fault)\b",
@@ -80,7 +85,8 @@ REASONS: tuple[ReasonCode, ...] = (
             # (not "the fault caused"; "evidence of fault causing injustice" is still fault)
             unless=re.compile(r"\b(?:the|any|this|that|its) fault (?:\w+ ){0,3}(?:has |had |did )?"
                               r"(?:not )?caused? (?:\w+ ){0,3}injustice", FLAGS)),),
-        needles=("fault", "wrongdoing", "maladministration", "grounds"),
+        needles=("fault", "wrongdoing", "maladministration", "grounds", "wrong", "improperly",
+                 "unlawfully", "criticise", "question", "challenge"),
         support=cue(r"\b(?:evidence|sign|suggestion|indication)s? of (?:\w+ ){0,2}"
                     r"fault|\b(?:find|found|finding) (?:any |no )?fault|\bno fault"),
         support_unless=cue(r"\bfound fault\b|\bfault (?:by|in) \w+ (?:caused|led)"),
@@ -283,6 +289,8 @@ REASONS: tuple[ReasonCode, ...] = (
     ReasonCode(
         "tribunal_appeal_available", "the person can appeal to a tribunal",
         phrases=(Phrase(any_of(rf"(?:{APPEAL_AVAILABLE}) {_W}{{0,8}}(?:{TRIBUNAL_WORDS})",
+                               rf"(?:{OPEN_MODAL}) {WN}{{0,3}}(?:{ROUTE_VERBS}) {_W}{{0,8}}"
+                               rf"(?:{TRIBUNAL_WORDS})",
                                rf"(?:{TRIBUNAL_WORDS})\b[^.;]{{0,80}}(?:{APPEAL_AVAILABLE})"),
                         unless=re.compile(APPEAL_USED, FLAGS)),),
         needles=TRIBUNAL_NEEDLES,
@@ -304,7 +312,10 @@ REASONS: tuple[ReasonCode, ...] = (
         "the person can appeal to a minister or the Planning Inspector",
         phrases=(Phrase(any_of(
             rf"(?:{APPEAL_AVAILABLE}|\b(?:can|could|may) {_W}{{0,3}}(?:object|make "
-            rf"{_W}{{0,2}}objections?|refer)) {_W}{{0,8}}(?:{MINISTER_WORDS})")),),
+            rf"{_W}{{0,2}}objections?|refer)) {_W}{{0,8}}(?:{MINISTER_WORDS})",
+            rf"(?:{MINISTER_WORDS})\b[^.;]{{0,80}}(?:{APPEAL_AVAILABLE})",
+            rf"\bmatter for the (?:{MINISTER_WORDS})"),
+            unless=re.compile(APPEAL_USED, FLAGS)),),
         needles=("secretary of state", "inspector", "minister"),
         support=cue(r"\bSecretary of State|\bPlanning Inspector|\bminister"),
         grounds=("s26(6)(b)",), route="appeal"),
@@ -313,9 +324,7 @@ REASONS: tuple[ReasonCode, ...] = (
         phrases=(Phrase(any_of(
             # an open route: "could take the matter to court", "reasonable to expect her to use
             # the remedies available at court", "a claim which can be pursued in the courts"
-            rf"(?:{OPEN_MODAL}) {WN}{{0,3}}(?:take|taken|go|gone|apply|appeal(?:ed)?|make|bring"
-            rf"|brought|seek|pursue|pursued|start|use|issue|lodge|raise|resolve|settle|challenge"
-            rf"|claim|refer) {_W}{{0,8}}(?:{COURT_WORDS})\b",
+            rf"(?:{OPEN_MODAL}) {WN}{{0,3}}(?:{ROUTE_VERBS}) {_W}{{0,8}}(?:{COURT_WORDS})\b",
             # "a court would need to decide", "only the courts can decide", "a matter for the
             # courts", "the court is better placed"
             rf"\b(?:court|courts) (?:would|will|can|could|may|must|is able to) (?:need to |have to"
@@ -325,7 +334,7 @@ REASONS: tuple[ReasonCode, ...] = (
             r"\b(?:court|courts|magistrates'? court|county court) (?:is|are|would be) (?:better"
             r"|best) placed"),
             unless=re.compile(r"\b(?:has|have|had) (?:already )?(?:started|taken|gone)\b"
-                              r"|\b(?:unreasonable|not (?:be )?reasonable) (?:\w+ ){0,3}(?:to|for)\b",
+                              r"|\b(?:unreasonable|not (?:\w+ ){0,4}reasonable) (?:\w+ ){0,3}(?:to|for)\b",
                               FLAGS)),),
         needles=("court", "magistrates", "judicial", "legal", "insur"),
         support=cue(r"\bcourts?\b|\blegal action|\bjudicial review"),
@@ -355,7 +364,11 @@ REASONS: tuple[ReasonCode, ...] = (
             rf"|made)", r"\bused in (?:the )?court proceedings",
             r"\b(?:start|starting|conduct) of (?:court|legal) (?:action|proceedings)",
             rf"\b(?:about|concerns?|concerning|relat\w+ to) {_W}{{0,4}}(?:court|care) "
-            rf"proceedings")),),
+            rf"proceedings",
+            # what a court already decided, and reports written for one
+            r"\b(?:the )?court (?:has |had )?(?:already )?(?:decided|considered|dealt with"
+            r"|ruled on|made (?:a |an )?(?:decision|order|ruling))\b",
+            r"\breports? (?:\w+ ){0,5}for (?:the )?(?:family |county |youth )?court\b")),),
         needles=("court", "proceedings"),
         support=cue(r"\bcourt (?:proceedings|reports?|hearing)|\bin court\b"),
         grounds=("Sch5 para1", "Sch5A para3"), route="court", legal_bar=True),
@@ -368,7 +381,7 @@ REASONS: tuple[ReasonCode, ...] = (
             r"\b(?:more than|over) (?:12|twelve) months (?:after|before|to complain|later|ago)",
             r"\b(?:more than|over) a year (?:after|before|later)",
             r"\boutside the (?:permitted |normal )?(?:12|twelve)[- ]month")),),
-        needles=("late", "month"),
+        needles=("late", "month", "year"),
         support=cue(r"\blate\b|\b(?:12|twelve) months"),
         grounds=("s26B", "s34D")),
     ReasonCode(
@@ -378,8 +391,13 @@ REASONS: tuple[ReasonCode, ...] = (
             rf"\bnot (?:yet )?(?:completed|finished|been through|exhausted|used) (?:the |its "
             rf"|their )?{_W}{{0,2}}complaints? (?:procedure|process)",
             rf"\bnot (?:yet )?{_W}{{0,2}}(?:had|given) {_W}{{0,2}}(?:chance|opportunity) to "
-            rf"{_W}{{0,2}}(?:respond|investigate|consider|reply)")),),
-        needles=("premature", "chance", "opportunity", "procedure", "process"),
+            rf"{_W}{{0,2}}(?:respond|investigate|consider|reply)",
+            # "Mr X should first complain to the Council so it has a chance to respond"
+            rf"\b(?:first|before (?:we|the Ombudsman) (?:can|could|will)) {_W}{{0,3}}(?:complain"
+            rf"|raise|go|take)\w* {_W}{{0,4}}(?:to|with) the (?:Council|Provider|Trust"
+            rf"|organisation|care provider|home|school|body)\b")),),
+        needles=("premature", "chance", "opportunity", "procedure", "process", "first",
+                 "before"),
         support=cue(r"\bpremature|\bchance to (?:respond|reply|investigate)"
                     r"|\b(?:not|yet to|before) (?:\w+ ){0,4}(?:complet|finish|exhaust|us)\w* "
                     r"(?:[\w'’]+ ){0,3}complaints? (?:procedure|process)"),
