@@ -366,8 +366,9 @@ def test_payment_phrases(text, expected):
     ("The Council did not offer him an appeal right.", set()),       # a failure, not a remedy
 ])
 def test_remedy_kind_phrases(text, expected):
-    from extractor.facts.remedies import find_remedy_kinds
-    assert {k for k, _s, _e in find_remedy_kinds(text, _sentences(text))} == expected
+    from extractor.facts.remedy_kinds import find_remedy_kinds
+    found = find_remedy_kinds(text, [(_sentences(text), False)], expected=True)
+    assert {k for k, _s, _e in found} == expected
 
 
 @pytest.mark.parametrize("summary, expected", [

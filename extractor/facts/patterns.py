@@ -14,6 +14,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+# Money lives in ``money``; re-exported for the stages that read it from here.
+from extractor.facts.money import MONEY_REGEX, find_amounts, parse_amount  # noqa: F401
+
 # --- Case references (DOMAIN §1.1, §1.4) ----------------------------------------------------
 
 # Display form "22 001 239" with an optional letter suffix ("17 002 402b"); not part of a
@@ -150,23 +153,6 @@ def parse_date(text: str) -> str | None:
     """ISO form of the first date in ``text`` (None when there is no valid one)."""
     found = find_date(text)
     return found[0] if found else None
-
-
-# --- Money ---------------------------------------------------------------------------------
-
-# "£1,050", "£1050", "£250.50", "£ 300": pounds with optional thousands commas and pence.
-MONEY_REGEX = re.compile(
-    r"£\s?(?P<pounds>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<pence>\d{2}))?(?![\d,]\d)")
-
-
-def parse_amount(m: re.Match[str]) -> float:
-    pounds = float(m["pounds"].replace(",", ""))
-    return pounds + (int(m["pence"]) / 100 if m["pence"] else 0.0)
-
-
-def find_amounts(text: str) -> Iterator[tuple[float, int, int]]:
-    for m in MONEY_REGEX.finditer(text):
-        yield parse_amount(m), m.start(), m.end()
 
 
 # --- Pseudonyms (DOMAIN §6) ----------------------------------------------------------------

@@ -15,7 +15,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from extractor.facts.patterns import MONEY_REGEX, TITLE_REGEX_PART, SentenceIndex, parse_amount
+from extractor.facts.money import find_amounts
+from extractor.facts.patterns import TITLE_REGEX_PART
 from extractor.vocab.phrases import W as _W
 
 _FLAGS = re.IGNORECASE
@@ -83,10 +84,10 @@ def find_payments(text: str, groups: list[tuple[list[tuple[int, int]], bool]]
 
 def _sentence_payments(sentence: str, offset: int, previous_cue: str | None
                        ) -> Iterator[MoneyHit]:
-    if "£" not in sentence or not REMEDY_VERB_REGEX.search(sentence):
+    if not REMEDY_VERB_REGEX.search(sentence):
         return
-    for m in MONEY_REGEX.finditer(sentence):
-        before = sentence[:m.start()]
+    for amount, start, end in find_amounts(sentence):
+        before = sentence[:start]
         if NOT_A_REMEDY_REGEX.search(before):
             continue
         cues = list(STATUS_CUE_REGEX.finditer(before))
@@ -95,6 +96,6 @@ def _sentence_payments(sentence: str, offset: int, previous_cue: str | None
         status = cues[-1].lastgroup if cues else previous_cue
         if status is None:
             continue
-        purpose = PURPOSE_REGEX.match(sentence, m.end())
-        yield MoneyHit(parse_amount(m), status, purpose["purpose"].strip() if purpose else None,
+        purpose = PURPOSE_REGEX.match(sentence, end)
+        yield MoneyHit(amount, status, purpose["purpose"].strip() if purpose else None,
                        offset, offset + len(sentence))

@@ -15,7 +15,7 @@ W = r"(?:[\w'’(),-]+ )"  # one word and its space, for bounded gaps like {0,3}
 WN = r"(?:(?!not |never |no )[\w'’(),-]+ )"  # a word that is not a negation
 
 # Appeal routes: the route a sentence names decides tribunal / court / minister.
-TRIBUNAL_WORDS = (r"tribunals?|appeal panel|independent panel|adjudicators?"
+TRIBUNAL_WORDS = (r"tribunals?|appeal panel|adjudicators?"
                   r"|Social Entitlement Chamber|Property Chamber|First-tier"
                   r"|\bTPT\b|\bSENDIST\b|\bFTT\b|\bVTE\b")
 COURT_WORDS = (r"courts?|magistrates|judicial review|legal (?:action|proceedings|remed(?:y|ies)"

@@ -98,8 +98,8 @@ REASONS: tuple[ReasonCode, ...] = (
             rf"{_W}{{0,4}}injustice",
             rf"\b(?:insufficient|not enough|no) evidence {_W}{{0,6}}injustice caused",
             rf"\bno {_W}{{0,4}}injustice caused",
-            r"\b(?:no|insufficient|not enough) evidence (?:that )?(?:the|any|this|that|its) fault"
-            r" (?:\w+ ){0,2}(?:caused|led to|resulted in)",
+            rf"\b(?:no|insufficient|not enough) evidence (?:that )?(?:the|any|this|that|its) fault"
+            rf" (?:\w+ ){{0,2}}(?:caused|led to|resulted in) {_W}{{0,4}}injustice",
             r"\bno (?:personal |significant |direct |claimed )?injustice (?:to|for|caused)",
             rf"\bnot (?:caused|suffered) {_W}{{0,2}}injustice"),
             unless=re.compile(r"significant", FLAGS)),),
@@ -142,7 +142,7 @@ REASONS: tuple[ReasonCode, ...] = (
     ReasonCode(
         "no_different_outcome", "investigating would not lead to a different outcome",
         phrases=(Phrase(any_of(
-            rf"\b(?:not|unlikely to) {_W}{{0,3}}(?:lead to|result in|achieve|produce|bring about"
+            rf"\b(?:not|unlikely)\b {_W}{{0,3}}(?:lead to|result in|achieve|produce|bring about"
             rf"|make|reach|come to) (?:a |any )?(?:different|more|other|further) (?:outcomes?"
             rf"|results?|decision|view|conclusion)",
             # "unlikely the outcome would have been different"
@@ -239,7 +239,7 @@ REASONS: tuple[ReasonCode, ...] = (
             rf"|stand-alone|separately)",
             rf"\b(?:not|no) {_W}{{0,3}}(?:investigate|look at|look into|consider) {_W}{{0,4}}"
             rf"(?:complaints?[- ]handling|complaints procedures?|how (?:the|it) (?:\w+ ){{0,2}}"
-            rf"(?:handled|dealt with|responded to) (?:\w+ ){{0,2}}complaint)")),),
+            rf"(?:handled|dealt with|responded to) (?:[\w'’]+ ){{0,2}}complaint)")),),
         needles=("good use of public", "complaint"),
         # the Ombudsman declining the complaint handling, not a story of the complaint's
         # progress
@@ -275,7 +275,8 @@ REASONS: tuple[ReasonCode, ...] = (
             # cancelled the penalty", "already put things right"
             r"\b(?:Council|Authority|Provider|Home|Trust|organisation|it|they) (?:has|have) (?:now "
             r"|since |also )?(?:apologi[sz]ed|remedied|refunded|reimbursed|cancelled|waived)\b",
-            r"\b(?:put|set) (?:things|this|it|matters|the matter) right\b",
+            r"\b(?:has|have|had) (?:now |already |since |also )?(?:put|set) (?:things|this|it"
+            r"|matters|the matter) right\b",
             r"\bno further (?:remedy|action) (?:is |was )?(?:needed|required|necessary"
             r"|warranted)")),),
         needles=("than", "already", "remed", "action", "response", "steps", "in line with",
@@ -327,8 +328,8 @@ REASONS: tuple[ReasonCode, ...] = (
             rf"(?:{OPEN_MODAL}) {WN}{{0,3}}(?:{ROUTE_VERBS}) {_W}{{0,8}}(?:{COURT_WORDS})\b",
             # "a court would need to decide", "only the courts can decide", "a matter for the
             # courts", "the court is better placed"
-            rf"\b(?:court|courts) (?:would|will|can|could|may|must|is able to) (?:need to |have to"
-            rf" |be able to )?(?:decide|determine|rule|resolve|consider|settle|award|order)",
+            r"\b(?:court|courts) (?:would|will|can|could|may|must|is able to) (?:need to |have to"
+            r" |be able to )?(?:decide|determine|rule|resolve|consider|settle|award|order)",
             r"\b(?:matter|one|issue|question|dispute)s? for (?:the |a )?courts?\b",
             r"\bfor (?:the |a )?courts? to (?:decide|determine|consider|resolve)",
             r"\b(?:court|courts|magistrates'? court|county court) (?:is|are|would be) (?:better"
@@ -392,10 +393,12 @@ REASONS: tuple[ReasonCode, ...] = (
             rf"|their )?{_W}{{0,2}}complaints? (?:procedure|process)",
             rf"\bnot (?:yet )?{_W}{{0,2}}(?:had|given) {_W}{{0,2}}(?:chance|opportunity) to "
             rf"{_W}{{0,2}}(?:respond|investigate|consider|reply)",
-            # "Mr X should first complain to the Council so it has a chance to respond"
-            rf"\b(?:first|before (?:we|the Ombudsman) (?:can|could|will)) {_W}{{0,3}}(?:complain"
-            rf"|raise|go|take)\w* {_W}{{0,4}}(?:to|with) the (?:Council|Provider|Trust"
-            rf"|organisation|care provider|home|school|body)\b")),),
+            # "Mr X should first complain to the Council", "it needs a chance to respond before
+            # we can consider it"
+            r"\b(?:should|must|needs? to|has to|have to|will need to) first\b"
+            r"|\bfirst (?:needs? to|has to|have to|should|must)\b",
+            r"\bbefore (?:we|the Ombudsman) (?:can|could|will|would) (?:consider|investigate"
+            r"|look at)")),),
         needles=("premature", "chance", "opportunity", "procedure", "process", "first",
                  "before"),
         support=cue(r"\bpremature|\bchance to (?:respond|reply|investigate)"

@@ -43,7 +43,7 @@ REMEDIES: tuple[RemedyKind, ...] = (
             rf"|the sum|the amount)|\bpay(?:s|ing)? (?:him|her|them|Mr \w|Mrs \w|Ms \w|Miss \w"
             rf"|Dr \w)\b|\b(?:make|makes|made|making) {_W}{{0,2}}payments?\b|\bpayment of £"
             rf"|\bcompensat(?:e|ion)\b|\b(?:offer|award|give|gave|pay)\w* (?:\w+ ){{0,2}}£\s?\d"
-            rf"|£[\d,]+ (?:payment|to (?:Mr|Mrs|Ms|Miss|Dr|him|her"
+            rf"|£[\d,]+ (?:payment|to (?:(?:Mr|Mrs|Ms|Miss|Dr) [A-Z]\b(?!['’]s)|him|her"
             rf"|them)|for (?:the|his|her|their) (?:distress|time|trouble|uncertainty"
             rf"|frustration|inconvenience|injustice|lost))", FLAGS),
         needles=("pay", "financial", "£", "compensat", "redress"),
