@@ -292,3 +292,12 @@ def test_older_summary_page_without_sections_is_read_whole():
         "allowance she is owed.\n")
     assert set(rec.remedy_kinds) == {"apology", "payment", "reassessment_or_review"}
     assert [(p.amount_gbp, p.status) for p in rec.payments] == [(200.0, "agreed")]
+
+
+def test_an_action_list_line_without_a_kind_is_other():
+    text = "The Council has agreed to:\napologise to Mrs D;\nprovide her with a copy of the plan."
+    found = find_remedy_kinds(text, [(_sentences(text), False)], expected=True)
+    assert {k for k, _s, _e in found} == {"apology", "other"}
+    listed = "Provide Mrs D with a copy of the plan."
+    found = find_remedy_kinds(listed, [(_sentences(listed), True)], expected=True)
+    assert {k for k, _s, _e in found} == {"other"}

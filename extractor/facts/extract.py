@@ -46,7 +46,7 @@ class Context:
     doc: Document
     cleaned: Cleaned
     seg: Segmented
-    _sentences: dict[tuple[str, ...], list[tuple[int, int]]] = field(default_factory=dict)
+    _sentences: dict[tuple[int, int], list[tuple[int, int]]] = field(default_factory=dict)
 
     @property
     def text(self) -> str:
@@ -66,11 +66,14 @@ class Context:
         return self.seg.ranges(*names)
 
     def sentences(self, *names: str) -> list[tuple[int, int]]:
-        """The sentences of the summary / named sections (computed once per request)."""
-        if names not in self._sentences:
-            self._sentences[names] = [s for start, end in self.ranges(*names)
-                                      for s in p.iter_sentences(self.text, start, end)]
-        return self._sentences[names]
+        """The sentences of the summary / named sections."""
+        return [s for start, end in self.ranges(*names) for s in self.sentences_in(start, end)]
+
+    def sentences_in(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The sentences of ``text[start:end]`` (computed once per range)."""
+        if (start, end) not in self._sentences:
+            self._sentences[start, end] = list(p.iter_sentences(self.text, start, end))
+        return self._sentences[start, end]
 
     def preamble(self) -> tuple[int, int]:
         return 0, self.seg.body_start()
@@ -289,15 +292,21 @@ def _part_referrals(ctx: Context, rec: Decision) -> None:
 
 def _remedies(ctx: Context, rec: Decision) -> None:
     groups = [(ctx.sentences("summary"), True)] + [
-        (list(p.iter_sentences(ctx.text, s.start, s.end)), s.name in CARRY_CUE_SECTIONS)
-        for s in ctx.seg.sections if s.name not in PAYMENT_EXCLUDED_SECTIONS]
+        (ctx.sentences_in(s.start, s.end), s.name in CARRY_CUE_SECTIONS)
+        for s in ctx.seg.sections if s.name not in PAYMENT_EXCLUDED_SECTIONS
+        and _has_money(ctx.text, s.start, s.end)]
     for hit in find_payments(ctx.text, groups):
         span = ctx.span(hit.start, hit.end)
         rec.payments.append(Payment(amount_gbp=hit.amount, status=hit.status,
                                     purpose=hit.purpose, evidence=span.text, start=span.start,
                                     end=span.end))
     parts = [(ctx.sentences("summary"), False)] + [
-        (list(p.iter_sentences(ctx.text, s.start, s.end)), s.name in LISTED_SECTIONS)
+        (ctx.sentences_in(s.start, s.end), s.name in LISTED_SECTIONS)
         for s in ctx.seg.sections if s.name in REMEDY_SECTIONS]
     found = find_remedy_kinds(ctx.text, parts, expected=bool(rec.fault_found))
     rec.remedy_kinds = [k for k, _s, _e in found]
+
+
+def _has_money(text: str, start: int, end: int) -> bool:
+    """A section without "£" or "pounds" holds no payment (its sentences need no splitting)."""
+    return text.find("£", start, end) != -1 or text.find("pounds", start, end) != -1

@@ -264,15 +264,30 @@ class SentenceIndex:
     def matches(self, pattern: re.Pattern[str], needles: tuple[str, ...] = ()
                 ) -> Iterator[tuple[re.Match[str], tuple[int, int]]]:
         """Each match that lies inside one sentence, with that sentence, in text order.
-        ``needles``: lower-case strings one of which any match must contain; blocks without
-        any are skipped without running the pattern."""
-        for (block_start, block_end), lowered in zip(self.blocks, self.lowered):
-            if needles and not any(n in lowered for n in needles):
-                continue
+        ``needles``: lower-case strings one of which any match must contain; the pattern runs
+        only on the sentences holding one (without needles, on every block)."""
+        if needles:
+            for i in self._holding(needles):
+                start, end = self.sentences[i]
+                for m in pattern.finditer(self.text, start, end):
+                    yield m, self.sentences[i]
+            return
+        for block_start, block_end in self.blocks:
             for m in pattern.finditer(self.text, block_start, block_end):
                 i = bisect_right(self.starts, m.start()) - 1
                 if i >= 0 and m.end() <= self.sentences[i][1]:
                     yield m, self.sentences[i]
+
+    def _holding(self, needles: tuple[str, ...]) -> list[int]:
+        """Indexes of the sentences that contain one of the needles, in order."""
+        found: set[int] = set()
+        for (block_start, _end), lowered in zip(self.blocks, self.lowered):
+            for needle in needles:
+                at = lowered.find(needle)
+                while at != -1:
+                    found.add(bisect_right(self.starts, block_start + at) - 1)
+                    at = lowered.find(needle, at + 1)
+        return sorted(i for i in found if i >= 0)
 
 
 def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:

@@ -84,7 +84,8 @@ def find_payments(text: str, groups: list[tuple[list[tuple[int, int]], bool]]
 
 def _sentence_payments(sentence: str, offset: int, previous_cue: str | None
                        ) -> Iterator[MoneyHit]:
-    if not REMEDY_VERB_REGEX.search(sentence):
+    if ("£" not in sentence and "pounds" not in sentence) \
+            or not REMEDY_VERB_REGEX.search(sentence):
         return
     for amount, start, end in find_amounts(sentence):
         before = sentence[:start]

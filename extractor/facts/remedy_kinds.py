@@ -16,6 +16,7 @@ vocabulary's ``item_verbs``, read only when the caller says a remedy is expected
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 
 from extractor.facts.remedies import NOT_GIVEN_REGEX
@@ -102,31 +103,58 @@ def find_remedy_kinds(text: str, parts: Iterable[Part], expected: bool = False
     given."""
     found: dict[str, tuple[str, int, int]] = {}
     for sentences, listed in parts:
-        carry, framed = listed, False
-        for start, end in sentences:
-            inherit = carry or (framed and INCLUDES_REGEX.match(text, start, end) is not None)
-            for kind in _sentence_kinds(text, start, end, inherit, expected):
-                found.setdefault(kind, (kind, start, end))
-            framed = FRAME_REGEX.search(text, start, end) is not None
-            carry = carry or (framed and text[start:end].rstrip().endswith(":"))
+        if not sentences:
+            continue
+        hits = _kind_hits(text, sentences, expected)
+        carry, previous = listed, (0, 0)
+        for i, (start, end) in enumerate(sentences):
+            if i in hits or (carry and expected):  # a list line may hold an "other" action
+                inherit = carry or (INCLUDES_REGEX.match(text, start, end) is not None
+                                    and FRAME_REGEX.search(text, *previous) is not None)
+                for kind in _sentence_kinds(text, start, end, hits.get(i, []), inherit,
+                                            expected):
+                    found.setdefault(kind, (kind, start, end))
+            carry = carry or (text[start:end].rstrip().endswith(":")
+                              and FRAME_REGEX.search(text, start, end) is not None)
+            previous = (start, end)
     return sorted(found.values(), key=lambda k: k[1])
 
 
-def _sentence_kinds(text: str, start: int, end: int, listed: bool, expected: bool
-                    ) -> list[str]:
-    lowered = text[start:end].lower()
-    governors = _governors(text, start, end)
-    if not governors and not listed and not PASSIVE_FRAME_REGEX.search(text, start, end):
-        return []
-    kinds = []
+def _kind_hits(text: str, sentences: list[tuple[int, int]], expected: bool
+               ) -> dict[int, list[tuple[str, int]]]:
+    """Sentence index -> (kind, position) of each kind phrase in it (run once over the part;
+    kinds none of whose needles the part holds are skipped). With ``expected``, a sentence
+    with an item frame is listed too (it may hold an "other" action)."""
+    block = (sentences[0][0], sentences[-1][1])
+    lowered = text[block[0]:block[1]].lower()
+    starts = [s for s, _e in sentences]
+    hits: dict[int, list[tuple[str, int]]] = {}
     for kind, regex in REMEDY_KIND_REGEXES.items():
         needles = KIND_NEEDLES[kind]
         if needles and not any(n in lowered for n in needles):
             continue
+        for m in regex.finditer(text, *block):
+            i = bisect_right(starts, m.start()) - 1
+            if i >= 0 and m.end() <= sentences[i][1]:
+                hits.setdefault(i, []).append((kind, m.start()))
+    if expected:
+        for m in ITEM_FRAME_REGEX.finditer(text, *block):
+            hits.setdefault(bisect_right(starts, m.start()) - 1, [])
+    return hits
+
+
+def _sentence_kinds(text: str, start: int, end: int, hits: list[tuple[str, int]],
+                    listed: bool, expected: bool) -> list[str]:
+    """The kinds of a sentence's phrases (``hits``) it gives, and "other" when a remedy is
+    expected."""
+    governors = _governors(text, start, end)
+    if not governors and not listed and not PASSIVE_FRAME_REGEX.search(text, start, end):
+        return []
+    kinds: list[str] = []
+    for kind, pos in hits:
         allowed = ("forward", "done") if expected or kind in DONE_KINDS_WITHOUT_FAULT \
             else ("forward",)
-        if any(_governor(text, m.start(), end, governors, listed) in allowed
-               for m in regex.finditer(text, start, end)):
+        if kind not in kinds and _governor(text, pos, end, governors, listed) in allowed:
             kinds.append(kind)
     if expected and _other_action(text, start, end, listed):
         kinds.append("other")
