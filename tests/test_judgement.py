@@ -221,6 +221,13 @@ FAULT_WORDING = [
     ("This caused Mr Y avoidable distress and uncertainty.", "upheld"),
     ("There was some fault in the way the Council wrote to Ms Z.", "upheld"),
     ("Mrs X complains the Council was at fault.", None),           # the complaint, no finding
+    ("The Council accepts it delayed and has agreed to apologise.", "upheld"),
+    ("There was delay by the Council in deciding the application.", "upheld"),
+    ("We found the Council acted properly and did not uphold the complaint.", "not_upheld"),
+    ("The Council did nothing wrong when it refused the grant.", "not_upheld"),
+    ("The Council says it did nothing wrong.", None),                  # a party's claim
+    ("We have stopped our investigation because Mr B has gone to court.",
+     "closed_after_initial_enquiries"),
     ("We will not investigate because any fault has not caused injustice.",
      "closed_after_initial_enquiries"),
 ]
