@@ -303,7 +303,8 @@ def _remedies(ctx: Context, rec: Decision) -> None:
     parts = [(ctx.sentences("summary"), False)] + [
         (ctx.sentences_in(s.start, s.end), s.name in LISTED_SECTIONS)
         for s in ctx.seg.sections if s.name in REMEDY_SECTIONS]
-    found = find_remedy_kinds(ctx.text, parts, expected=bool(rec.fault_found))
+    expected = bool(rec.fault_found) or rec.outcome == "upheld"
+    found = find_remedy_kinds(ctx.text, parts, expected=expected)
     rec.remedy_kinds = [k for k, _s, _e in found]
 
 

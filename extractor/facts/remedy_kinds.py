@@ -77,6 +77,7 @@ ITEM_FRAME_REGEX = re.compile(
     r"\b(?:agree(?:s|d)?|agreeing|offer(?:s|ed)?|undert\w+) to\s+"
     r"|\b(?:will|should|must|shall)\s+(?!not\b|have\b|be\b|need\b)"
     r"|\brecommend(?:s|ed)?(?: that)?\s+(?:the (?:\w+ ){1,2}?(?:should )?)?", _FLAGS)
+ITEM_ADVERBS = frozenset(("also", "then", "now", "further", "immediately", "promptly", "still"))
 ITEM_SPLIT_REGEX = re.compile(r"\s*[,;:]\s*(?:and |or |then )?|\s+(?:and|or|then) (?:to )?")
 # "the need to consider and record": the second verb shares the first one's "to".
 SHARED_TO_REGEX = re.compile(r"\bto \w+ (?:and|or) (?=\w)", _FLAGS)
@@ -214,10 +215,11 @@ def _other_action(text: str, start: int, end: int, listed: bool) -> bool:
 
 
 def _is_other(item: str) -> bool:
-    words = item.split(maxsplit=1)
+    item = item.replace("_", " ")
+    words = [w for w in item.lower().split(maxsplit=3) if w not in ITEM_ADVERBS]
     if not words:
         return False
-    verb = words[0].lower()
+    verb = words[0]
     verb = verb[:-1] if verb.endswith("s") and verb[:-1] in OTHER_VERBS else verb
     if verb not in OTHER_VERBS or NOT_AN_ACTION_REGEX.search(item):
         return False

@@ -139,7 +139,8 @@ REMEDIES: tuple[RemedyKind, ...] = (
                     "place", "move", "appoint", "allocate", "complete", "produce", "prepare",
                     "draw", "send", "register", "restore", "reinstate", "assist", "help",
                     "support", "install", "carry", "agree", "set", "amend", "update", "publish",
-                    "investigate", "consult", "visit", "obtain", "seek", "refer", "enforce"),
+                    "investigate", "consult", "visit", "obtain", "seek", "refer", "enforce",
+                    "advise", "notify"),
         missing="the catch-all: no phrase or cue can state it; the facts read it as an agreed "
                 "action whose verb (item_verbs) no other kind names"),
 )
