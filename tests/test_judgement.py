@@ -128,6 +128,11 @@ WORDING = [
      {"late_complaint"}),
     ("The complaint concerns reports the Council wrote for the family court.",
      {"court_proceedings_matter"}),
+    ("The Council considered the matter properly, so there is no fault.",
+     {"no_evidence_of_fault"}),
+    ("The matter has not had a significant impact on Mr X.", {"injustice_not_significant"}),
+    ("The level of injustice does not warrant an investigation.",
+     {"injustice_not_significant"}),
 ]
 
 

@@ -80,7 +80,8 @@ REASONS: tuple[ReasonCode, ...] = (
             r"\b(?:no|without) (?:administrative )?fault (?:in|by|with|on) (?:the|how|its|what"
             r"|their|his|her|any)\b",
             r"\b(?:no|not) (?:\w+ ){0,2}grounds? (?:for us )?to (?:investigate|criticise"
-            r"|question)\b"),
+            r"|question)\b",
+            r"\bthere (?:is|was|has been) no (?:evidence of )?(?:administrative )?fault\b"),
             # "no evidence the fault caused an injustice" is about injustice
             # (not "the fault caused"; "evidence of fault causing injustice" is still fault)
             unless=re.compile(r"\b(?:the|any|this|that|its) fault (?:\w+ ){0,3}(?:has |had |did )?"
@@ -112,7 +113,9 @@ REASONS: tuple[ReasonCode, ...] = (
     ReasonCode(
         "injustice_not_significant", "the injustice is not significant enough",
         phrases=(Phrase(any_of(
-            rf"\b(?:not|no|insufficient|isn't) {_W}{{0,4}}significant {_W}{{0,3}}injustice",
+            rf"\b(?:not|no|insufficient|isn't) {_W}{{0,4}}significant {_W}{{0,3}}(?:injustice"
+            rf"|impact|harm|loss|distress|effect|disadvantage)",
+            rf"\b(?:injustice|impact) {_W}{{0,6}}(?:does|do|would|did) not (?:warrant|justify)",
             rf"\binjustice {_W}{{0,5}}(?:is|was|are|were) not {_W}{{0,2}}significant",
             r"\bnot significant enough", r"\bnot (?:sufficiently|serious enough|great enough)",
             r"\b(?:no|not|insufficient|unlikely)\b[^.\n]{0,150}\bsignificant (?:personal )?"
