@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from extractor.facts import outcome
 from extractor.facts.money import find_amounts, words_to_number
 from extractor.facts.outcome import outcome_from, read_wording
 from extractor.facts.patterns import iter_sentences
@@ -242,6 +243,18 @@ FAULT_WORDING = [
 def test_fault_found_from_wording(summary, expected):
     judged = outcome_from(read_wording(summary, _sentences(summary)))
     assert (judged[0] if judged else None) == expected
+
+
+def test_every_wording_match_holds_a_needle():
+    patterns = {"discontinued": outcome.DISCONTINUED_REGEX,
+                "not_investigating": outcome.NOT_INVESTIGATING_REGEX,
+                "fault": outcome.FAULT_FOUND_REGEX, "no_fault": outcome.NO_FAULT_REGEX,
+                "failing": outcome.FAILING_STATED_REGEX}
+    assert set(patterns) == set(outcome.NEEDLES)
+    for signal, pattern in patterns.items():
+        for summary, _expected in FAULT_WORDING:
+            for m in pattern.finditer(summary):
+                assert any(n in m.group().lower() for n in outcome.NEEDLES[signal]), summary
 
 
 # --- money in words and ranges --------------------------------------------------------------

@@ -97,20 +97,36 @@ class Wording:
                     self.failing))
 
 
+# Fast-path strings: any match of a signal's pattern contains one of its needles (a sentence
+# without any is not searched).
+NEEDLES: dict[str, tuple[str, ...]] = {
+    "discontinued": ("investigation",),
+    "not_investigating": ("investigat", "consider", "look into"),
+    "fault": ("fault", "fail", "uphold", "upheld", "maladministration", "caused"),
+    "no_fault": ("fault", "uphold", "upheld", "wrong", "acted", "maladministration"),
+    "failing": ("fail", "delay", "wrong", "error", "mistake", "accept", "acknowledg", "admit"),
+}
+
+
 def read_wording(text: str, sentences: list[tuple[int, int]]) -> Wording:
     w = Wording()
     for start, end in sentences:
         sentence = text[start:end]
+        lowered = sentence.lower()
+
+        def has(signal: str, lowered: str = lowered) -> bool:
+            return getattr(w, signal) is None and any(n in lowered for n in NEEDLES[signal])
+
         span = (start, end)
-        if w.discontinued is None and DISCONTINUED_REGEX.search(sentence):
+        if has("discontinued") and DISCONTINUED_REGEX.search(sentence):
             w.discontinued = span
-        elif w.not_investigating is None and NOT_INVESTIGATING_REGEX.search(sentence):
+        elif has("not_investigating") and NOT_INVESTIGATING_REGEX.search(sentence):
             w.not_investigating = span
-        if w.fault is None and _found(FAULT_FOUND_REGEX, HEDGE_BEFORE_REGEX, sentence):
+        if has("fault") and _found(FAULT_FOUND_REGEX, HEDGE_BEFORE_REGEX, sentence):
             w.fault = span
-        if w.no_fault is None and _found(NO_FAULT_REGEX, CLAIM_BEFORE_REGEX, sentence):
+        if has("no_fault") and _found(NO_FAULT_REGEX, CLAIM_BEFORE_REGEX, sentence):
             w.no_fault = span
-        if w.failing is None and FAILING_STATED_REGEX.search(sentence):
+        if has("failing") and FAILING_STATED_REGEX.search(sentence):
             w.failing = span
     return w
 

@@ -229,8 +229,8 @@ def find_other_acts(text: str) -> Iterator[tuple[str, int, int]]:
 # A sentence ends at ". " / "? " / "! " (not after a title such as "Mr.") or at a line end;
 # paragraphs are one per line after cleaning. Statements have no real initials, so "Mr X." ends
 # a sentence.
-SENTENCE_END_REGEX = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)[.?!](?=\s|$)"
-                                r"|\n")
+SENTENCE_END_REGEX = re.compile(r"[.?!](?<!\bMr[.?!])(?<!\bMrs[.?!])(?<!\bMs[.?!])"
+                                r"(?<!\bDr[.?!])(?=\s|$)|\n")
 
 
 def iter_sentences(text: str, start: int = 0, end: int | None = None

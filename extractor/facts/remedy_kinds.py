@@ -16,7 +16,6 @@ vocabulary's ``item_verbs``, read only when the caller says a remedy is expected
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterable
 
 from extractor.facts.remedies import NOT_GIVEN_REGEX
@@ -123,24 +122,20 @@ def find_remedy_kinds(text: str, parts: Iterable[Part], expected: bool = False
 
 def _kind_hits(text: str, sentences: list[tuple[int, int]], expected: bool
                ) -> dict[int, list[tuple[str, int]]]:
-    """Sentence index -> (kind, position) of each kind phrase in it (run once over the part;
-    kinds none of whose needles the part holds are skipped). With ``expected``, a sentence
-    with an item frame is listed too (it may hold an "other" action)."""
-    block = (sentences[0][0], sentences[-1][1])
-    lowered = text[block[0]:block[1]].lower()
-    starts = [s for s, _e in sentences]
+    """Sentence index -> (kind, position) of each kind phrase in it (a kind's pattern runs
+    only on the sentences holding one of its needles). With ``expected``, a sentence with an
+    item frame is listed too (it may hold an "other" action)."""
     hits: dict[int, list[tuple[str, int]]] = {}
-    for kind, regex in REMEDY_KIND_REGEXES.items():
-        needles = KIND_NEEDLES[kind]
-        if needles and not any(n in lowered for n in needles):
-            continue
-        for m in regex.finditer(text, *block):
-            i = bisect_right(starts, m.start()) - 1
-            if i >= 0 and m.end() <= sentences[i][1]:
+    for i, (start, end) in enumerate(sentences):
+        lowered = text[start:end].lower()
+        for kind, regex in REMEDY_KIND_REGEXES.items():
+            needles = KIND_NEEDLES[kind]
+            if needles and not any(n in lowered for n in needles):
+                continue
+            for m in regex.finditer(text, start, end):
                 hits.setdefault(i, []).append((kind, m.start()))
-    if expected:
-        for m in ITEM_FRAME_REGEX.finditer(text, *block):
-            hits.setdefault(bisect_right(starts, m.start()) - 1, [])
+        if expected and i not in hits and ITEM_FRAME_REGEX.search(text, start, end):
+            hits[i] = []
     return hits
 
 

@@ -49,8 +49,8 @@ APPEAL_AVAILABLE = (
 # An appeal already made: "has appealed" (not "could have" / "to have" appealed), "Mr X
 # appealed", "her appeal was dismissed", "waiting for a hearing".
 APPEAL_USED = (
-    r"(?<!could )(?<!would )(?<!should )(?<!might )(?<!must )(?<!may )(?<!to )"
-    r"(?<!reasonably )\b(?:has|have|had) (?:already |now |since |also |then )?(?:appealed"
+    r"\b(?=ha[dsv])(?<!could )(?<!would )(?<!should )(?<!might )(?<!must )(?<!may )(?<!to )"
+    r"(?<!reasonably )(?:has|have|had) (?:already |now |since |also |then )?(?:appealed"
     r"|lodged an appeal|made an appeal|submitted an appeal|applied to)"
     rf"|{PERSON} (?:already |then |later |subsequently |also |successfully |unsuccessfully )?"
     r"(?:appealed|lodged an appeal|made an appeal|submitted an appeal)"
