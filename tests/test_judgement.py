@@ -288,6 +288,8 @@ def test_words_to_number(words, expected):
      [(500.0, "agreed")]),
     ("We recommended a payment of £100-150 to Mr Y.",
      [(100.0, "recommended"), (150.0, "recommended")]),
+    ("It also credited £20 to his account for the inconvenience.",     # the body's past act
+     [(20.0, "offered_by_body")]),
 ])
 def test_payments_in_words_and_ranges(text, expected):
     hits = find_payments(text, [(_sentences(text), False)])
@@ -326,3 +328,12 @@ def test_an_action_list_line_without_a_kind_is_other():
     listed = "Provide Mrs D with a copy of the plan."
     found = find_remedy_kinds(listed, [(_sentences(listed), True)], expected=True)
     assert {k for k, _s, _e in found} == {"other"}
+
+
+def test_a_lead_in_cue_holds_for_its_items():
+    """"has agreed to:" governs the list; an item's aside ("organisations should apologise")
+    does not turn the next item into a recommendation."""
+    text = ("Within one month, the Council has agreed to:\napologise to Mrs P. Our guidance "
+            "says how organisations should apologise;\npay Mrs P £500 for her distress.")
+    hits = find_payments(text, [(_sentences(text), True)])
+    assert [(h.amount, h.status) for h in hits] == [(500.0, "agreed")]

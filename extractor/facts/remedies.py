@@ -26,7 +26,10 @@ STATUS_CUE_REGEX = re.compile(
     r"\b(?P<recommended>should|recommend(?:s|ed|ing)?|we (?:ask|asked) the)\b"
     r"|\b(?P<agreed>agree(?:s|d)?|will|accepted (?:our|the) recommendations?)\b"
     r"|\b(?P<offered_by_body>offer(?:s|ed)?|(?:has|have|had) (?:already |now |since )?"
-    r"(?:paid|refunded|reimbursed|waived|reduced|credited|made (?:a )?payments?|awarded))\b",
+    r"(?:paid|refunded|reimbursed|waived|reduced|credited|made (?:a )?payments?|awarded)"
+    # the body's own act, told in the past: "It also credited £20 to his account"
+    r"|(?:it|Council|Authority|Provider|Trust|Home) (?:also |then |later |subsequently |since )?"
+    r"(?:paid|refunded|reimbursed|waived|reduced|credited|awarded))\b",
     _FLAGS)
 # The sentence must speak of a money remedy.
 REMEDY_VERB_REGEX = re.compile(
@@ -67,18 +70,22 @@ def find_payments(text: str, groups: list[tuple[list[tuple[int, int]], bool]]
 
     ``groups`` are the sentences of each part of the decision, with a flag saying whether a
     status cue carries over more than one sentence (a list of agreed actions under "The
-    Council has agreed to:") or only to the next one (narrative)."""
+    Council has agreed to:") or only to the next one (narrative). The cue of a lead-in (a
+    sentence ending ":") holds for the items after it, whatever an item's own asides say."""
     hits: dict[float, MoneyHit] = {}
     for sentences, carry in groups:
         previous_cue: str | None = None
+        lead_cue: str | None = None  # of a lead-in ("The Council has agreed to:")
         for start, end in sentences:
             sentence = text[start:end]
-            for hit in _sentence_payments(sentence, start, previous_cue):
+            for hit in _sentence_payments(sentence, start, lead_cue or previous_cue):
                 first = hits.setdefault(hit.amount, hit)
                 if first.purpose is None and hit.purpose:
                     hits[hit.amount] = replace(first, purpose=hit.purpose)
             cues = list(STATUS_CUE_REGEX.finditer(sentence))
             previous_cue = cues[-1].lastgroup if cues else previous_cue if carry else None
+            if cues and sentence.rstrip().endswith(":"):
+                lead_cue = cues[-1].lastgroup
     return sorted(hits.values(), key=lambda h: h.start)
 
 
