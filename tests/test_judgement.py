@@ -71,6 +71,7 @@ ROUTES = [
      {"court_remedy_available"}, {"courts"}),
     ("We do not consider it would be reasonable to expect Mrs Y to go to court.", set(), set()),
     ("It would be unreasonable to expect Mr Z to take the Council to court.", set(), set()),
+    ("The Council can take enforcement action through the courts.", set(), set()),  # its route
     ("This is a matter for the Planning Inspector, to whom Mr S can appeal.",
      {"minister_appeal_available"}, {"planning_inspectorate"}),
     ("Mr X could not appeal to the tribunal because he was in hospital.", set(), set()),

@@ -76,9 +76,14 @@ JURISDICTIONAL: tuple[ReasonCode, ...] = (
             r"\bfor (?:the |a )?courts? to (?:decide|determine|consider|resolve)",
             r"\b(?:court|courts|magistrates'? court|county court) (?:is|are|would be) (?:better"
             r"|best) placed"),
-            unless=re.compile(r"\b(?:has|have|had) (?:already )?(?:started|taken|gone)\b"
-                              r"|\b(?:unreasonable|not (?:\w+ ){0,4}reasonable) (?:\w+ ){0,3}(?:to|for)\b",
-                              FLAGS)),),
+            # not a route already taken, one unreasonable to expect, or the body's own route
+            # ("the Council can take enforcement action through the courts")
+            unless=re.compile(
+                r"\b(?:has|have|had) (?:already )?(?:started|taken|gone)\b"
+                r"|\b(?:unreasonable|not (?:\w+ ){0,4}reasonable) (?:\w+ ){0,3}(?:to|for)\b"
+                r"|\bthe (?:Council|Authority|Trust|Provider|landlord|care home|enforcement "
+                r"agents?) (?:can|could|may|might|would|will|is able to|was able to)\b",
+                FLAGS)),),
         needles=("court", "magistrates", "judicial", "legal", "insur"),
         support=cue(r"\bcourts?\b|\blegal action|\bjudicial review"),
         grounds=("s26(6)(c)",), route="court"),
