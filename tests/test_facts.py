@@ -299,11 +299,12 @@ def test_small_texts(text, expected):
 
 def test_needle_fast_path_changes_no_result(monkeypatch):
     """The per-code needles only skip work: records are identical without them."""
-    from extractor.facts import reasons, remedies
+    from extractor.facts import reasons, remedy_kinds
     cases = [(path, url) for path, url, _expected in CASES.values()]
     fast = [extract(path, url)[0].model_dump() for path, url in cases]
     monkeypatch.setattr(reasons, "NEEDLES", {})
-    monkeypatch.setattr(remedies, "KIND_NEEDLES", {k: () for k in remedies.KIND_NEEDLES})
+    monkeypatch.setattr(remedy_kinds, "KIND_NEEDLES",
+                        {k: () for k in remedy_kinds.KIND_NEEDLES})
     assert [extract(path, url)[0].model_dump() for path, url in cases] == fast
 
 
@@ -412,8 +413,9 @@ def test_payment_phrases(text, expected):
     ("The Council did not offer him an appeal right.", set()),       # a failure, not a remedy
 ])
 def test_remedy_kind_phrases(text, expected):
-    from extractor.facts.remedies import find_remedy_kinds
-    assert {k for k, _s, _e in find_remedy_kinds(text, _sentences(text))} == expected
+    from extractor.facts.remedy_kinds import find_remedy_kinds
+    found = find_remedy_kinds(text, [(_sentences(text), False)], expected=True)
+    assert {k for k, _s, _e in found} == expected
 
 
 @pytest.mark.parametrize("summary, expected", [

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from extractor.facts import provisions, reasons, remedies
+from extractor.facts import provisions, reasons, remedy_kinds
 from extractor.model import merge, prompt
 from extractor.vocab import (
     PROMPT_FILES,
@@ -83,7 +83,7 @@ def test_merge_support_reads_the_vocabulary(code, sentence, supported):
 
 def test_stages_derive_their_tables_from_the_vocabulary():
     assert {r.code for r in reasons.REASON_RULES} == {r.code for r in REASONS if r.phrases}
-    assert set(remedies.REMEDY_KIND_REGEXES) == {r.kind for r in REMEDIES if r.pattern}
+    assert set(remedy_kinds.REMEDY_KIND_REGEXES) == {r.kind for r in REMEDIES if r.pattern}
     assert REFERRAL_FROM_REASON["tribunal_appeal_available"] == "tribunal"
     assert reasons.ROUTE_BY_CITATION == {
         "LGA1974 s26(6)(a)": "tribunal_appeal_available",

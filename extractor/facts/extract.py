@@ -14,7 +14,8 @@ from extractor.facts import patterns as p
 from extractor.facts.citations import find_citations
 from extractor.facts.parties import find_bodies, find_complainant
 from extractor.facts.reasons import find_reasons, find_referrals
-from extractor.facts.remedies import find_payments, find_remedy_kinds
+from extractor.facts.remedies import find_payments
+from extractor.facts.remedy_kinds import find_remedy_kinds
 from extractor.facts.taxonomy import TOP_BY_SLUG, slugify, sub_for_slug
 from extractor.models import Category, Citation, Decision, Payment, Reason, Span
 from extractor.read.clean import Cleaned
@@ -26,10 +27,14 @@ HEADER_OUTCOMES = (("not upheld", "not_upheld"), ("upheld", "upheld"),
                    ("closed after initial enquiries", "closed_after_initial_enquiries"))
 # Where the reasons, referrals and remedies are read (never the role-and-powers boilerplate).
 REASON_SECTIONS = ("assessment", "final_decision")
+# Where an investigated decision says which parts it did not investigate, and why.
+PART_SECTIONS = ("what_investigated", "not_investigated_parts")
 REMEDY_SECTIONS = ("assessment", "agreed_action", "final_decision")
 PAYMENT_EXCLUDED_SECTIONS = ("complaint", "role_and_powers", "how_considered",
                              "what_investigated", "signoff")
 COMPLAINANT_SECTIONS = ("complaint", "what_investigated")
+# Sections that are lists of remedies (each line an action).
+LISTED_SECTIONS = ("agreed_action",)
 # Sections whose remedies are lists under one "has agreed to:" / "should:" lead-in.
 CARRY_CUE_SECTIONS = ("agreed_action", "final_decision")
 
@@ -41,7 +46,7 @@ class Context:
     doc: Document
     cleaned: Cleaned
     seg: Segmented
-    _sentences: dict[tuple[str, ...], list[tuple[int, int]]] = field(default_factory=dict)
+    _sentences: dict[tuple[int, int], list[tuple[int, int]]] = field(default_factory=dict)
 
     @property
     def text(self) -> str:
@@ -52,15 +57,23 @@ class Context:
         return Span(text=self.doc.text[s:e], start=s, end=e)
 
     def ranges(self, *names: str) -> list[tuple[int, int]]:
-        """(start, end) of the summary (when named) and of the named sections."""
+        """(start, end) of the summary (when named) and of the named sections. A page with
+        neither a summary nor a section (an older summary page) is all summary after its
+        header lines."""
+        if "summary" in names and "summary" not in self.seg.header and not self.seg.sections:
+            body = max((f.end for f in self.seg.header.values()), default=0)
+            return [(body, len(self.text))]
         return self.seg.ranges(*names)
 
     def sentences(self, *names: str) -> list[tuple[int, int]]:
-        """The sentences of the summary / named sections (computed once per request)."""
-        if names not in self._sentences:
-            self._sentences[names] = [s for start, end in self.ranges(*names)
-                                      for s in p.iter_sentences(self.text, start, end)]
-        return self._sentences[names]
+        """The sentences of the summary / named sections."""
+        return [s for start, end in self.ranges(*names) for s in self.sentences_in(start, end)]
+
+    def sentences_in(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The sentences of ``text[start:end]`` (computed once per range)."""
+        if (start, end) not in self._sentences:
+            self._sentences[start, end] = list(p.iter_sentences(self.text, start, end))
+        return self._sentences[start, end]
 
     def preamble(self) -> tuple[int, int]:
         return 0, self.seg.body_start()
@@ -250,6 +263,7 @@ def _set_outcome(ctx: Context, rec: Decision, w: wording.Wording) -> None:
 def _reasons(ctx: Context, rec: Decision) -> None:
     """Reasons and referrals, for decisions not investigated (or discontinued)."""
     if rec.investigated and rec.outcome != "closed_after_initial_enquiries":
+        _part_referrals(ctx, rec)
         return
     sentences = ctx.sentences("summary", *REASON_SECTIONS)
     cited = [c.canonical for c in rec.citations]
@@ -261,15 +275,35 @@ def _reasons(ctx: Context, rec: Decision) -> None:
     rec.referred_to = [h.code for h in find_referrals(ctx.text, sentences, hits)]
 
 
+def _part_referrals(ctx: Context, rec: Decision) -> None:
+    """An investigated decision may still point the person elsewhere for a part it did not
+    investigate ("a negligence claim, which can be pursued in the courts"): the bodies named
+    in a sentence that gives a reason, in the sections on what was not investigated."""
+    sentences = ctx.sentences(*PART_SECTIONS)
+    hits = find_reasons(ctx.text, sentences, ())
+    reasoned = {(h.start, h.end) for h in hits}
+    rec.referred_to = [h.code for h in find_referrals(ctx.text, sentences, hits)
+                       if (h.start, h.end) in reasoned]
+
+
 def _remedies(ctx: Context, rec: Decision) -> None:
     groups = [(ctx.sentences("summary"), True)] + [
-        (list(p.iter_sentences(ctx.text, s.start, s.end)), s.name in CARRY_CUE_SECTIONS)
-        for s in ctx.seg.sections if s.name not in PAYMENT_EXCLUDED_SECTIONS]
+        (ctx.sentences_in(s.start, s.end), s.name in CARRY_CUE_SECTIONS)
+        for s in ctx.seg.sections if s.name not in PAYMENT_EXCLUDED_SECTIONS
+        and _has_money(ctx.text, s.start, s.end)]
     for hit in find_payments(ctx.text, groups):
         span = ctx.span(hit.start, hit.end)
         rec.payments.append(Payment(amount_gbp=hit.amount, status=hit.status,
                                     purpose=hit.purpose, evidence=span.text, start=span.start,
                                     end=span.end))
-    kinds = [k for k, _s, _e in find_remedy_kinds(ctx.text,
-                                                   ctx.sentences("summary", *REMEDY_SECTIONS))]
-    rec.remedy_kinds = kinds
+    parts = [(ctx.sentences("summary"), False)] + [
+        (ctx.sentences_in(s.start, s.end), s.name in LISTED_SECTIONS)
+        for s in ctx.seg.sections if s.name in REMEDY_SECTIONS]
+    expected = bool(rec.fault_found) or rec.outcome == "upheld"
+    found = find_remedy_kinds(ctx.text, parts, expected=expected)
+    rec.remedy_kinds = [k for k, _s, _e in found]
+
+
+def _has_money(text: str, start: int, end: int) -> bool:
+    """A section without "£" or "pounds" holds no payment (its sentences need no splitting)."""
+    return text.find("£", start, end) != -1 or text.find("pounds", start, end) != -1

@@ -26,15 +26,22 @@ NOT_INVESTIGATING_REGEX = re.compile(
     r"|\bwill not be investigating", _FLAGS)
 # "I have discontinued my investigation", "The Ombudsman has discontinued the investigation".
 DISCONTINUED_REGEX = re.compile(
-    r"\b(?:discontinu(?:e|ed|ing)|ended) (?:the|my|our|its|this|an|his|her) investigation"
+    r"\b(?:discontinu(?:e|ed|ing)|ended|stopped) (?:the|my|our|its|this|an|his|her) investigation"
     r"|\binvestigation (?:has been|was|is) discontinued", _FLAGS)
 # Fault found: "We found fault", "There was fault by the Council", "The Council is at fault",
 # "We found failings", "I uphold the complaint".
 FAULT_FOUND_REGEX = re.compile(
     r"\b(?:found|find|finds|identified) (?:some |several |a number of |significant )?"
     r"(?:fault|faults|failings|failures|maladministration)\b"
-    r"|\bthere (?:was|were|has been|have been|is) (?:some |also |further )?(?:fault|faults"
-    r"|failings|maladministration)\b|\b(?:I|we) (?:have )?(?:uphold|upheld)\b"
+    r"|\bthere (?:was|were|has been|have been|is) (?:a |some |also |further )?(?:fault|faults"
+    r"|failings|maladministration|service failures?)\b|\b(?:I|we) (?:have )?(?:uphold|upheld)\b"
+    # "The Council's failures ... are fault", "These faults have caused", "some fault in"
+    r"|\b(?:is|are|was|were) (?:also |both )?fault\b|\bsome fault (?:in|by|with|on|when)\b"
+    r"|\b(?:these|those|the) faults (?:have|had|caused|led|meant)\b"
+    r"|\bthis fault (?:has |had )?(?:caused|led to|meant)\b"
+    # an injustice caused by what was just described: "This caused Mr X avoidable distress"
+    r"|\b(?:this|these|which) (?:has |have |also )?caused (?:\w+ ){0,3}(?:an? |some |significant "
+    r"|avoidable )?(?:injustice|distress|frustration|uncertainty)\b"
     r"|\buph(?:o|e)lds? (?:\w+['’]?s? ){0,3}complaints?\b"
     r"|\b(?:was|were|is|are|has been|have been) at fault\b"
     r"|\b(?:found|find|finds) (?:the \w+(?: \w+)?|it|them) (?:to be |was |were )?at fault"
@@ -44,13 +51,23 @@ FAULT_FOUND_REGEX = re.compile(
 # Weaker: a Summary that states a failing as fact ("The Council failed to provide ...",
 # "We have found delay at two stages"). Counts only when nothing says "will not investigate".
 FAILING_STATED_REGEX = re.compile(
-    r"^(?:The|This|Its) (?:Council|Care Provider|Provider|Authority|Trust|care home|Home"
-    r"|organisation)(?:'s)? (?:\w+ )?(?:failed|delayed|was wrong|wrongly)\b"
+    r"^(?:(?:The|This|Its) (?:Council|Care Provider|Provider|Authority|Trust|care home|Home"
+    r"|organisation)(?:'s)?|It) (?:\w+ )?(?:failed|delayed|was wrong|wrongly)\b"
+    # the body accepting it: "The Council accepts it delayed", "it acknowledged its error"
+    r"|\b(?:accept(?:s|ed)?|acknowledge[sd]?|admit(?:s|ted)?) (?:that )?(?:it|there) (?:was |were "
+    r"|had )?(?:at fault|fault|failed|delayed|made (?:a |an )?(?:mistake|error))\b"
+    r"|\bthere (?:was|were|has been|have been) (?:a |some |also |further |avoidable |unnecessary )?"
+    r"delays? (?:by|on the part of)\b"
     r"|\b(?:we|I) (?:have )?found (?:\w+ ){0,2}(?:delays?|failures?|failings?|errors?"
     r"|mistakes?)\b", _FLAGS)
-# A negation or hedge shortly before a fault-found phrase cancels it.
+# A party's claim shortly before a finding is no finding ("Mrs X complains the Council was
+# at fault", "The Council says it acted properly").
+CLAIM = (r"says?|said|claims?|claimed|complain(?:s|ed)?|alleges?|alleged|believes?|feels?|felt"
+         r"|thinks?|argues?|argued|maintains?|insists?")
+CLAIM_BEFORE_REGEX = re.compile(rf"\b(?:{CLAIM})\b", _FLAGS)
+# A negation or a hedge (or a claim) shortly before a fault-found phrase cancels it.
 HEDGE_BEFORE_REGEX = re.compile(
-    r"\b(?:not|no|never|nor|neither|unlikely|whether|if|cannot|any)\b|n't", _FLAGS)
+    rf"\b(?:not|no|never|nor|neither|unlikely|whether|if|cannot|any|{CLAIM})\b|n't", _FLAGS)
 HEDGE_WINDOW = 30
 # No fault: "The Council was not at fault", "We did not find fault", "We find no fault".
 NO_FAULT_REGEX = re.compile(
@@ -58,7 +75,10 @@ NO_FAULT_REGEX = re.compile(
     r"|\b(?:did|do|does|have|has|could|can) ?not (?:find|found|identify|see) (?:any )?fault"
     r"|\b(?:found|find|finds|finding) no (?:evidence of )?(?:fault|maladministration)"
     r"|\bno (?:fault|maladministration) (?:by|in|with|on)"
-    r"|\bdo not uphold|\bnot upheld", _FLAGS)
+    r"|\b(?:do|does|did|have|has) not uphold|\bnot upheld"
+    # "The Council did nothing wrong", "it acted properly", "acted without fault"
+    r"|\b(?:did|done) nothing wrong\b|\bacted (?:properly|correctly|appropriately|lawfully"
+    r"|reasonably|without fault)\b|\bwithout fault\b", _FLAGS)
 
 
 @dataclass
@@ -77,27 +97,44 @@ class Wording:
                     self.failing))
 
 
+# Fast-path strings: any match of a signal's pattern contains one of its needles (a sentence
+# without any is not searched).
+NEEDLES: dict[str, tuple[str, ...]] = {
+    "discontinued": ("investigation",),
+    "not_investigating": ("investigat", "consider", "look into"),
+    "fault": ("fault", "fail", "uphold", "upheld", "maladministration", "caused"),
+    "no_fault": ("fault", "uphold", "upheld", "wrong", "acted", "maladministration"),
+    "failing": ("fail", "delay", "wrong", "error", "mistake", "accept", "acknowledg", "admit"),
+}
+
+
 def read_wording(text: str, sentences: list[tuple[int, int]]) -> Wording:
     w = Wording()
     for start, end in sentences:
         sentence = text[start:end]
+        lowered = sentence.lower()
+
+        def has(signal: str, lowered: str = lowered) -> bool:
+            return getattr(w, signal) is None and any(n in lowered for n in NEEDLES[signal])
+
         span = (start, end)
-        if w.discontinued is None and DISCONTINUED_REGEX.search(sentence):
+        if has("discontinued") and DISCONTINUED_REGEX.search(sentence):
             w.discontinued = span
-        elif w.not_investigating is None and NOT_INVESTIGATING_REGEX.search(sentence):
+        elif has("not_investigating") and NOT_INVESTIGATING_REGEX.search(sentence):
             w.not_investigating = span
-        if w.fault is None and _fault_found(sentence):
+        if has("fault") and _found(FAULT_FOUND_REGEX, HEDGE_BEFORE_REGEX, sentence):
             w.fault = span
-        if w.no_fault is None and NO_FAULT_REGEX.search(sentence):
+        if has("no_fault") and _found(NO_FAULT_REGEX, CLAIM_BEFORE_REGEX, sentence):
             w.no_fault = span
-        if w.failing is None and FAILING_STATED_REGEX.search(sentence):
+        if has("failing") and FAILING_STATED_REGEX.search(sentence):
             w.failing = span
     return w
 
 
-def _fault_found(sentence: str) -> bool:
-    for m in FAULT_FOUND_REGEX.finditer(sentence):
-        if not HEDGE_BEFORE_REGEX.search(sentence[max(0, m.start() - HEDGE_WINDOW):m.start()]):
+def _found(finding: re.Pattern[str], hedge: re.Pattern[str], sentence: str) -> bool:
+    """A match of ``finding`` that no ``hedge`` shortly before cancels."""
+    for m in finding.finditer(sentence):
+        if not hedge.search(sentence[max(0, m.start() - HEDGE_WINDOW):m.start()]):
             return True
     return False
 

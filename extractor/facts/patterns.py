@@ -14,6 +14,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+# Money lives in ``money``; re-exported for the stages that read it from here.
+from extractor.facts.money import MONEY_REGEX, find_amounts, parse_amount  # noqa: F401
+
 # --- Case references (DOMAIN §1.1, §1.4) ----------------------------------------------------
 
 # Display form "22 001 239" with an optional letter suffix ("17 002 402b"); not part of a
@@ -155,23 +158,6 @@ def parse_date(text: str) -> str | None:
     return found[0] if found else None
 
 
-# --- Money ---------------------------------------------------------------------------------
-
-# "£1,050", "£1050", "£250.50", "£ 300": pounds with optional thousands commas and pence.
-MONEY_REGEX = re.compile(
-    r"£\s?(?P<pounds>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<pence>\d{2}))?(?![\d,]\d)")
-
-
-def parse_amount(m: re.Match[str]) -> float:
-    pounds = float(m["pounds"].replace(",", ""))
-    return pounds + (int(m["pence"]) / 100 if m["pence"] else 0.0)
-
-
-def find_amounts(text: str) -> Iterator[tuple[float, int, int]]:
-    for m in MONEY_REGEX.finditer(text):
-        yield parse_amount(m), m.start(), m.end()
-
-
 # --- Pseudonyms (DOMAIN §6) ----------------------------------------------------------------
 
 TITLE_REGEX_PART = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr)"
@@ -246,8 +232,8 @@ def find_other_acts(text: str) -> Iterator[tuple[str, int, int]]:
 # A sentence ends at ". " / "? " / "! " (not after a title such as "Mr.") or at a line end;
 # paragraphs are one per line after cleaning. Statements have no real initials, so "Mr X." ends
 # a sentence.
-SENTENCE_END_REGEX = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)[.?!](?=\s|$)"
-                                r"|\n")
+SENTENCE_END_REGEX = re.compile(r"[.?!](?<!\bMr[.?!])(?<!\bMrs[.?!])(?<!\bMs[.?!])"
+                                r"(?<!\bDr[.?!])(?=\s|$)|\n")
 
 
 def iter_sentences(text: str, start: int = 0, end: int | None = None
@@ -281,15 +267,30 @@ class SentenceIndex:
     def matches(self, pattern: re.Pattern[str], needles: tuple[str, ...] = ()
                 ) -> Iterator[tuple[re.Match[str], tuple[int, int]]]:
         """Each match that lies inside one sentence, with that sentence, in text order.
-        ``needles``: lower-case strings one of which any match must contain; blocks without
-        any are skipped without running the pattern."""
-        for (block_start, block_end), lowered in zip(self.blocks, self.lowered):
-            if needles and not any(n in lowered for n in needles):
-                continue
+        ``needles``: lower-case strings one of which any match must contain; the pattern runs
+        only on the sentences holding one (without needles, on every block)."""
+        if needles:
+            for i in self._holding(needles):
+                start, end = self.sentences[i]
+                for m in pattern.finditer(self.text, start, end):
+                    yield m, self.sentences[i]
+            return
+        for block_start, block_end in self.blocks:
             for m in pattern.finditer(self.text, block_start, block_end):
                 i = bisect_right(self.starts, m.start()) - 1
                 if i >= 0 and m.end() <= self.sentences[i][1]:
                     yield m, self.sentences[i]
+
+    def _holding(self, needles: tuple[str, ...]) -> list[int]:
+        """Indexes of the sentences that contain one of the needles, in order."""
+        found: set[int] = set()
+        for (block_start, _end), lowered in zip(self.blocks, self.lowered):
+            for needle in needles:
+                at = lowered.find(needle)
+                while at != -1:
+                    found.add(bisect_right(self.starts, block_start + at) - 1)
+                    at = lowered.find(needle, at + 1)
+        return sorted(i for i in found if i >= 0)
 
 
 def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:

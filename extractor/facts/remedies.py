@@ -1,4 +1,5 @@
-"""Money remedies (amount, status, purpose) and remedy kinds, from standard remedy phrasing.
+"""Money remedies (amount, status, purpose), from standard remedy phrasing (the kinds of remedy
+are read in ``remedy_kinds``).
 
 A "£" amount is a payment only in a sentence that gives it as a remedy: a remedy verb (pay,
 refund, waive, credit, reduce ...) and a status cue. The cue nearest before the amount decides
@@ -14,8 +15,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from extractor.facts.patterns import MONEY_REGEX, TITLE_REGEX_PART, SentenceIndex, parse_amount
-from extractor.vocab import REMEDIES
+from extractor.facts.money import find_amounts
+from extractor.facts.patterns import TITLE_REGEX_PART
 from extractor.vocab.phrases import W as _W
 
 _FLAGS = re.IGNORECASE
@@ -25,7 +26,10 @@ STATUS_CUE_REGEX = re.compile(
     r"\b(?P<recommended>should|recommend(?:s|ed|ing)?|we (?:ask|asked) the)\b"
     r"|\b(?P<agreed>agree(?:s|d)?|will|accepted (?:our|the) recommendations?)\b"
     r"|\b(?P<offered_by_body>offer(?:s|ed)?|(?:has|have|had) (?:already |now |since )?"
-    r"(?:paid|refunded|reimbursed|waived|reduced|credited|made (?:a )?payments?|awarded))\b",
+    r"(?:paid|refunded|reimbursed|waived|reduced|credited|made (?:a )?payments?|awarded)"
+    # the body's own act, told in the past: "It also credited £20 to his account"
+    r"|(?:it|Council|Authority|Provider|Trust|Home) (?:also |then |later |subsequently |since )?"
+    r"(?:paid|refunded|reimbursed|waived|reduced|credited|awarded))\b",
     _FLAGS)
 # The sentence must speak of a money remedy.
 REMEDY_VERB_REGEX = re.compile(
@@ -38,7 +42,8 @@ NOT_A_REMEDY_REGEX = re.compile(
     r"|requested|is seeking|would like)\b"
     r"|\b(?:overpayment|arrears|threshold|savings|capital|income|rent) (?:of )?$", _FLAGS)
 # A remedy word that describes a failure, not a remedy.
-NOT_GIVEN_REGEX = re.compile(r"\b(?:not|never|failed to|failure to|without|no)\b", _FLAGS)
+NOT_GIVEN_REGEX = re.compile(
+    r"\b(?:not|never|failed to|failure to|without|no|refused to|declined to|unable to)\b", _FLAGS)
 NEGATION_REGEX = re.compile(r"\b(?:not|no longer|declined|refused|never)\b", _FLAGS)
 # "£500 for the distress caused", "£150 to acknowledge the time and trouble".
 PURPOSE_REGEX = re.compile(
@@ -65,27 +70,32 @@ def find_payments(text: str, groups: list[tuple[list[tuple[int, int]], bool]]
 
     ``groups`` are the sentences of each part of the decision, with a flag saying whether a
     status cue carries over more than one sentence (a list of agreed actions under "The
-    Council has agreed to:") or only to the next one (narrative)."""
+    Council has agreed to:") or only to the next one (narrative). The cue of a lead-in (a
+    sentence ending ":") holds for the items after it, whatever an item's own asides say."""
     hits: dict[float, MoneyHit] = {}
     for sentences, carry in groups:
         previous_cue: str | None = None
+        lead_cue: str | None = None  # of a lead-in ("The Council has agreed to:")
         for start, end in sentences:
             sentence = text[start:end]
-            for hit in _sentence_payments(sentence, start, previous_cue):
+            for hit in _sentence_payments(sentence, start, lead_cue or previous_cue):
                 first = hits.setdefault(hit.amount, hit)
                 if first.purpose is None and hit.purpose:
                     hits[hit.amount] = replace(first, purpose=hit.purpose)
             cues = list(STATUS_CUE_REGEX.finditer(sentence))
             previous_cue = cues[-1].lastgroup if cues else previous_cue if carry else None
+            if cues and sentence.rstrip().endswith(":"):
+                lead_cue = cues[-1].lastgroup
     return sorted(hits.values(), key=lambda h: h.start)
 
 
 def _sentence_payments(sentence: str, offset: int, previous_cue: str | None
                        ) -> Iterator[MoneyHit]:
-    if "£" not in sentence or not REMEDY_VERB_REGEX.search(sentence):
+    if ("£" not in sentence and "pounds" not in sentence) \
+            or not REMEDY_VERB_REGEX.search(sentence):
         return
-    for m in MONEY_REGEX.finditer(sentence):
-        before = sentence[:m.start()]
+    for amount, start, end in find_amounts(sentence):
+        before = sentence[:start]
         if NOT_A_REMEDY_REGEX.search(before):
             continue
         cues = list(STATUS_CUE_REGEX.finditer(before))
@@ -94,37 +104,6 @@ def _sentence_payments(sentence: str, offset: int, previous_cue: str | None
         status = cues[-1].lastgroup if cues else previous_cue
         if status is None:
             continue
-        purpose = PURPOSE_REGEX.match(sentence, m.end())
-        yield MoneyHit(parse_amount(m), status, purpose["purpose"].strip() if purpose else None,
+        purpose = PURPOSE_REGEX.match(sentence, end)
+        yield MoneyHit(amount, status, purpose["purpose"].strip() if purpose else None,
                        offset, offset + len(sentence))
-
-
-# --- Remedy kinds --------------------------------------------------------------------------
-
-# Each kind's phrase rule and fast-path needles, from the vocabulary ("other" has none).
-REMEDY_KIND_REGEXES: dict[str, re.Pattern[str]] = {
-    r.kind: r.pattern for r in REMEDIES if r.pattern is not None}
-KIND_NEEDLES: dict[str, tuple[str, ...]] = {r.kind: r.needles for r in REMEDIES}
-# A complainant's wish ("wants the Council to apologise") or complaint is not a remedy given.
-WISH_REGEX = re.compile(
-    r"\b(?:wants?|wanted|would like|asks?|asked for|seeks?|sought|requests?|requested"
-    r"|complain(?:s|ed)?|says?|said|claims?|claimed|expects?|hopes?|disagrees?)\b", _FLAGS)
-
-
-def find_remedy_kinds(text: str, sentences: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
-    """(kind, sentence start, end) of each remedy kind the sentences give, first mention.
-
-    A sentence voicing the complainant's wish or complaint gives none, nor does a match
-    negated just before it ("did not offer him an appeal", "failed to review")."""
-    index = SentenceIndex(sentences, text)
-    wishes: dict[int, bool] = {}
-    found: list[tuple[str, int, int]] = []
-    for kind, regex in REMEDY_KIND_REGEXES.items():
-        for m, (start, end) in index.matches(regex, KIND_NEEDLES[kind]):
-            if start not in wishes:
-                wishes[start] = WISH_REGEX.search(text, start, end) is not None
-            if not wishes[start] and not NOT_GIVEN_REGEX.search(
-                    text, max(start, m.start() - 20), m.start()):
-                found.append((kind, start, end))
-                break
-    return sorted(found, key=lambda k: k[1])

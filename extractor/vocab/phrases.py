@@ -15,21 +15,51 @@ W = r"(?:[\w'’(),-]+ )"  # one word and its space, for bounded gaps like {0,3}
 WN = r"(?:(?!not |never |no )[\w'’(),-]+ )"  # a word that is not a negation
 
 # Appeal routes: the route a sentence names decides tribunal / court / minister.
-TRIBUNAL_WORDS = r"tribunal|appeal panel|independent panel|adjudicator"
-COURT_WORDS = (r"courts?|magistrates|judicial review|legal action|legal proceedings"
-               r"|Court of Protection|insurers?|insurance claim")
+TRIBUNAL_WORDS = (r"tribunals?|appeal panel|adjudicators?"
+                  r"|Social Entitlement Chamber|Property Chamber|First-tier"
+                  r"|\bTPT\b|\bSENDIST\b|\bFTT\b|\bVTE\b")
+COURT_WORDS = (r"courts?|magistrates|judicial review|legal (?:action|proceedings|remed(?:y|ies)"
+               r"|route|claim)|Court of Protection|insurers?|insurance claim"
+               r"|(?:civil|small|negligence|damages|personal injury) claims?"
+               r"|claims? (?:for|of) (?:damages|negligence|compensation)")
 MINISTER_WORDS = r"Secretary of State|Planning Inspector(?:ate)?|government minister|Minister"
+# The person whose route it is (a pseudonym, a pronoun, "the complainant").
+PERSON = (r"(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr) [A-Z]\b|\b(?:he|she|they)\b"
+          r"|\bthe (?:complainant|applicant|claimant|landowner|tenant|parent)s?\b)")
+# Modality of a route that is open to the person: "can", "could (reasonably) have", "had the
+# right to", "a right of", "it is reasonable (to expect him) to (have)", "it was open to her to".
+OPEN_MODAL = (
+    rf"\b(?:can|could|may|might|able to|entitled to|free to|(?:should|ought to) have"
+    rf"|(?:has|had|have|with|there is|there was) (?:a |the )?(?:right|option|opportunity)"
+    rf" (?:of|to)|rights? of|open to {W}{{0,3}}to|reasonable {W}{{0,8}}to(?: have)?"
+    rf"|expect {W}{{0,3}}to(?: have)?|(?:would|will) (?:need|have) to)")
+# Verbs of taking a route: "take the matter to court", "ask the tribunal", "use the remedies
+# available at court", "a claim which can be pursued in the courts".
+ROUTE_VERBS = (r"appeal(?:ed)?|take|taken|go|gone|apply|applied|ask|asked|make|bring|brought"
+               r"|seek|pursue|pursued|start|use|used|issue|lodge|raise|resolve|settle|challenge"
+               r"|claim|refer|referred|put")
 # "can appeal", "could have appealed", "had the right to appeal", "a right of appeal",
-# "reasonable for him to have appealed", "reasonable ... to make an appeal".
+# "reasonable for him to have appealed", "reasonable ... to make an appeal", "appeal rights".
 APPEAL_AVAILABLE = (
-    rf"\b(?:can|could|may|might|able to|(?:has|had|have) (?:a |the )?right (?:of|to)"
-    rf"|right of|reasonable {W}{{0,8}}to(?: have)?|(?:should|ought to) have|expect {W}{{0,3}}to"
-    rf"(?: have)?) {WN}{{0,3}}(?:an? )?(?:appeal(?:ed)?|make an appeal|use (?:the|this|that|its|"
-    rf"his|her|their) {W}{{0,2}}appeal)\b")
+    rf"(?:{OPEN_MODAL}) {WN}{{0,3}}(?:an? )?(?:appeal(?:ed)?|(?:make|put in|lodge|submit|bring)"
+    rf" {W}{{0,2}}appeal|use (?:the|this|that|its|his|her|their) {W}{{0,2}}appeal"
+    rf"|challenge)\b|\bappeal rights?\b"
+    rf"|\b(?:did|has|have|had) not (?:yet )?(?:appealed|appeal|use[d]? (?:the|this|that|his|her"
+    rf"|their) {W}{{0,2}}appeal)\b")
+# An appeal already made: "has appealed" (not "could have" / "to have" appealed), "Mr X
+# appealed", "her appeal was dismissed", "waiting for a hearing".
 APPEAL_USED = (
-    r"\b(?:has|have|had) (?:already )?(?:appealed|lodged an appeal|made an appeal)"
+    r"\b(?=ha[dsv])(?<!could )(?<!would )(?<!should )(?<!might )(?<!must )(?<!may )(?<!to )"
+    r"(?<!reasonably )(?:has|have|had) (?:already |now |since |also |then )?(?:appealed"
+    r"|lodged an appeal|made an appeal|submitted an appeal|applied to)"
+    rf"|{PERSON} (?:already |then |later |subsequently |also |successfully |unsuccessfully )?"
+    r"(?:appealed|lodged an appeal|made an appeal|submitted an appeal)"
+    r"|\b(?:his|her|their|the) appeal (?:\w+ ){0,4}(?:is|was|has been|had been) (?:pending"
+    r"|ongoing|outstanding|being considered|heard|dismissed|refused|rejected|unsuccessful"
+    r"|successful|allowed|upheld|decided|listed)"
     r"|\bappeal (?:is|was) (?:pending|ongoing|outstanding|being considered)"
-    r"|\bwaiting for (?:a |the )?(?:\w+ )?(?:hearing|appeal)")
+    r"|\bwaiting for (?:a |the )?(?:\w+ )?(?:hearing|appeal)"
+    r"|\b(?:lost|won|withdrew) (?:his|her|their|the) appeal")
 ANY_ROUTE = rf"{TRIBUNAL_WORDS}|{COURT_WORDS}|{MINISTER_WORDS}"
 
 

@@ -24,6 +24,7 @@ class RemedyKind:
     needles: tuple[str, ...] = ()
     support: re.Pattern[str] | None = None
     support_unless: re.Pattern[str] | None = None
+    item_verbs: tuple[str, ...] = ()  # "other": verbs that start an agreed action
     missing: str = ""  # why a part a kind would normally have is absent
 
 
@@ -36,13 +37,16 @@ REMEDIES: tuple[RemedyKind, ...] = (
     RemedyKind(
         "payment", "a payment of money to the person (symbolic or for loss)",
         pattern=re.compile(
-            rf"\b(?:symbolic|financial|remedy|time and trouble) payments?\b|\bfinancial remedy"
-            rf"|\bpay {_W}{{0,3}}£|\bpay (?:him|her|them|Mr \w|Mrs \w|Ms \w|Miss \w|Dr \w)\b"
-            rf"|\b(?:make|made|making) {_W}{{0,2}}payments?\b|\bpayment of £"
-            rf"|\bpay {_W}{{0,3}}(?:redress"
-            rf"|compensation|a sum|an amount|remedy)\b|£[\d,]+ (?:payment|to (?:Mr|Mrs|Ms"
-            rf"|Miss|Dr|him|her|them))", FLAGS),
-        needles=("pay", "financial remedy", "£"),
+            rf"\b(?:symbolic|financial|remedy|redress|time and trouble|compensat\w+|ex gratia"
+            rf"|goodwill|distress) payments?\b|\bfinancial (?:remedy|redress)"
+            rf"|\bpay(?:s|ing)? {_W}{{0,4}}(?:£|redress|compensation|a sum|an amount|remedy"
+            rf"|the sum|the amount)|\bpay(?:s|ing)? (?:him|her|them|Mr \w|Mrs \w|Ms \w|Miss \w"
+            rf"|Dr \w)\b|\b(?:make|makes|made|making) {_W}{{0,2}}payments?\b|\bpayment of £"
+            rf"|\bcompensat(?:e|ion)\b|\b(?:offer|award|give|gave|pay)\w* (?:\w+ ){{0,2}}£\s?\d"
+            rf"|£[\d,]+ (?:payment|to (?:(?:Mr|Mrs|Ms|Miss|Dr) [A-Z]\b(?!['’]s)|him|her"
+            rf"|them)|for (?:the|his|her|their) (?:distress|time|trouble|uncertainty"
+            rf"|frustration|inconvenience|injustice|lost))", FLAGS),
+        needles=("pay", "financial", "£", "compensat", "redress"),
         # the paying itself; an amount alone may be a refund, a credit or the sum in dispute
         support=cue(r"\b(?:pay|pays|paid|paying|payments?)\b|\bcompensat"
                     r"|\b(?:financial|symbolic) (?:remedy|award)"
@@ -51,22 +55,34 @@ REMEDIES: tuple[RemedyKind, ...] = (
         "service_improvement",
         "changes for the future: procedures, policy, staff training or reminders",
         pattern=re.compile(
-            rf"\bservice improvements?|\bremind {_W}{{0,3}}(?:staff|officers|workers|employees)"
+            rf"\bservice improvements?|\bremind\w* {_W}{{0,3}}(?:staff|officers|workers"
+            rf"|employees|colleagues|teams?|managers|carers)"
             rf"|\b(?:staff|officer) (?:training|guidance|reminders?|briefings?)"
-            rf"|\bbrief {_W}{{0,2}}staff"
-            rf"|\bshare {_W}{{0,2}}learning|\bprovide {_W}{{0,3}}training"
-            rf"|\btraining (?:to|for) "
-            rf"{_W}{{0,2}}(?:staff|officers)|\bguidance (?:to|for) {_W}{{0,2}}staff"
-            rf"|\b(?:review|amend|update|change|improve|changes? to) {_W}{{0,2}}(?:(?:its|their"
-            rf"|the|future) )?{_W}{{0,2}}(?:procedures?|polic(?:y|ies)|process(?:es)?|practices?"
-            rf"|guidance|literature|website|services?|leaflets?|information)\b|\baction plan\b"
-            rf"|\breview how (?:it|they)\b|\bwrite to (?:other|all) "
-            rf"|\bsteps to (?:prevent|avoid)|\bprevent {_W}{{0,2}}(?:recurrence|future|similar"
-            rf"|happening again)|\blearn(?:ed|t)? lessons|\blessons (?:have been |were )?learn",
-            FLAGS),
-        needles=("service improvement", "remind", "training", "guidance", "review", "brief",
-                 "share", "amend", "update", "change", "improve", "action plan", "steps to",
-                 "prevent", "lesson", "learn", "write to"),
+            rf"|\bbrief {_W}{{0,2}}staff|\btrain(?:s|ing)? (?:\w+ ){{0,2}}(?:staff|officers"
+            rf"|employees|workers|carers)|\bshare {_W}{{0,2}}learning|\bprovide {_W}{{0,3}}training"
+            rf"|\btraining (?:to|for) {_W}{{0,2}}(?:staff|officers)|\bguidance (?:to|for) "
+            rf"{_W}{{0,2}}staff"
+            rf"|\b(?:review|amend|update|change|improve|revis|rewrit|chang)\w* {_W}{{0,2}}(?:(?:its"
+            rf"|their|the|future) )?{_W}{{0,2}}(?:procedures?|polic(?:y|ies)|process(?:es)?"
+            rf"|practices?|guidance|literature|website|services?|leaflets?|information|rules"
+            rf"|criteria|forms|letters|templates|systems?|arrangements|scheme)\b"
+            rf"|\b(?:changes? to|improvements? to) {_W}{{0,3}}(?:procedures?|polic(?:y|ies)"
+            rf"|process(?:es)?|practices?|guidance)\b|\baction plan\b"
+            rf"|\breview how (?:it|they)\b|\bwrite to (?:other|all|any) |\bsteps to (?:prevent"
+            rf"|avoid)|\bprevent {_W}{{0,2}}(?:recurrence|future|similar|happening again)"
+            rf"|\blearn(?:ed|t)? lessons|\blessons (?:have been |were )?learn"
+            rf"|\bimplement {_W}{{0,3}}(?:policy|procedure|guidance|process|system|scheme)"
+            rf"|\bidentify {_W}{{0,6}}(?:affected|in the same position)"
+            # "ensure these failures cannot be repeated", "make sure this does not happen again"
+            rf"|\b(?:ensure|make sure) {_W}{{0,4}}(?:cannot|can ?not|do not|does not|will not"
+            rf"|won't|are not|is not|don't) (?:be )?(?:happen|repeated|recur|reoccur)"
+            rf"|\bin (?:the )?future\b|\b(?:ensure|make sure) {_W}{{0,3}}(?:staff|officers"
+            rf"|employees|workers|teams?) (?:are|is|understand|know|follow)\b"
+            rf"|\bmake {_W}{{0,3}}(?:staff|officers|employees|workers) aware\b", FLAGS),
+        needles=("service improvement", "remind", "training", "train", "guidance", "review",
+                 "brief", "share", "amend", "update", "chang", "improve", "revis", "rewrit",
+                 "action plan", "steps to", "prevent", "lesson", "learn", "write to",
+                 "implement", "identify", "ensure", "make sure", "future"),
         # a change for the future: staff reminded or trained, or a procedure changed or reviewed
         support=cue(r"\b(?:remind\w*|training|train|lessons|improve\w*)\b"
                     r"|\b(?:review|chang|updat|amend|revis|rewrit)\w* (?:\w+ ){0,3}"
@@ -74,20 +90,27 @@ REMEDIES: tuple[RemedyKind, ...] = (
     RemedyKind(
         "reassessment_or_review", "a new assessment, review, hearing or decision for the person",
         pattern=re.compile(
-            rf"\bre-?assess(?:ed|es|ment|ing)?\b|\b(?:carry out|complete|completes|undertake"
-            rf"|arrange|conduct|do|hold) {_W}{{0,2}}(?:new|fresh|further|updated|another|early)"
-            rf" {_W}{{0,2}}(?:assessment|review|hearing)\b|\b(?:complete|carry out|undertake) "
-            rf"(?:a |an )?review of (?:its|the|his|her|their)\b|\b(?:fresh|new) (?:appeal"
-            rf"|hearing)\b|\breconsider(?:s|ed|ing)? (?:its|the|his|her|their)\b|\b(?:a|an) "
-            rf"(?:fresh|new|further|updated) {_W}?(?:assessment|review|investigation)\b"
-            rf"|\breview {_W}{{0,2}}(?:its|the|his|her|their) (?:decision|assessment|case|needs"
-            rf"|care|plan|application|eligibility|banding|priority)|\b(?:invite|offer|allow) "
+            rf"\bre-?assess(?:ed|es|ment|ing)?\b|\bre-?consider(?:s|ed|ing|ation)?\b"
+            rf"|\bre-?calculat\w+|\bre-?determin\w+"
+            rf"|\b(?:carry out|carries out|complete|completes|undertake|arrange|conduct|do|hold)"
+            rf" {_W}{{0,2}}(?:new|fresh|further|updated|another|early) {_W}{{0,2}}(?:assessment"
+            rf"|review|hearing)\b|\b(?:complete|carry out|undertake) (?:a |an )?(?:review|"
+            rf"{_W}{{0,2}}assessment) of (?:its|the|his|her|their)\b(?! (?:\w+ )?(?:procedures?"
+            rf"|polic(?:y|ies)|practices?|guidance|process))|\b(?:fresh|new) (?:appeal|hearing"
+            rf"|decision)\b|\b(?:a|an) (?:fresh|new|further|updated) {_W}?(?:assessment|review"
+            rf"|investigation)\b|\breview(?:s|ed|ing)? {_W}{{0,2}}(?:its|the|his|her|their) "
+            rf"(?:\w+ )?(?:decision|assessment|case|needs|care|plan|application|eligibility"
+            rf"|banding|priority|award|entitlement|claim)\b|\b(?:invite|offer|allow) "
             rf"{_W}{{0,3}}(?:to )?(?:a |an )?(?:new |fresh |further )?appeal\b|\boffer "
-            rf"{_W}{{0,5}}(?:assessment|review)\b", FLAGS),
-        needles=("assess", "review", "hearing", "reconsider", "appeal", "investigation"),
+            rf"{_W}{{0,5}}(?:assessment|review)\b"
+            # the statutory children's procedure: "consider the complaint at stage two"
+            rf"|\b(?:consider|escalat|progress|take|put)\w* {_W}{{0,4}}(?:complaint|it) (?:at|to"
+            rf"|through) stag(?:e|es) (?:2|3|two|three)\b", FLAGS),
+        needles=("assess", "review", "hearing", "reconsider", "re-consider", "appeal",
+                 "investigation", "calculat", "determin", "decision", "stage"),
         # a fresh look at the person's own case: reviewing as a verb, or a new
         # assessment / decision
-        support=cue(r"\bre-?assess\w*|\breconsider\w*"
+        support=cue(r"\bre-?assess\w*|\bre-?consider\w*"
                     r"|\b(?:to|will|should|would|must|and) (?:\w+ ){0,2}review\b"
                     r"|\ba (?:fresh |new |further )?review of\b"
                     r"|\b(?:fresh|new) (?:assessment|decision|hearing|appeal)"),
@@ -97,16 +120,27 @@ REMEDIES: tuple[RemedyKind, ...] = (
     RemedyKind(
         "refund_or_waiver", "money refunded, reimbursed, waived, credited or written off",
         pattern=re.compile(
-            rf"\brefund\w*|\breimburs\w*|\bwaiv(?:e|ed|es|ing)\b|\bwrit(?:e|ten) off\b|\bcredit\b"
-            rf"|\bdeduct (?:the|this|any|an?) {_W}{{0,3}}(?:fees?|charges?|costs?)\b"
-            rf"|\bcancel\w* {_W}{{0,3}}(?:fees?|charges?|invoices?|debt|arrears"
-            rf"|penalty)|\bremov(?:e|al|ed) (?:of )?{_W}{{0,4}}(?:fees?|charges?|costs?)\b"
+            rf"\brefund\w*|\breimburs\w*|\bwaiv(?:e|ed|es|ing)\b|\bwrit(?:e|es|ten) off\b"
+            rf"|\bcredit(?:s|ed|ing)?\b|\bdeduct (?:the|this|any|an?) {_W}{{0,3}}(?:fees?|charges?|costs?)\b"
+            rf"|\bcancel\w* {_W}{{0,3}}(?:fees?|charges?|invoices?|debt|arrears|penalty|PCNs?"
+            rf"|fines?)|\bremov(?:e|al|ed) (?:of )?{_W}{{0,4}}(?:fees?|charges?|costs?)\b"
             rf"|\breduc(?:e|ed|tion)\w* {_W}{{0,4}}(?:invoice|bill|fees?|charges?|debt|arrears)",
             FLAGS),
-        needles=("refund", "reimburs", "waiv", "write off", "written off", "credit", "deduct",
-                 "cancel", "remov", "reduc"),
+        needles=("refund", "reimburs", "waiv", "write off", "writes off", "written off",
+                 "credit", "deduct", "cancel", "remov", "reduc"),
         support=cue(r"\brefund\w*|\breimburs\w*|\bwaiv\w*|\bwr[io]t\w* off|\bcredit")),
     RemedyKind(
         "other", "another remedy",
-        missing="the catch-all: no phrase or cue can state it"),
+        # an agreed or recommended action that none of the kinds above names ("explain what
+        # further action it has taken", "arrange alternative accommodation", "offer a meeting")
+        item_verbs=("explain", "arrange", "offer", "meet", "communicate", "provide", "issue",
+                    "contact", "discuss", "liaise", "tell", "inform", "give", "allow", "find",
+                    "secure", "fund", "repair", "remove", "correct", "delete", "add", "record",
+                    "place", "move", "appoint", "allocate", "complete", "produce", "prepare",
+                    "draw", "send", "register", "restore", "reinstate", "assist", "help",
+                    "support", "install", "carry", "agree", "set", "amend", "update", "publish",
+                    "investigate", "consult", "visit", "obtain", "seek", "refer", "enforce",
+                    "advise", "notify"),
+        missing="the catch-all: no phrase or cue can state it; the facts read it as an agreed "
+                "action whose verb (item_verbs) no other kind names"),
 )

@@ -1,0 +1,221 @@
+"""Remedy kinds: what the body agreed, offered, did or was recommended to do (DOMAIN §5.1).
+
+A kind's phrase counts only where a remedy frame governs it: the nearest frame or wish before
+it is a frame ("has agreed to", "will", "should", "we recommend", "to remedy ... by", "has
+already apologised"), or it stands in an "Agreed action" list (or after a lead-in such as
+"The Council has agreed to:"), or a passive frame follows it ("Service improvement is
+recommended"). The complainant's wish ("Mr X wants the Council to apologise") governs
+nothing, and a negation just before the phrase ("did not apologise", "failed to review")
+cancels it.
+
+The catch-all ``other`` is an agreed action that no kind names: an item of a frame's list
+("agreed to apologise, pay £250 and explain what it has done") whose verb is one of the
+vocabulary's ``item_verbs``, read only when the caller says a remedy is expected (fault found).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from extractor.facts.remedies import NOT_GIVEN_REGEX
+from extractor.vocab import REMEDIES, REMEDY
+from extractor.vocab.phrases import PERSON
+
+_FLAGS = re.IGNORECASE
+
+# Each kind's phrase rule and fast-path needles, from the vocabulary ("other" has none).
+REMEDY_KIND_REGEXES: dict[str, re.Pattern[str]] = {
+    r.kind: r.pattern for r in REMEDIES if r.pattern is not None}
+KIND_NEEDLES: dict[str, tuple[str, ...]] = {r.kind: r.needles for r in REMEDIES}
+OTHER_VERBS = frozenset(REMEDY["other"].item_verbs)
+
+# A frame giving the remedies after it: agreement, recommendation, an undertaking, "to
+# remedy ... by". Not "will not", "should have".
+FORWARD_FRAME = (
+    r"\bagree(?:s|d|ing)?\b|\b(?:will|shall|must|(?:is|are) to|needs? to)\b"
+    r"(?! not\b| have\b| be (?:un)?(?:able|likely))|\bshould\b(?! not\b| have\b)"
+    r"|\brecommend\w*|\bask(?:s|ed)? (?:the \w+ |it |them )?to\b|\boffer(?:s|ed)? to\b"
+    r"|\bundert(?:akes|ook|aken) to\b|\bpropos\w+|\bremed(?:y|ies|ied)\b"
+    r"|\baccept(?:s|ed)? (?:our|the|my) recommendations?")
+# A remedy the body has already given: "it has since partially reassessed her", "the Council
+# apologised", "already refunded" (not "Mr X has paid": see PERSON_BEFORE_REGEX).
+DONE_FRAME = (
+    r"\b(?:has|have|had) (?:now |since |already |also |then )*(?:\w+ly )?(?=(?:apologi|refund"
+    r"|reimburs|waiv|cancel|credit|reduc|paid|offer|reassess|review|re-?consider|agreed|provid"
+    r"|made|sent|arrang|chang|amend|updat|remind|train|writ|remov|put|correct|implement"
+    r"|introduc|issu|complet)\w*)|\balready\b"
+    r"|\b(?:Council|Authority|Provider|Home|Trust|School|organisation|it|they) (?:also |then "
+    r"|later |subsequently )?(?:apologi[sz]ed|refunded|reimbursed|waived|cancelled|credited"
+    r"|offered|paid)\b")
+FRAME_REGEX = re.compile(rf"(?P<forward>{FORWARD_FRAME})|(?P<done>{DONE_FRAME})", _FLAGS)
+PERSON_BEFORE_REGEX = re.compile(rf"{PERSON}\s+$", _FLAGS)
+# "should have reassessed", "to have apologised": what was not done.
+MODAL_BEFORE_REGEX = re.compile(r"\b(?:should|could|would|might|must|ought to|to|may)\s+$",
+                                _FLAGS)
+# Where no remedy is expected (no fault found), a remedy already given counts for every kind
+# but a review: an earlier review or reassessment is more often what was complained about.
+DONE_KINDS_WITHOUT_FAULT = ("apology", "payment", "refund_or_waiver", "service_improvement")
+# A frame in a question or a condition gives nothing: "whether the Council should provide".
+HYPOTHETICAL_BEFORE_REGEX = re.compile(r"\b(?:whether|if|unless)\b(?:\W+\w+){0,4}\W*$", _FLAGS)
+# A frame after the remedy it gives: "Service improvement is recommended".
+PASSIVE_FRAME_REGEX = re.compile(
+    r"\b(?:is|are|was|were|has been|have been|will be|should be) (?:also |now )?"
+    r"(?:recommended|agreed|proposed|offered|provided|made|given|sent|issued)\b", _FLAGS)
+# The complainant's wish, claim or complaint: governs nothing after it.
+WISH_REGEX = re.compile(
+    rf"{PERSON} (?:also |further |now |still )?(?:wants?|wanted|would like|asks?|asked"
+    r"|seeks?|sought|requests?|requested|is seeking|complain\w*|says?|said|claims?|claimed"
+    r"|expects?|expected|hopes?|disagrees?|believes?|feels?|felt|thinks?|considers?"
+    r"|argues?)\b|\boutcome (?:\w+ ){0,2}(?:wants?|wanted|seeks?|sought)\b", _FLAGS)
+NEGATION_WINDOW = 20  # characters before a kind's phrase where "not" / "failed to" cancels it
+
+# "other": where the items of an agreed action start ("agreed to", "will", "should", "we
+# recommend (that) the Council"), how they split, and what is not a remedy of its own.
+ITEM_FRAME_REGEX = re.compile(
+    r"\b(?:agree(?:s|d)?|agreeing|offer(?:s|ed)?|undert\w+) to\s+"
+    r"|\b(?:will|should|must|shall)\s+(?!not\b|have\b|be\b|need\b)"
+    r"|\brecommend(?:s|ed)?(?: that)?\s+(?:the (?:\w+ ){1,2}?(?:should )?)?", _FLAGS)
+ITEM_ADVERBS = frozenset(("also", "then", "now", "further", "immediately", "promptly", "still"))
+ITEM_SPLIT_REGEX = re.compile(r"\s*[,;:]\s*(?:and |or |then )?|\s+(?:and|or|then) (?:to )?")
+# "the need to consider and record": the second verb shares the first one's "to".
+SHARED_TO_REGEX = re.compile(r"\bto \w+ (?:and|or) (?=\w)", _FLAGS)
+# Compliance and generic wording: "provide us with evidence", "put forward a remedy".
+NOT_AN_ACTION_REGEX = re.compile(
+    r"\bevidence\b|\bcompl(?:y|ied|iance)\b|\b(?:to|with) us\b|\bthe Ombudsman\b"
+    r"|\breport back\b|\bremed(?:y|ies)\b|\brecommendations?\b", _FLAGS)
+
+# A sentence that lists what the sentence before agreed: "This included an apology".
+INCLUDES_REGEX = re.compile(
+    r"(?:This|These|They|Those|It|The (?:remedy|remedies|recommendations?|actions?))"
+    r" (?:also )?(?:include[sd]?|included|involve[sd]?|(?:is|are|was|were) to)\b", _FLAGS)
+
+Part = tuple[list[tuple[int, int]], bool]  # the sentences of a part; a list of actions?
+
+
+def find_remedy_kinds(text: str, parts: Iterable[Part], expected: bool = False
+                      ) -> list[tuple[str, int, int]]:
+    """(kind, sentence start, end) of each remedy kind the parts give, first mention.
+
+    ``parts``: the sentences of each part of the decision, with a flag saying whether the
+    part is a list of actions (an "Agreed action" section). ``expected``: a remedy is expected
+    (fault was found): read the catch-all "other", and count every kind a body has already
+    given."""
+    found: dict[str, tuple[str, int, int]] = {}
+    for sentences, listed in parts:
+        if not sentences:
+            continue
+        hits = _kind_hits(text, sentences, expected)
+        carry, previous = listed, (0, 0)
+        for i, (start, end) in enumerate(sentences):
+            if i in hits or (carry and expected):  # a list line may hold an "other" action
+                inherit = carry or (INCLUDES_REGEX.match(text, start, end) is not None
+                                    and FRAME_REGEX.search(text, *previous) is not None)
+                for kind in _sentence_kinds(text, start, end, hits.get(i, []), inherit,
+                                            expected):
+                    found.setdefault(kind, (kind, start, end))
+            carry = carry or (text[start:end].rstrip().endswith(":")
+                              and FRAME_REGEX.search(text, start, end) is not None)
+            previous = (start, end)
+    return sorted(found.values(), key=lambda k: k[1])
+
+
+def _kind_hits(text: str, sentences: list[tuple[int, int]], expected: bool
+               ) -> dict[int, list[tuple[str, int]]]:
+    """Sentence index -> (kind, position) of each kind phrase in it (a kind's pattern runs
+    only on the sentences holding one of its needles). With ``expected``, a sentence with an
+    item frame is listed too (it may hold an "other" action)."""
+    hits: dict[int, list[tuple[str, int]]] = {}
+    for i, (start, end) in enumerate(sentences):
+        lowered = text[start:end].lower()
+        for kind, regex in REMEDY_KIND_REGEXES.items():
+            needles = KIND_NEEDLES[kind]
+            if needles and not any(n in lowered for n in needles):
+                continue
+            for m in regex.finditer(text, start, end):
+                hits.setdefault(i, []).append((kind, m.start()))
+        if expected and i not in hits and ITEM_FRAME_REGEX.search(text, start, end):
+            hits[i] = []
+    return hits
+
+
+def _sentence_kinds(text: str, start: int, end: int, hits: list[tuple[str, int]],
+                    listed: bool, expected: bool) -> list[str]:
+    """The kinds of a sentence's phrases (``hits``) it gives, and "other" when a remedy is
+    expected."""
+    governors = _governors(text, start, end)
+    if not governors and not listed and not PASSIVE_FRAME_REGEX.search(text, start, end):
+        return []
+    kinds: list[str] = []
+    for kind, pos in hits:
+        allowed = ("forward", "done") if expected or kind in DONE_KINDS_WITHOUT_FAULT \
+            else ("forward",)
+        if kind not in kinds and _governor(text, pos, end, governors, listed) in allowed:
+            kinds.append(kind)
+    if expected and _other_action(text, start, end, listed):
+        kinds.append("other")
+    return kinds
+
+
+def _governors(text: str, start: int, end: int) -> list[tuple[int, str]]:
+    """(position, "forward" / "done" / "wish") of each frame and wish of a sentence, in
+    order."""
+    found = [(m.start(), _frame_label(text, start, m)) for m in FRAME_REGEX.finditer(
+        text, start, end)]
+    found += [(m.start(), "wish") for m in WISH_REGEX.finditer(text, start, end)]
+    return sorted(found)
+
+
+def _frame_label(text: str, start: int, m: re.Match[str]) -> str:
+    """"forward" / "done"; "wish" for a frame in a condition, or a done frame whose subject is
+    the person ("Mr X has paid") or that follows a modal ("should have reassessed")."""
+    before = text[max(start, m.start() - 40):m.start()]
+    if HYPOTHETICAL_BEFORE_REGEX.search(before):
+        return "wish"
+    if m.lastgroup == "done" and (PERSON_BEFORE_REGEX.search(before)
+                                  or MODAL_BEFORE_REGEX.search(before)):
+        return "wish"
+    return m.lastgroup or ""
+
+
+def _governor(text: str, pos: int, end: int, governors: list[tuple[int, str]], listed: bool
+              ) -> str | None:
+    """What governs the phrase at ``pos``: the nearest frame or wish before it, else the list
+    it stands in or a passive frame after it; None when negated or ungoverned."""
+    if NOT_GIVEN_REGEX.search(text, max(0, pos - NEGATION_WINDOW), pos):
+        return None
+    before = [label for at, label in governors if at <= pos]
+    if before:
+        return before[-1]
+    if listed or PASSIVE_FRAME_REGEX.search(text, pos, end):
+        return "forward"
+    return None
+
+
+def _other_action(text: str, start: int, end: int, listed: bool) -> bool:
+    """An agreed action that no kind names, read from the items after a frame (or the items
+    of a list line)."""
+    tails = [m.end() for m in ITEM_FRAME_REGEX.finditer(text, start, end)
+             if not WISH_REGEX.search(text, start, m.start())
+             and not HYPOTHETICAL_BEFORE_REGEX.search(text, max(start, m.start() - 40),
+                                                      m.start())]
+    if listed and not tails:
+        tails = [start]
+    for tail in tails:
+        joined = SHARED_TO_REGEX.sub(lambda m: m.group().replace(" ", "_"), text[tail:end])
+        for item in ITEM_SPLIT_REGEX.split(joined):
+            if _is_other(item):
+                return True
+    return False
+
+
+def _is_other(item: str) -> bool:
+    item = item.replace("_", " ")
+    words = [w for w in item.lower().split(maxsplit=3) if w not in ITEM_ADVERBS]
+    if not words:
+        return False
+    verb = words[0]
+    verb = verb[:-1] if verb.endswith("s") and verb[:-1] in OTHER_VERBS else verb
+    if verb not in OTHER_VERBS or NOT_AN_ACTION_REGEX.search(item):
+        return False
+    return not any(r.search(item) for r in REMEDY_KIND_REGEXES.values())

@@ -1,0 +1,340 @@
+"""The deterministic judgement read by meaning (issue 12): appeal routes by modality, the
+wording of reasons, remedies under a remedy frame, fault from wording, money in words and
+ranges. Every sentence is written for these tables (house style, invented people)."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor.facts import outcome
+from extractor.facts.money import find_amounts, words_to_number
+from extractor.facts.outcome import outcome_from, read_wording
+from extractor.facts.patterns import iter_sentences
+from extractor.facts.reasons import find_reasons, find_referrals
+from extractor.facts.remedies import find_payments
+from extractor.facts.remedy_kinds import find_remedy_kinds
+from extractor.pipeline import deterministic_pass
+from extractor.read.load import Document
+from extractor.vocab import REASONS, REFERRALS, REMEDIES
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    return list(iter_sentences(text))
+
+
+def reasons_and_referrals(text: str) -> tuple[set[str], set[str]]:
+    hits = find_reasons(text, _sentences(text), ())
+    return {h.code for h in hits}, {h.code for h in find_referrals(text, _sentences(text), hits)}
+
+
+# --- appeal routes: open to the person (available) or already taken (used) ----------------
+# (sentence, reasons, referred_to): a route open to the person points there; one already
+# used does not, and a route it would be unreasonable to use is no reason at all.
+ROUTES = [
+    ("Mrs B could have appealed to the Valuation Tribunal.",
+     {"tribunal_appeal_available"}, {"tribunal"}),
+    ("It is reasonable to expect Mr C to have appealed to the tribunal.",
+     {"tribunal_appeal_available"}, {"tribunal"}),
+    ("Mr C could reasonably have appealed to the TPT.",                 # abbreviation
+     {"tribunal_appeal_available"}, {"tribunal"}),
+    ("She should have appealed to the parking adjudicator.",
+     {"tribunal_appeal_available"}, {"tribunal"}),
+    ("He did not appeal to the tribunal.", {"tribunal_appeal_available"}, {"tribunal"}),
+    ("It is open to Mrs B to appeal to the Valuation Tribunal if she disagrees.",
+     {"tribunal_appeal_available"}, {"tribunal"}),
+    ("If Ms D disagrees, she can appeal to the Social Entitlement Chamber.",
+     {"tribunal_appeal_available"}, {"tribunal"}),
+    ("Ms D could have asked the tribunal to consider her case.",
+     {"tribunal_appeal_available"}, {"tribunal"}),
+    ("The First-tier Tribunal, to which Mr E can still appeal, decides such matters.",
+     {"tribunal_appeal_available"}, {"tribunal"}),               # route named before the verb
+    ("Ms D has appealed to the tribunal and is waiting for a hearing.",
+     {"tribunal_appeal_used"}, set()),
+    ("Her appeal to the First-tier Tribunal was dismissed.", {"tribunal_appeal_used"}, set()),
+    ("Mr H has already lodged an appeal with the Traffic Penalty Tribunal.",
+     {"tribunal_appeal_used"}, set()),
+    ("The tribunal dismissed Mrs J's appeal in May.", {"tribunal_appeal_used"}, set()),
+    ("Mr F appealed to the magistrates' court.", {"court_remedy_used"}, set()),
+    ("The complainant took the Council to the county court last year.",
+     {"court_remedy_used"}, set()),
+    ("It would be reasonable to expect her to go to court.",
+     {"court_remedy_available"}, {"courts"}),
+    ("It is reasonable to expect Mr G to use the remedies open to him in the county court.",
+     {"court_remedy_available"}, {"courts"}),
+    ("Mr J's claim for damages could be pursued through the small claims court.",
+     {"court_remedy_available"}, {"courts"}),
+    ("Only a court can decide who owns the strip of land.",
+     {"court_remedy_available"}, {"courts"}),
+    ("A court would need to decide whether the contract was breached.",
+     {"court_remedy_available"}, {"courts"}),
+    ("Who is liable for the damage is a matter for the courts.",
+     {"court_remedy_available"}, {"courts"}),
+    ("We do not consider it would be reasonable to expect Mrs Y to go to court.", set(), set()),
+    ("It would be unreasonable to expect Mr Z to take the Council to court.", set(), set()),
+    ("The Council can take enforcement action through the courts.", set(), set()),  # its route
+    ("This is a matter for the Planning Inspector, to whom Mr S can appeal.",
+     {"minister_appeal_available"}, {"planning_inspectorate"}),
+    ("Mr X could not appeal to the tribunal because he was in hospital.", set(), set()),
+    ("Mr X says the Council should have told him he could appeal to the tribunal.",
+     set(), set()),                                              # the complainant's claim
+    ("A complainant who is unhappy can ask for a stage three review by an independent panel.",
+     set(), set()),                          # the children's procedure: no tribunal
+]
+
+
+@pytest.mark.parametrize(("sentence", "reasons", "referred"), ROUTES)
+def test_routes_by_modality_and_referrals_agree(sentence, reasons, referred):
+    assert reasons_and_referrals(sentence) == (reasons, referred)
+
+
+# --- the wording of the other reasons -------------------------------------------------------
+WORDING = [
+    ("I have seen no evidence the Council acted with fault.", {"no_evidence_of_fault"}),
+    ("There is nothing to suggest the Council was at fault.", {"no_evidence_of_fault"}),
+    ("There is no sign the Council did anything wrong.", {"no_evidence_of_fault"}),
+    ("We would not find the Council at fault.", {"no_evidence_of_fault"}),
+    ("We are not persuaded there is any fault in how it decided.", {"no_evidence_of_fault"}),
+    ("It made a decision it was entitled to make, so we could not criticise it.",
+     {"no_evidence_of_fault"}),
+    ("There is not enough evidence of fault by the Council causing Mr K injustice.",
+     {"no_evidence_of_fault"}),              # fault causing injustice: still no fault
+    ("There is no evidence the fault caused Mrs L an injustice.",
+     {"no_injustice_from_fault"}),           # the fault's effect, not the fault
+    ("The delay did not cause Ms M an injustice.", {"no_injustice_from_fault"}),
+    ("There is insufficient personal injustice to warrant an investigation.",
+     {"injustice_not_significant"}),         # too little injustice, not none
+    ("The impact on Mr N of the missed collections is not significant enough.",
+     {"injustice_not_significant"}),
+    ("Any injustice to Mr L is not serious enough to justify our involvement.",
+     {"injustice_not_significant"}),
+    ("The Council's offer of £200 is a proportionate remedy for the distress.",
+     {"satisfied_with_remedy"}),
+    ("The Council has since apologised and cancelled the charge.", {"satisfied_with_remedy"}),
+    ("The Council has since put things right.", {"satisfied_with_remedy"}),
+    ("The Council needs the chance to put things right before we can consider it.",
+     {"premature"}),                         # a chance to put right is not a remedy given
+    ("Mr Q should first complain to the Council.", {"premature"}),
+    ("Ms X first complained to the Council in 2019.", set()),   # narrative, not a reason
+    ("It is unlikely we would reach a different view.", {"no_different_outcome"}),
+    ("It is unlikely the outcome would have been different.", {"no_different_outcome"}),
+    ("We cannot order the Council to dismiss the officer.",
+     {"cannot_achieve_outcome_sought"}),
+    ("An investigation would serve no useful purpose.", {"no_worthwhile_outcome"}),
+    ("Mrs V could complain to the Information Commissioner about the data breach.",
+     {"other_body_better_placed"}),
+    ("We will not look at how the Council handled Mr W's complaint on its own.",
+     {"complaint_handling_only"}),
+    ("It is reasonable for Mr P to make formal representations to the Council.",
+     {"use_review_or_appeal_first"}),
+    ("Mr R complained to us more than a year after the Council's decision.",
+     {"late_complaint"}),
+    ("The complaint concerns reports the Council wrote for the family court.",
+     {"court_proceedings_matter"}),
+    ("The Council considered the matter properly, so there is no fault.",
+     {"no_evidence_of_fault"}),
+    ("The matter has not had a significant impact on Mr X.", {"injustice_not_significant"}),
+    ("The level of injustice does not warrant an investigation.",
+     {"injustice_not_significant"}),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), WORDING)
+def test_reason_wording(sentence, expected):
+    assert reasons_and_referrals(sentence)[0] == expected
+
+
+def test_every_phrase_match_holds_a_needle():
+    """The fast path skips a sentence without any needle of a code: every match of a code's
+    phrases over the tables must contain one."""
+    sentences = [row[0] for row in ROUTES + WORDING + KINDS]
+    for entry in [*REASONS, *REFERRALS]:
+        for phrase in entry.phrases:
+            for s in sentences:
+                for m in phrase.pattern.finditer(s):
+                    assert any(n in m.group().lower() for n in entry.needles), (entry.code, s)
+    for kind in REMEDIES:
+        for s in sentences:
+            for m in kind.pattern.finditer(s) if kind.pattern else ():
+                assert any(n in m.group().lower() for n in kind.needles), (kind.kind, s)
+
+
+# --- remedy kinds under a remedy frame ------------------------------------------------------
+# (text, fault found?, kinds)
+KINDS = [
+    ("The Council has agreed to apologise to Mrs B and pay her £300 for her distress.", True,
+     {"apology", "payment"}),
+    ("We recommend the Council provides an apology, makes a payment, reviews its decision and "
+     "acts to prevent recurrence.", True,
+     {"apology", "payment", "reassessment_or_review", "service_improvement"}),
+    ("The Trust agreed to review its discharge procedures and share the learning with staff.",
+     True, {"service_improvement"}),
+    ("To put things right, the Council will re-consider Miss J's application.", True,
+     {"reassessment_or_review"}),
+    ("The Council has agreed to consider Mr S's complaint at stage two of the procedure.",
+     True, {"reassessment_or_review"}),
+    ("An apology and a payment of £150 are recommended.", True, {"apology", "payment"}),
+    ("Staff training is recommended.", True, {"service_improvement"}),   # passive frame after
+    ("The Council will ensure officers are aware of the guidance.", True,
+     {"service_improvement"}),
+    ("The Council agreed to our recommendations. This included an apology and a £250 payment.",
+     True, {"apology", "payment"}),                       # the sentence before frames it
+    ("The Council has agreed to:\nwrite to Mrs C to apologise;\nremind its staff of the "
+     "deadline.", True, {"apology", "service_improvement"}),   # items after a lead-in
+    ("Mr E wants the Council to apologise and pay him compensation.", True, set()),   # a wish
+    ("The Council did not apologise to Mr F.", True, set()),
+    ("The Council failed to review Mrs G's care plan for two years.", True, set()),
+    ("The Council should have reassessed Mr H's needs in 2022.", True, set()),   # not done
+    ("We do not decide whether the Council should provide transport for Miss K.", True,
+     set()),                                                # a question, not an action
+    ("Mr D paid the penalty charge of £70 and wants a refund.", True, set()),
+    ("The Council has agreed to remedy the injustice caused.", True, set()),   # no kind named
+    ("The Council agreed to arrange a meeting with Mr K to discuss his son's transport.", True,
+     {"other"}),
+    ("It has agreed to apologise and explain what it has done since.", True,
+     {"apology", "other"}),
+    ("The Council should provide us with evidence it has done this.", True, set()),
+    ("We recommend the Council remind staff of the need to consider and record each request.",
+     True, {"service_improvement"}),         # "record" shares the "to" of "consider"
+    ("The Council has since reassessed Ms C's needs and increased her budget.", True,
+     {"reassessment_or_review"}),
+    ("The Council has reassessed Ms C's housing benefit and found an overpayment.", False,
+     set()),        # no fault found: the reassessment is what was complained about
+    ("The Council has since apologised to Mrs A and offered her £100.", False,
+     {"apology", "payment"}),                # a remedy the body gave before we looked at it
+    ("The Council credited £60 to Mr B's council tax account.", False, {"refund_or_waiver"}),
+    ("A credit was paid into Mr B's account in 2021.", False, set()),    # narrative
+    ("The Council agreed to find Mrs T suitable accommodation.", False, set()),   # no fault
+]
+
+
+@pytest.mark.parametrize(("text", "fault", "expected"), KINDS)
+def test_remedy_kinds_under_a_frame(text, fault, expected):
+    found = find_remedy_kinds(text, [(_sentences(text), False)], expected=fault)
+    assert {k for k, _s, _e in found} == expected
+
+
+def test_an_agreed_action_list_is_framed_by_its_section():
+    text = "Apologise to Mr X in writing.\nReview how it records home visits."
+    found = find_remedy_kinds(text, [(_sentences(text), True)], expected=True)
+    assert {k for k, _s, _e in found} == {"apology", "service_improvement"}
+    assert find_remedy_kinds(text, [(_sentences(text), False)], expected=True) == []
+
+
+# --- fault and outcome from wording (pages without a header) --------------------------------
+FAULT_WORDING = [
+    ("The Council's failures in communication with Mrs X are fault.", "upheld"),
+    ("There was a service failure in the provision of aftercare.", "upheld"),
+    ("These faults have caused Mr Y distress.", "upheld"),
+    ("This caused Mr Y avoidable distress and uncertainty.", "upheld"),
+    ("There was some fault in the way the Council wrote to Ms Z.", "upheld"),
+    ("Mrs X complains the Council was at fault.", None),           # the complaint, no finding
+    ("The Council accepts it delayed and has agreed to apologise.", "upheld"),
+    ("There was delay by the Council in deciding the application.", "upheld"),
+    ("We found the Council acted properly and did not uphold the complaint.", "not_upheld"),
+    ("The Council did nothing wrong when it refused the grant.", "not_upheld"),
+    ("The Council says it did nothing wrong.", None),                  # a party's claim
+    ("We have stopped our investigation because Mr B has gone to court.",
+     "closed_after_initial_enquiries"),
+    ("We will not investigate because any fault has not caused injustice.",
+     "closed_after_initial_enquiries"),
+]
+
+
+@pytest.mark.parametrize(("summary", "expected"), FAULT_WORDING)
+def test_fault_found_from_wording(summary, expected):
+    judged = outcome_from(read_wording(summary, _sentences(summary)))
+    assert (judged[0] if judged else None) == expected
+
+
+def test_every_wording_match_holds_a_needle():
+    patterns = {"discontinued": outcome.DISCONTINUED_REGEX,
+                "not_investigating": outcome.NOT_INVESTIGATING_REGEX,
+                "fault": outcome.FAULT_FOUND_REGEX, "no_fault": outcome.NO_FAULT_REGEX,
+                "failing": outcome.FAILING_STATED_REGEX}
+    assert set(patterns) == set(outcome.NEEDLES)
+    for signal, pattern in patterns.items():
+        for summary, _expected in FAULT_WORDING:
+            for m in pattern.finditer(summary):
+                assert any(n in m.group().lower() for n in outcome.NEEDLES[signal]), summary
+
+
+# --- money in words and ranges --------------------------------------------------------------
+MONEY = [
+    ("five hundred pounds", [500.0]),
+    ("two hundred and fifty pounds", [250.0]),
+    ("one thousand five hundred pounds", [1500.0]),
+    ("a hundred pounds", [100.0]),
+    ("between £200 and £300", [200.0, 300.0]),
+    ("£200-300 for distress", [200.0, 300.0]),        # the upper figure has no "£"
+    ("£200 to 3 months", [200.0]),                    # a unit: no money
+    ("£300 to 200 people", [300.0]),
+    ("a pound of apples", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), MONEY)
+def test_amounts_in_words_and_ranges(text, expected):
+    assert [a for a, _s, _e in find_amounts(text)] == expected
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    ("twenty five", 25.0), ("three thousand", 3000.0), ("ninety-nine", 99.0),
+    ("many", None), ("zero", None)])
+def test_words_to_number(words, expected):
+    assert words_to_number(words) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The Council agreed to pay Mrs X five hundred pounds for her distress.",
+     [(500.0, "agreed")]),
+    ("We recommended a payment of £100-150 to Mr Y.",
+     [(100.0, "recommended"), (150.0, "recommended")]),
+    ("It also credited £20 to his account for the inconvenience.",     # the body's past act
+     [(20.0, "offered_by_body")]),
+])
+def test_payments_in_words_and_ranges(text, expected):
+    hits = find_payments(text, [(_sentences(text), False)])
+    assert [(h.amount, h.status) for h in hits] == expected
+
+
+# --- whole small decisions ------------------------------------------------------------------
+
+def record(text: str):
+    return deterministic_pass(Document(text=text, source="t.txt"))[0]
+
+
+def test_investigated_decision_points_to_a_court_for_a_part_it_left():
+    rec = record(
+        "Decision : Upheld\nThe Ombudsman's final decision:\nSummary: We found fault by the "
+        "Council, which has agreed to pay Ms D £150.\nWhat I have investigated\nI have not "
+        "investigated the damage to Ms D's health: it is a claim of negligence which can be "
+        "pursued in the courts.\n")
+    assert (rec.investigated, rec.reasons, rec.referred_to) == (True, [], ["courts"])
+
+
+def test_older_summary_page_without_sections_is_read_whole():
+    rec = record(
+        "Eastvale Borough Council (17 004 321)\nDecision : Upheld\nMrs B complains the Council "
+        "paid her the wrong allowance.\nTo remedy the injustice, the Council has agreed to:\n"
+        "apologise to Mrs B;\npay her £200 for her time and trouble;\nrecalculate the "
+        "allowance she is owed.\n")
+    assert set(rec.remedy_kinds) == {"apology", "payment", "reassessment_or_review"}
+    assert [(p.amount_gbp, p.status) for p in rec.payments] == [(200.0, "agreed")]
+
+
+def test_an_action_list_line_without_a_kind_is_other():
+    text = "The Council has agreed to:\napologise to Mrs D;\nprovide her with a copy of the plan."
+    found = find_remedy_kinds(text, [(_sentences(text), False)], expected=True)
+    assert {k for k, _s, _e in found} == {"apology", "other"}
+    listed = "Provide Mrs D with a copy of the plan."
+    found = find_remedy_kinds(listed, [(_sentences(listed), True)], expected=True)
+    assert {k for k, _s, _e in found} == {"other"}
+
+
+def test_a_lead_in_cue_holds_for_its_items():
+    """"has agreed to:" governs the list; an item's aside ("organisations should apologise")
+    does not turn the next item into a recommendation."""
+    text = ("Within one month, the Council has agreed to:\napologise to Mrs P. Our guidance "
+            "says how organisations should apologise;\npay Mrs P £500 for her distress.")
+    hits = find_payments(text, [(_sentences(text), True)])
+    assert [(h.amount, h.status) for h in hits] == [(500.0, "agreed")]
