@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from extractor.errors import ExtractorError
+from extractor.runs import tidy
 from extractor.runs.migrations import migrate
 
 PRAGMAS = (
@@ -209,6 +210,7 @@ class Store:
         self.conn.executemany(
             "INSERT INTO issues (result_id, rule, severity, field, message, span_start, "
             "span_end) VALUES (?, ?, ?, ?, ?, ?, ?)", [(result_id, *i) for i in row.issues])
+        tidy.refresh(self.conn, row.doc_key, config_sha)
         return int(result_id)
 
     def records(self, run_id: int, extra_ids: Iterable[int] = ()) -> Iterator[str]:
