@@ -118,12 +118,19 @@ def _csv_value(value: Any) -> Any:
     return "" if value is None else value
 
 
+# Characters that many line readers (str.splitlines, JavaScript) take as line breaks.
+LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
 class JsonlSink:
+    """One JSON object per line, UTF-8; only ``\\n`` ends a line."""
+
     def __init__(self, path: Path):
         self.handle = path.open("w", encoding="utf-8")
 
     def write(self, rows: list[dict[str, Any]]) -> None:
-        self.handle.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+        self.handle.writelines(json.dumps(row, ensure_ascii=False).translate(LINE_BREAKS) + "\n"
+                               for row in rows)
 
     def close(self) -> None:
         self.handle.close()

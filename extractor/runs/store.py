@@ -1,4 +1,5 @@
-"""The run store: one SQLite file (WAL) holding runs, documents, results and rule issues.
+"""The run store: one SQLite file (WAL) holding runs, documents, results and rule issues, and
+the tidy tables of the decisions (``tidy.py``), updated in the transaction that writes a result.
 
 A result is unique per (document, run configuration): the configuration is the backend, model,
 prompt hash and schema version (``RunConfig.sha``). Each result is written in one transaction
@@ -210,7 +211,8 @@ class Store:
         self.conn.executemany(
             "INSERT INTO issues (result_id, rule, severity, field, message, span_start, "
             "span_end) VALUES (?, ?, ?, ?, ?, ?, ?)", [(result_id, *i) for i in row.issues])
-        tidy.refresh(self.conn, row.doc_key, config_sha)
+        tidy.refresh(self.conn, (result_id, run_id, doc_id, row.doc_key, config_sha, row.status,
+                                 row.record))
         return int(result_id)
 
     def records(self, run_id: int, extra_ids: Iterable[int] = ()) -> Iterator[str]:

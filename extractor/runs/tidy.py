@@ -108,14 +108,19 @@ def child_rows(record: Decision) -> dict[str, list[Row]]:
     }
 
 
-def refresh(conn: sqlite3.Connection, doc_key: str, config_sha: str) -> None:
-    """Make the tidy rows of one document and configuration match the store (call it in the
-    transaction that wrote its result)."""
+def refresh(conn: sqlite3.Connection, written: tuple[Any, ...]) -> None:
+    """Make the tidy rows of one document key and configuration match the store, in the
+    transaction that wrote ``written`` (a result row shaped as ``LATEST_SQL``'s)."""
+    doc_key, config_sha, status, record = written[3:]
     conn.execute("DELETE FROM decisions WHERE doc_key = ? AND config_sha = ?",
                  (doc_key, config_sha))
-    where = "AND d.doc_key = ? AND r.config_sha = ?"
-    for latest in conn.execute(LATEST_SQL.format(where=where), (doc_key, config_sha)).fetchall():
-        _insert(conn, latest)
+    if status in RECORD_STATUSES and record is not None:
+        latest = [written]  # the result just written is the latest, whatever the clock says
+    else:
+        latest = conn.execute(LATEST_SQL.format(where="AND d.doc_key = ? AND r.config_sha = ?"),
+                              (doc_key, config_sha)).fetchall()
+    for row in latest:
+        _insert(conn, row)
 
 
 def rebuild(conn: sqlite3.Connection) -> int:
