@@ -138,8 +138,8 @@ class JsonlSink:
 
 def _pyarrow() -> Any:
     try:
-        import pyarrow  # noqa: PLC0415 - optional extra, loaded only for parquet
-        import pyarrow.parquet  # noqa: F401, PLC0415
+        import pyarrow  # the optional extra: loaded only for parquet
+        import pyarrow.parquet
     except ImportError:
         raise ConfigError(PARQUET_HINT) from None
     return pyarrow

@@ -156,7 +156,7 @@ def m006_tidy_tables(conn: sqlite3.Connection) -> None:
         conn.execute(f"CREATE TABLE {table} (result_id INTEGER NOT NULL REFERENCES "
                      f"decisions(result_id) ON DELETE CASCADE, position INTEGER NOT NULL, "
                      f"{columns}, PRIMARY KEY (result_id, position)) WITHOUT ROWID")
-    from extractor.runs.tidy import rebuild  # noqa: PLC0415 - the backfill uses today's rules
+    from extractor.runs.tidy import rebuild  # here: tidy reads the store these migrations make
     rebuild(conn)
 
 

@@ -34,7 +34,7 @@ def figures(store: Store, run_id: int, top: int = DEFAULT_TOP) -> list[Figure]:
 
 def write_report(store: Store, run_id: int, path: str | Path, top: int = DEFAULT_TOP) -> int:
     """Write the report page of run ``run_id``; its size in bytes."""
-    from extractor.runs.runreport.page import render_page  # noqa: PLC0415 - loads matplotlib
+    from extractor.runs.runreport.page import render_page  # loads matplotlib: only when used
 
     run = store.run(run_id)
     html = render_page(run, Numbers(store.conn, run_id, top).decisions(),

@@ -30,7 +30,7 @@ def issues(n: Numbers) -> Figure:
     rules = sorted(grid, key=lambda r: (-sum(grid[r].values()), r))
     levels = [s for s in SEVERITIES if any(s in grid[r] for r in rules)]
     panel = Panel("issues", rules, {s: [grid[r].get(s, 0) for r in rules] for s in levels},
-                  [str(sum(grid[r].values())) for r in rules])
+                  [f"{sum(grid[r].values()):,}" for r in rules])
     table = [[r, *(grid[r].get(s, 0) for s in levels), documents[r]] for r in rules]
     return Figure("issues", "Issues by rule and severity", "Rule issues on every result the "
                   "run wrote, failed ones included.", [panel], ["rule", *levels, "documents"],

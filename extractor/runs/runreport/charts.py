@@ -14,7 +14,7 @@ from html import escape
 import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure as Canvas
-from matplotlib.ticker import MaxNLocator, PercentFormatter
+from matplotlib.ticker import MaxNLocator, PercentFormatter, StrMethodFormatter
 
 from extractor.runs.runreport.figures import Figure, Panel
 
@@ -84,9 +84,10 @@ def _axes(ax: Axes, panel: Panel, longest: float) -> None:
     else:
         ax.set_xlim(0, (longest or 1) * 1.22)
         whole = all(float(v).is_integer() for vs in panel.series.values() for v in vs)
-        ax.xaxis.set_major_locator(MaxNLocator(integer=whole))
-    if len(panel.series) > 1:
-        ax.legend(loc="lower right", fontsize=8, frameon=True, framealpha=0.9)
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=whole))
+        ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}" if whole else "{x:,.3g}"))
+    if len(panel.series) > 1:  # beside the bars, never over them
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
 
 
 def _shown(value: float, panel: Panel) -> str:

@@ -82,7 +82,7 @@ def outcomes_by_category(n: Numbers) -> Figure:
     totals = [sum(grid[c].values()) for c in cats]
     panel = Panel("decisions", cats, {name: [grid[c].get(o, 0) for c in cats]
                                       for o, name in zip(outcomes, names, strict=True)},
-                  [str(t) for t in totals])
+                  [f"{t:,}" for t in totals])
     table = [[c, *(grid[c].get(o, 0) for o in outcomes), t] for c, t in zip(cats, totals,
                                                                             strict=True)]
     return Figure("outcomes", "Outcomes by category", "Decisions of the run by top-level "
@@ -120,7 +120,7 @@ def payments(n: Numbers) -> Figure:
     amounts = {k: [a for kk, a in found if kk == k and a is not None] for k in kinds}
     pounds = [sum(amounts[k]) for k in kinds]
     size = Panel("payments by size", bands, by_size,
-                 [str(sum(col)) for col in zip(*by_size.values(), strict=True)])
+                 [f"{sum(col):,}" for col in zip(*by_size.values(), strict=True)])
     money = Panel("£ by purpose", kinds, {"£": pounds}, [f"£{p:,.0f}" for p in pounds])
     table = [[k, sum(1 for kk, _ in found if kk == k), f"£{sum(amounts[k]):,.0f}",
               _money(statistics.median(amounts[k])) if amounts[k] else "–",
@@ -142,7 +142,7 @@ def counted_figure(n: Numbers, key: str, table: str, column: str, title: str, no
         series = {"rule": [c - m for _, c, m in found], "model": [m for *_, m in found]}
     else:
         series = {"decisions": [c for _, c, _ in found]}
-    panel = Panel("decisions", rows, series, [str(c) for _, c, _ in found])
+    panel = Panel("decisions", rows, series, [f"{c:,}" for _, c, _ in found])
     headers = [column, "decisions"] + (["of which from the model"] if table == "reasons" else [])
     cells = [[v, c, m] if table == "reasons" else [v, c] for v, c, m in found]
     return Figure(key, title, note, [panel], headers, cells)
