@@ -72,6 +72,43 @@ def bench(label: str, inputs: str, folder: Path) -> None:
               f"{size / 1024:7.1f} KiB  {said.strip()}")
 
 
+def write_cost(corpus: Path, n: int = 3000, rounds: int = 3) -> None:
+    """CPU microseconds per ``Store.write`` with and without the tidy tables (in this process,
+    alternating, so that load on a shared machine hits both alike)."""
+    from extractor.runs import tidy
+    from extractor.runs.batch import BatchOptions, run_batch
+    from extractor.runs.store import ResultRow, RunConfig, Store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "source.sqlite"
+        run_batch([str(corpus)], str(db), options=BatchOptions(limit=n))
+        with Store(str(db)) as source:
+            records = [r for (r,) in source.conn.execute(
+                "SELECT record FROM results WHERE record IS NOT NULL LIMIT ?", (n,))]
+        refresh, costs = tidy.refresh, {"with tidy tables": [], "without": []}
+        for r in range(rounds):
+            for label in costs:
+                tidy.refresh = refresh if label != "without" else (lambda *_: None)
+                costs[label].append(_time_writes(Path(tmp) / f"{r}-{len(label)}.sqlite",
+                                                 records, ResultRow, RunConfig, Store))
+        tidy.refresh = refresh
+    for label, values in costs.items():
+        print(f"store write {label:16} {min(values):6.0f} µs CPU per document (best of "
+              f"{rounds} x {len(records)})")
+
+
+def _time_writes(db: Path, records: list[str], row: type, config: type, store: type) -> float:
+    cfg = config("none", None, None, "1.0")
+    with store(str(db)) as target:
+        run_id = target.start_run(cfg, {})
+        rows = [row(doc_key=f"id:{i}", sha256=str(i), source="bench", status="ok", record=rec)
+                for i, rec in enumerate(records)]
+        started = time.process_time()
+        for item in rows:
+            target.write(run_id, cfg.sha, item)
+        return (time.process_time() - started) / len(rows) * 1e6
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=10_000)
@@ -90,6 +127,7 @@ def main() -> None:
         compose_corpus(corpus, args.n, args.seed)
         print(f"composed {args.n} decisions in {time.perf_counter() - started:.1f}s")
         bench(f"n={args.n}", str(corpus), folder)
+        write_cost(corpus)
 
 
 if __name__ == "__main__":
