@@ -26,8 +26,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from train import phrases_unseen  # noqa: E402 - the project's composer, not a dependency
-from train.compose import compose  # noqa: E402
+from train import phrases_unseen  # the project's composer (train/), not a dependency
+from train.compose import compose
 
 DEV = ROOT.parent / "shared" / "corpus" / "dev"
 RATE_REGEX = re.compile(r"(?P<rate>[\d.]+) decisions/second")
@@ -87,9 +87,9 @@ def write_cost(corpus: Path, n: int = 3000, rounds: int = 3) -> None:
                 "SELECT record FROM results WHERE record IS NOT NULL LIMIT ?", (n,))]
         refresh, costs = tidy.refresh, {"with tidy tables": [], "without": []}
         for r in range(rounds):
-            for label in costs:
+            for label, values in costs.items():
                 tidy.refresh = refresh if label != "without" else (lambda *_: None)
-                costs[label].append(_time_writes(Path(tmp) / f"{r}-{len(label)}.sqlite",
+                values.append(_time_writes(Path(tmp) / f"{r}-{len(label)}.sqlite",
                                                  records, ResultRow, RunConfig, Store))
         tidy.refresh = refresh
     for label, values in costs.items():
