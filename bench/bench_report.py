@@ -26,6 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from extractor.models import Decision
 from train import phrases_unseen  # the project's composer (train/), not a dependency
 from train.compose import compose
 
@@ -101,7 +102,8 @@ def _time_writes(db: Path, records: list[str], row: type, config: type, store: t
     cfg = config("none", None, None, "1.0")
     with store(str(db)) as target:
         run_id = target.start_run(cfg, {})
-        rows = [row(doc_key=f"id:{i}", sha256=str(i), source="bench", status="ok", record=rec)
+        rows = [row(doc_key=f"id:{i}", sha256=str(i), source="bench", status="ok", record=rec,
+                    decision=Decision.model_validate_json(rec))  # as the batch hands them over
                 for i, rec in enumerate(records)]
         started = time.process_time()
         for item in rows:

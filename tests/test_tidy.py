@@ -96,6 +96,9 @@ def test_tidy_tables_agree_with_the_json_records(records: list[Decision]):
                                 "doc_key": f"id:{n}", "config_sha": CONFIG.sha,
                                 "status": row.status, **expected_decision(data)}
             assert stored_children(store.conn, result_id) == expected_children(data)
+        before = dump(store.conn)  # written from the record objects (as the batch does)
+        tidy.rebuild(store.conn)   # read back from the stored JSON (as a backfill does)
+        assert dump(store.conn) == before
 
 
 # One write: (document key, text version, configuration, status).

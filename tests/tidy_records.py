@@ -80,7 +80,8 @@ def result_row(record: Decision | None, key: str = "id:1", sha: str = "s1",
                      prompt_tokens=meta.usage.prompt_tokens if meta else 0,
                      completion_tokens=meta.usage.completion_tokens if meta else 0,
                      seconds=meta.seconds if meta else 0.0,
-                     record=record.model_dump_json() if record else None, issues=issues)
+                     record=record.model_dump_json() if record else None, issues=issues,
+                     decision=record)
 
 
 def sample(n: int, body: str, outcome: str | None, **fields: object) -> Decision:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from extractor.errors import ExtractorError
+from extractor.models import Decision
 from extractor.runs import tidy
 from extractor.runs.migrations import migrate
 
@@ -70,6 +71,7 @@ class ResultRow:
     seconds: float = 0.0
     record: str | None = None
     issues: list[IssueRow] = field(default_factory=list)
+    decision: Decision | None = field(default=None, repr=False, compare=False)  # of ``record``
 
 
 def _alive(pid: int | None, host: str | None) -> bool:
@@ -212,7 +214,7 @@ class Store:
             "INSERT INTO issues (result_id, rule, severity, field, message, span_start, "
             "span_end) VALUES (?, ?, ?, ?, ?, ?, ?)", [(result_id, *i) for i in row.issues])
         tidy.refresh(self.conn, (result_id, run_id, doc_id, row.doc_key, config_sha, row.status,
-                                 row.record))
+                                 row.record), row.decision)
         return int(result_id)
 
     def records(self, run_id: int, extra_ids: Iterable[int] = ()) -> Iterator[str]:

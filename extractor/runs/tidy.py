@@ -108,18 +108,19 @@ def child_rows(record: Decision) -> dict[str, list[Row]]:
     }
 
 
-def refresh(conn: sqlite3.Connection, written: tuple[Any, ...]) -> None:
+def refresh(conn: sqlite3.Connection, written: tuple[Any, ...],
+            decision: Decision | None = None) -> None:
     """Make the tidy rows of one document key and configuration match the store, in the
-    transaction that wrote ``written`` (a result row shaped as ``LATEST_SQL``'s)."""
+    transaction that wrote ``written`` (a result row shaped as ``LATEST_SQL``'s; ``decision``:
+    its record as an object, which spares parsing the JSON again)."""
     doc_key, config_sha, status, record = written[3:]
     conn.execute("DELETE FROM decisions WHERE doc_key = ? AND config_sha = ?",
                  (doc_key, config_sha))
     if status in RECORD_STATUSES and record is not None:
-        latest = [written]  # the result just written is the latest, whatever the clock says
-    else:
-        latest = conn.execute(LATEST_SQL.format(where="AND d.doc_key = ? AND r.config_sha = ?"),
-                              (doc_key, config_sha)).fetchall()
-    for row in latest:
+        _insert(conn, written, decision)  # the result just written is the latest
+        return
+    where = "AND d.doc_key = ? AND r.config_sha = ?"
+    for row in conn.execute(LATEST_SQL.format(where=where), (doc_key, config_sha)).fetchall():
         _insert(conn, row)
 
 
@@ -132,10 +133,11 @@ def rebuild(conn: sqlite3.Connection) -> int:
     return written
 
 
-def _insert(conn: sqlite3.Connection, latest: tuple[Any, ...]) -> int:
+def _insert(conn: sqlite3.Connection, latest: tuple[Any, ...],
+            record: Decision | None = None) -> int:
     result_id, run_id, document_id, doc_key, config_sha, status, text = latest
     try:
-        record = Decision.model_validate_json(text)
+        record = record or Decision.model_validate_json(text)
     except ValidationError:
         return 0  # not a record this version can read (the pipeline never writes one)
     keys = {"result_id": result_id, "run_id": run_id, "document_id": document_id,
