@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, TextIO
 
@@ -38,6 +39,7 @@ from extractor.review.records import (
     schema_json,
 )
 from extractor.runs.batch import BatchOptions, describe_backend, run_batch
+from extractor.runs.export import export as export_tables
 from extractor.runs.fetch import Politeness
 from extractor.runs.harvest import HarvestOptions
 from extractor.runs.harvest import harvest as run_harvest
@@ -51,6 +53,7 @@ from extractor.runs.report import (
     make_harvest_progress,
     make_progress,
 )
+from extractor.runs.runreport import DEFAULT_TOP, write_report
 from extractor.runs.store import Store
 from extractor.settings import Settings
 
@@ -355,6 +358,43 @@ def runs_show(run_id: Annotated[int, typer.Argument(help="The run id.")],
     with guarded(), Store.existing(db) as store:
         run = store.run(run_id)
         typer.echo(format_run(run, store.top_rules(run_id), store.failures(run_id)))
+
+
+@runs_app.command("report")
+def runs_report(run_id: Annotated[int, typer.Argument(help="The run id.")],
+                html: Annotated[Path, typer.Option(help="Write the report page (one offline "
+                                                   "HTML file) here.")],
+                db: DbOpt = "runs.sqlite",
+                top: Annotated[int, typer.Option(min=1, help="Bodies shown in the upheld-rate "
+                                                 "chart.")] = DEFAULT_TOP) -> None:
+    """Write one offline page of charts, with their numbers, about what a run found."""
+    with guarded(), Store.existing(db) as store:
+        size = write_report(store, run_id, html, top)
+    err.print(f"wrote {html} ({size:,} bytes)", markup=False)
+
+
+class ExportFormat(str, Enum):
+    csv = "csv"
+    jsonl = "jsonl"
+    parquet = "parquet"
+
+
+@app.command("export")
+def export_(
+    out: Annotated[Path, typer.Option(help="Folder to write the tables and dictionary into.")],
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="File format (parquet needs "
+                                              "the parquet extra).")] = ExportFormat.csv,
+    db: DbOpt = "runs.sqlite",
+    run: Annotated[int | None, typer.Option(help="Only the decisions this run wrote.")] = None,
+) -> None:
+    """Export the tidy tables (decisions, reasons, payments, ...) with a data dictionary."""
+    with guarded(), Store.existing(db) as store:
+        if run is not None:
+            store.run(run)  # an unknown run is an error, not an empty export
+        counts = export_tables(store.conn, out, fmt.value, run)
+    err.print(f"wrote {counts['decisions']:,} decisions to {out} (" + ", ".join(
+        f"{table} {n:,}" for table, n in counts.items() if table != "decisions") + ")",
+        markup=False)
 
 
 @app.command()

@@ -81,6 +81,8 @@ class Meta(_Model):
     model: str | None = None
     prompt_sha: str | None = None
     schema_version: str = SCHEMA_VERSION
+    questions: int = Field(default=0, description="Questions put to the model (each answer "
+                           "and re-ask is one of the attempts)")
     attempts: int = 0
     usage: Usage = Field(default_factory=Usage)
     seconds: float = 0.0

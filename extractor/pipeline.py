@@ -61,6 +61,7 @@ def model_stage(record: Decision, doc: Document, cleaned: Cleaned, seg: Segmente
     asked = model_pass.ask_all(record, doc, questions)
     refined = merge(record, doc, cleaned, asked.answers, asked.failures)
     asked.stamp(refined)
+    refined.meta.questions += len(questions)
     stamp_backend(refined, model_pass)
     return refined
 

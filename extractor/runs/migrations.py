@@ -172,6 +172,67 @@ def m006_harvest(conn: sqlite3.Connection) -> None:
         )""")
 
 
+# The tidy tables (``extractor/runs/tidy.py`` keeps them current): one row per decision, the
+# latest result with a record (ok or issues) per document and configuration, and one child table
+# per list field, keyed to it. The store's ``issues`` table is the child table of rule issues.
+TIDY_CHILD_TABLES = {
+    "bodies": "body TEXT NOT NULL",
+    "reasons": "code TEXT NOT NULL, evidence TEXT, span_start INTEGER, span_end INTEGER, "
+               "origin TEXT",
+    "referred_to": "code TEXT NOT NULL",
+    "payments": "amount_gbp REAL, status TEXT, purpose TEXT, purpose_kind TEXT NOT NULL, "
+                "evidence TEXT, span_start INTEGER, span_end INTEGER, origin TEXT",
+    "remedy_kinds": "kind TEXT NOT NULL",
+    "citations": "canonical TEXT NOT NULL, text TEXT, span_start INTEGER, span_end INTEGER",
+    "other_acts": "act TEXT NOT NULL",
+}
+
+
+@migration
+def m007_tidy_tables(conn: sqlite3.Connection) -> None:
+    """Tidy tables for SQL, sqlite-utils and Datasette, filled from the results already stored."""
+    conn.execute("""
+        CREATE TABLE decisions (
+            result_id INTEGER PRIMARY KEY REFERENCES results(id) ON DELETE CASCADE,
+            run_id INTEGER NOT NULL,        -- the run that wrote the result
+            document_id INTEGER NOT NULL,
+            doc_key TEXT NOT NULL,
+            config_sha TEXT NOT NULL,
+            status TEXT NOT NULL,           -- ok | issues
+            reference TEXT,
+            category_top TEXT,
+            category_sub TEXT,
+            outcome TEXT,
+            decision_date TEXT,
+            decision_year INTEGER,
+            complainant TEXT,
+            investigated BOOLEAN,
+            fault_found BOOLEAN,
+            summary TEXT,
+            backend TEXT,
+            model TEXT,
+            prompt_sha TEXT,
+            schema_version TEXT,
+            questions INTEGER,
+            attempts INTEGER,
+            prompt_tokens INTEGER,
+            completion_tokens INTEGER,
+            seconds REAL,
+            source TEXT,
+            url TEXT,
+            ext_id TEXT,
+            source_sha256 TEXT
+        )""")
+    conn.execute("CREATE INDEX decisions_key ON decisions (doc_key, config_sha)")
+    conn.execute("CREATE INDEX decisions_run ON decisions (run_id)")
+    for table, columns in TIDY_CHILD_TABLES.items():
+        conn.execute(f"CREATE TABLE {table} (result_id INTEGER NOT NULL REFERENCES "
+                     f"decisions(result_id) ON DELETE CASCADE, position INTEGER NOT NULL, "
+                     f"{columns}, PRIMARY KEY (result_id, position)) WITHOUT ROWID")
+    from extractor.runs.tidy import rebuild  # here: tidy reads the store these migrations make
+    rebuild(conn)
+
+
 def applied(conn: sqlite3.Connection) -> list[str]:
     conn.execute(f"CREATE TABLE IF NOT EXISTS {MIGRATIONS_TABLE} "
                  "(name TEXT PRIMARY KEY, applied TEXT NOT NULL)")

@@ -61,6 +61,6 @@ def _row(item: Item, status: str, record: Decision | None, error: str | None) ->
         prompt_tokens=meta.usage.prompt_tokens if meta else 0,
         completion_tokens=meta.usage.completion_tokens if meta else 0,
         seconds=meta.seconds if meta else 0.0,
-        record=record.model_dump_json() if record is not None else None,
+        record=record.model_dump_json() if record is not None else None, decision=record,
         issues=[(i.rule, i.severity, i.field, i.message, i.span.start if i.span else None,
                  i.span.end if i.span else None) for i in record.issues] if record else [])

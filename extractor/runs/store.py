@@ -1,4 +1,5 @@
-"""The run store: one SQLite file (WAL) holding runs, documents, results and rule issues.
+"""The run store: one SQLite file (WAL) holding runs, documents, results and rule issues, and
+the tidy tables of the decisions (``tidy.py``), updated in the transaction that writes a result.
 
 A result is unique per (document, run configuration): the configuration is the backend, model,
 prompt hash and schema version (``RunConfig.sha``). Each result is written in one transaction
@@ -20,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from extractor.errors import ExtractorError
+from extractor.models import Decision
+from extractor.runs import tidy
 from extractor.runs.migrations import migrate
 
 PRAGMAS = (
@@ -69,6 +72,7 @@ class ResultRow:
     seconds: float = 0.0
     record: str | None = None
     issues: list[IssueRow] = field(default_factory=list)
+    decision: Decision | None = field(default=None, repr=False, compare=False)  # of ``record``
 
 
 def _alive(pid: int | None, host: str | None) -> bool:
@@ -215,6 +219,8 @@ class Store:
         self.conn.executemany(
             "INSERT INTO issues (result_id, rule, severity, field, message, span_start, "
             "span_end) VALUES (?, ?, ?, ?, ?, ?, ?)", [(result_id, *i) for i in row.issues])
+        tidy.refresh(self.conn, (result_id, run_id, doc_id, row.doc_key, config_sha, row.status,
+                                 row.record), row.decision)
         return int(result_id)
 
     def records(self, run_id: int, extra_ids: Iterable[int] = ()) -> Iterator[str]:
