@@ -8,9 +8,6 @@ from hypothesis import strategies as st
 from extractor.facts.taxonomy import CATEGORIES
 from extractor.models import (
     OUTCOMES,
-    REASON_CODES,
-    REFERRED_TO_CODES,
-    REMEDY_KINDS,
     Category,
     Citation,
     Decision,
@@ -23,6 +20,7 @@ from extractor.models import (
 )
 from extractor.rules.policy import SEVERITY
 from extractor.runs.store import ResultRow, RunConfig, Store
+from extractor.vocab import REASON_CODES, REFERRED_TO_CODES, REMEDY_KINDS
 
 # Text without NUL (CSV cannot carry it) and without lone surrogates (not UTF-8).
 TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 from extractor.facts.taxonomy import CATEGORIES
 from extractor.model.merge import DISAGREES_RULE, FAILED_RULE, UNSUPPORTED_RULE
-from extractor.models import OUTCOMES, REASON_CODES, REFERRED_TO_CODES, REMEDY_KINDS
+from extractor.models import OUTCOMES
 from extractor.rules.policy import SEVERITY
 from extractor.runs.tidy import PURPOSE_KIND_NAMES, RECORD_STATUSES, TIDY_TABLES
+from extractor.vocab import REASON_CODES, REFERRED_TO_CODES, REMEDY_KINDS
 
 # SQLite declared type -> the type named in the dictionary and used by the exports.
 TYPES = {"INTEGER": "integer", "REAL": "number", "TEXT": "string", "BOOLEAN": "boolean"}
