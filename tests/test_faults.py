@@ -49,7 +49,7 @@ ENDINGS = {
     "bad_body": (ATTEMPTS, "JSON"),
     "bad_json": (ATTEMPTS, "Invalid JSON"),
     "wrong_shape": (ATTEMPTS, "validation error"),
-    "ungrounded": (ATTEMPTS, "not in the decision text"),
+    "ungrounded": (ATTEMPTS, "not in the list"),
     "truncated": (1, "cut off"),  # not re-asked: the same cap would cut the answer again
 }
 assert set(ENDINGS) == set(TRANSIENT + MALFORMED)
