@@ -56,26 +56,23 @@ def questions_alone(facts: Any, cleaned: Any, seg: Any) -> list[Any]:
     return [q for q in planned if q is not None]
 
 
-def quote(q: Any, item: Any) -> str:
-    """The sentence an answer item points at (quoted, or by its number in the list)."""
-    if hasattr(item, "sentence"):
-        return str(item.sentence)
-    number = next(v for k, v in item.model_dump().items() if isinstance(v, int)
-                  and k != "amount_gbp")
-    return str(q.sentences[number - 1])
+def quote(item: Any) -> str:
+    """The sentence an answer item names: ``item.quote`` (the offered sentence its number
+    points at), or the sentence it copied (the format before issue 11 item 1)."""
+    return str(getattr(item, "quote", None) or item.sentence)
 
 
 def answer_rows(q: Any, answer: Any) -> list[dict[str, Any]]:
     """The model's values of one answer, as plain rows (kept in the JSON for re-scoring)."""
     if q.name == "status":
-        sentence = quote(q, answer)
+        sentence = quote(answer)
         return [{"field": f, "value": getattr(answer, f), "sentence": sentence}
                 for f in ("investigated", "fault_found") if hasattr(answer, f)]
     if q.name == "payments":
         return [{"field": "payment_status", "value": [i.amount_gbp, i.status]}
                 for i in answer.items]
     field, key = ("reasons", "code") if q.name == "reasons" else ("remedy_kinds", "kind")
-    return [{"field": field, "value": getattr(i, key), "sentence": quote(q, i)}
+    return [{"field": field, "value": getattr(i, key), "sentence": quote(i)}
             for i in answer.items]
 
 
@@ -222,7 +219,8 @@ def main() -> None:
     args = ap.parse_args()
     gold = [json.loads(line) for line in args.gold.open(encoding="utf-8") if line.strip()]
     if args.files:
-        keep = set(args.files.read_text(encoding="utf-8").split())
+        lines = args.files.read_text(encoding="utf-8").splitlines()
+        keep = {ln.split("#", 1)[0].strip() for ln in lines} - {""}
         gold = [g for g in gold if g["file"] in keep]
     gold = gold[:args.limit] if args.limit else gold
     if args.from_json:
