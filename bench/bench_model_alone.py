@@ -81,21 +81,29 @@ def ask_doc(model_pass: Any, gold: dict[str, Any], docs: Path) -> dict[str, Any]
     doc = Document(rec["text"], gold["file"], rec.get("url"))
     facts, cleaned, seg = deterministic_pass(doc)
     questions = questions_alone(facts, cleaned, seg)
+    started = time.perf_counter()
     asked = model_pass.ask_all(facts, doc, questions)
     rows = [r for q in questions if q.name in asked.answers
             for r in answer_rows(q, asked.answers[q.name])]
     return {"file": gold["file"], "rows": rows, "asked": [q.name for q in questions],
             "failed": [f"{f.question}: {f.message}" for f in asked.failures],
-            "tokens": asked.meter.total, "rule_reasons": [r.code for r in facts.reasons],
+            "tokens": asked.meter.total, "seconds": round(time.perf_counter() - started, 1),
+            "rule_reasons": [r.code for r in facts.reasons],
             "rule_remedies": list(facts.remedy_kinds)}
 
 
 def ask_all(model_pass: Any, alias: str, gold: list[dict[str, Any]], docs: Path,
             save: Path | None) -> dict[str, Any]:
-    """Ask every decision; the answers so far are saved after each one (runs are long)."""
-    started = time.perf_counter()
+    """Ask every decision; the answers so far are saved after each one (runs are long) and a
+    run that finds them saved goes on from there."""
     result: dict[str, Any] = {"model": alias, "seconds": 0.0, "docs": []}
+    if save and save.is_file():  # resume: keep the decisions already asked
+        result = json.loads(save.read_text(encoding="utf-8"))
+    done = {d["file"] for d in result["docs"]}
+    started = time.perf_counter() - result["seconds"]
     for i, g in enumerate(gold, 1):
+        if g["file"] in done:
+            continue
         result["docs"].append(ask_doc(model_pass, g, docs))
         result["seconds"] = round(time.perf_counter() - started, 1)
         print(f"{i}/{len(gold)} {g['file']} {result['seconds']} s", file=sys.stderr, flush=True)
@@ -196,8 +204,10 @@ def print_report(name: str, result: dict[str, Any], scores: dict[str, Any]) -> N
     asked = Counter(q for d in docs for q in d["asked"])
     failed = sum(len(d["failed"]) for d in docs)
     tokens = sum(d.get("tokens", 0) for d in docs)
+    seconds = sum(d.get("seconds", 0) for d in docs) or result["seconds"]
+    n = max(len(docs), 1)
     print(f"== {name} ({result['model']}): {len(docs)} decisions, questions {dict(asked)}, "
-          f"failed {failed}, {result['seconds']} s, {tokens} tokens")
+          f"failed {failed}; {seconds / n:.1f} s and {tokens / n:.0f} tokens per decision")
     for field, t in scores.items():
         line = f"{field:15} {_pr(t.get('right', 0), t.get('given', 0), t.get('wanted', 0))}"
         for part in ("new+cue", "new-cue"):
@@ -228,6 +238,8 @@ def main() -> None:
     else:
         adapter = None if args.adapter.lower() in local_server.NO_ADAPTER else args.adapter
         result = run(adapter, gold, args.docs, args.json)
+    wanted = {g["file"] for g in gold}  # a saved run may hold more decisions than asked for
+    result["docs"] = [d for d in result["docs"] if d["file"] in wanted]
     name = args.from_json.stem if args.from_json else args.adapter
     print_report(name, result, score(result, gold))
 

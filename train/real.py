@@ -44,7 +44,7 @@ from extractor.model.prompt import (
 )
 from extractor.pipeline import deterministic_pass
 from extractor.read.load import Document
-from train.examples import END, chat_prompt
+from train.examples import END, capped, chat_prompt
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -208,8 +208,8 @@ def show(file: str) -> None:
         print(f"{start}:{end} [{part[:4]}] {sentence}")
 
 
-def write_examples(out: Path) -> None:
-    rows = examples(load_labels(), heldout())
+def write_examples(out: Path, caps: str = "") -> None:
+    rows = capped(examples(load_labels(), heldout()), caps)
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8") as fh:
         fh.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
@@ -226,9 +226,10 @@ def main() -> None:
     ap.add_argument("command", choices=("show", "examples"))
     ap.add_argument("files", nargs="*", help="show: the corpus files to show")
     ap.add_argument("--out", type=Path, help="examples: where to write them (not committed)")
+    ap.add_argument("--cap", default="", help="examples: per question, e.g. status=20")
     args = ap.parse_args()
     if args.command == "examples":
-        write_examples(args.out or ROOT / "train" / ".work" / "real.jsonl")
+        write_examples(args.out or ROOT / "train" / ".work" / "real.jsonl", args.cap)
     for file in args.files:
         show(file)
 
