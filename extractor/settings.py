@@ -24,6 +24,7 @@ class Settings:
     #                                 rules may have missed in lists; all: cross-check everything
     # Watching the server (watch.py): per decision, and per command.
     decision_deadline: float = 150.0  # seconds for all the questions of one decision
+    local_deadline: float = 600.0     # the same for the embedded server (it shares the CPU)
     breaker_failures: int = 3         # questions failed in a row (transport) that open the breaker
     breaker_cooldown: float = 300.0   # seconds the server is then left alone
     local_max_restarts: int = 3       # restarts of the embedded server per command
@@ -49,6 +50,7 @@ class Settings:
             model_scope=os.environ.get("EXTRACTOR_MODEL_SCOPE", "codes"),
             request_timeout=float(os.environ.get("EXTRACTOR_TIMEOUT", "120")),
             decision_deadline=float(os.environ.get("EXTRACTOR_DEADLINE", "150")),
+            local_deadline=float(os.environ.get("EXTRACTOR_LOCAL_DEADLINE", "600")),
             breaker_failures=int(os.environ.get("EXTRACTOR_BREAKER_FAILURES", "3")),
             breaker_cooldown=float(os.environ.get("EXTRACTOR_BREAKER_COOLDOWN", "300")),
             local_max_restarts=int(os.environ.get("EXTRACTOR_LOCAL_RESTARTS", "3")),

@@ -1,7 +1,7 @@
 """Live: the real embedded server (llama-cpp-python + the packaged model) on text that once
 crashed it, and killed in the middle of a run.
 
-- Decisions written for this test whose offered sentences hold ASCII and curly quotes,
+- A decision written for this test whose offered sentences hold ASCII and curly quotes,
   backslashes, apostrophes, £, non-breaking spaces, a 600-character sentence, control characters
   and non-Latin letters: every question is answered and the server never dies. (Before issue 11
   the quotes went into the grammar's enum, and a double quote killed llama-cpp-python 0.3.36's
@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import signal
 import threading
 import time
 
 import pytest
+from conftest import ROOT
 
 from extractor.model.backends import BackendOptions, open_model_pass
 from extractor.model.prompt import Question, plan_questions
@@ -35,6 +37,9 @@ pytestmark = [
                        reason="needs the local extra: pip install -e '.[local]'"),
 ]
 FAILED = "extraction_failed"
+# What a question that failed for the server's sake (not the model's reading) says.
+SERVER_FAILED_REGEX = re.compile(r"model server error|embedded model server|not asked")
+SHORT = ROOT / "tests" / "fixtures" / "model_closed_atypical.txt"
 NBSP, BELL, ESC = "\u00a0", "\x07", "\x1b"
 # One sentence of 600 characters (no full stop inside), as a long procedural paragraph reads.
 LONG = ("The Council’s parking policy, which it revised in 2023 after a consultation that "
@@ -57,27 +62,10 @@ My assessment
   2. The Council’s letter said he must "pay £70 now" and it saved his form as C:\\Permits\\2024\\form.pdf, a file it says it can\\'t find.
   3. The letter said ‘pay within 28{NBSP}days’ and the charge was £{NBSP}70.
   4. {LONG}
-  5. The street sign reads Zone Ω in Greek (Ζώνη), Arabic (منطقة) and Chinese (停车区), and the scanned letter holds a bell{BELL} and an escape{ESC} character.
+  5. The street sign reads Zone Ω in Greek (Ζώνη), Arabic (منطقة), Chinese (停车区) and Polish (Łódź), and the scanned letter holds a bell{BELL} and an escape{ESC} character.
   6. The traffic tribunal can decide whether the Council was right, so it is reasonable for Mr Ó’Brien to appeal to it.
 Final decision
   7. We will not investigate Mr Ó’Brien’s complaint because he can appeal to the traffic tribunal.
-Investigator’s decision on behalf of the Ombudsman
-"""
-UPHELD = f"""Westbrook District Council (24 099 002)
-Category : Housing > Allocations
-Decision : Upheld
-Decision date : 04 Mar 2025
-The Ombudsman’s final decision:
-Summary: Ms Ng complained the Council put her in the wrong “urgent” band. We found fault: it misread her doctor’s letter, which said "she can’t manage stairs". The Council has agreed to put things right.
-The complaint
-  1. Ms Ng complains the Council banded her application wrongly.
-What I found
-  2. The Council’s scheme gives "Band A" to applicants who can’t use stairs; it gave Ms Ng ‘Band B’. That was fault.
-Agreed action
-  3. Within four weeks the Council will apologise to Ms Ng and pay her £300 for the distress caused and £150 for her time{NBSP}and trouble in pursuing the “priority” review.
-  4. The Council will review its banding of medical cases, which refers to C:\\Housing\\Bands, and train its staff to read letters written in Cantonese (粵語) or Polish (Łódź){BELL}.
-Final decision
-  5. There was fault by the Council which caused Ms Ng an injustice. The Council has agreed to the action above.
 Investigator’s decision on behalf of the Ombudsman
 """
 
@@ -95,7 +83,7 @@ def offered(text: str) -> list[str]:
 def test_the_hazards_are_in_the_offered_sentences():
     """What the live test below sends (cleaning makes curly quotes straight and non-breaking
     spaces plain; control characters and the rest reach the model)."""
-    sentences = offered(CLOSED) + offered(UPHELD)
+    sentences = offered(CLOSED)
     for hazard in ('"', "'", "\\", "£", BELL, ESC, "Ω", "停", "منطقة", "Łódź"):
         assert any(hazard in s for s in sentences), hazard
     assert max(map(len, sentences)) >= 390  # the 600-character sentence, cut at 400
@@ -107,13 +95,16 @@ def failures(record: Decision) -> list[str]:
 
 
 def test_hazardous_sentences_are_answered_without_a_crash(monkeypatch):
+    """Both kinds of answer (a list of numbered items: reasons; one numbered sentence and
+    fields: status) on the hazards. The model's answers may still break a rule (re-asked,
+    then an issue): that is its reading, not the server failing."""
     monkeypatch.setenv("EXTRACTOR_MODEL_SCOPE", "all")
     with open_model_pass(BackendOptions("local"), Settings.from_env()) as mp:
-        for text in (CLOSED, UPHELD):
-            record = run_one(Document(text=text, source="hazards.txt"), mp)
-            assert failures(record) == [], failures(record)
-            assert record.meta.attempts >= len(questions(text))  # each one answered
+        record = run_one(Document(text=CLOSED, source="hazards.txt"), mp)
         assert mp.restarts == 0 and mp.watch.server.exit_status() is None
+    assert [q.name for q in questions(CLOSED)] == ["reasons", "status"]
+    assert record.meta.attempts >= 2 and record.meta.usage.completion_tokens > 0
+    assert not [m for m in failures(record) if SERVER_FAILED_REGEX.search(m)], failures(record)
 
 
 def kill_soon(pid: int, sig: int, after: float) -> threading.Thread:
@@ -127,15 +118,16 @@ def kill_soon(pid: int, sig: int, after: float) -> threading.Thread:
 
 
 def test_a_server_killed_mid_run_is_restarted_and_later_documents_are_answered(monkeypatch):
-    monkeypatch.setenv("EXTRACTOR_MODEL_SCOPE", "all")
-    doc = Document(text=CLOSED, source="closed.txt")
+    """One question per document (scope gaps: the rules find no reason in this decision)."""
+    monkeypatch.setenv("EXTRACTOR_MODEL_SCOPE", "gaps")
+    doc = Document(text=SHORT.read_text(encoding="utf-8"), source=SHORT.name)
     with open_model_pass(BackendOptions("local"), Settings.from_env()) as mp:
         server = mp.watch.server
         for restarts, sig in enumerate((signal.SIGKILL, signal.SIGSEGV), start=1):
-            kill_soon(server.pid, sig, after=0.5)
+            kill_soon(server.pid, sig, after=0.5)  # the question is then in flight
             killed = run_one(doc, mp)
             words = f"was killed by {sig.name}; restarted it (restart {restarts} of"
             assert any(words in m for m in failures(killed)), failures(killed)
             later = run_one(doc, mp)
-            assert failures(later) == [] and later.meta.attempts >= 2, failures(later)
+            assert failures(later) == [] and later.meta.attempts >= 1, failures(later)
         assert mp.restarts == 2

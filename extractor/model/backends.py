@@ -71,9 +71,10 @@ def open_model_pass(options: BackendOptions, settings: Settings) -> Iterator[Mod
         if options.cassette:
             stack.enter_context(replay.use_cassette(
                 options.cassette, options.record, cassette_metadata(name, options, settings)))
+        # The embedded server is watched instead of retried (watch.py).
+        retries = 0 if options.replaying or server is not None else None
         yield llm.LLMPass.connect(name, base_url, api_key, model, settings, mode,
-                                  transport_retries=0 if options.replaying else None,
-                                  server=server)
+                                  transport_retries=retries, server=server)
 
 
 def _endpoint(name: str, options: BackendOptions, settings: Settings, stack: ExitStack

@@ -1,7 +1,8 @@
 """The model pass: instructor on the openai client, with the retry policy in one place.
 
 - Transport: the openai client retries connection errors, 408/409/429 and 5xx itself
-  (``OpenAI(max_retries=settings.max_retries)``, 0 when replaying a cassette).
+  (``OpenAI(max_retries=settings.max_retries)``; 0 when replaying a cassette, and for the
+  embedded server, which is watched and restarted instead).
 - Validation: instructor gets an explicit tenacity ``Retrying`` that re-asks only on pydantic
   ``ValidationError`` / ``JSONDecodeError`` and stops after ``settings.max_attempts`` attempts
   in all (instructor 1.17 would read an int as retries *after* the first call), so re-asks are

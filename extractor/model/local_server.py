@@ -60,9 +60,15 @@ class LocalServer:
                                      stderr=self.log, start_new_session=True)  # Ctrl-C: ours
         wait_until_ready(self.proc, self.base_url, self.settings.local_start_timeout, self.log)
 
-    def exit_status(self) -> int | None:
-        """The process's exit status (negative: the signal that killed it); None: it runs."""
-        return self.proc.poll() if self.proc is not None else None
+    def exit_status(self, wait: float = 0.0) -> int | None:
+        """The process's exit status (negative: the signal that killed it); None: it still
+        runs after ``wait`` seconds."""
+        if self.proc is None:
+            return None
+        try:
+            return self.proc.wait(wait) if wait > 0 else self.proc.poll()
+        except subprocess.TimeoutExpired:
+            return None
 
     def responsive(self) -> bool:
         return answers(f"{self.base_url}/models")

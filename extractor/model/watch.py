@@ -6,6 +6,9 @@ restarts of the embedded server.
   least ``MIN_ATTEMPT_SHARE`` of the deadline), so the openai client's own transport retries
   fit in too; a question whose turn comes after the deadline is not sent (it fails, saying so).
   With the defaults (150 s, 2 retries) a decision against a hung server ends within ~155 s.
+  The embedded server has its own, longer deadline (``settings.local_deadline``, 600 s: it
+  shares the CPU, and slow is not hung) and one attempt per question (it answers one request
+  at a time, so a retry would only queue behind the request it repeats).
 - **Breaker** (a remote server): after ``settings.breaker_failures`` questions in a row end in a
   transport failure (no connection, dropped, timed out, 429 or 5xx after the client's retries),
   the server is not asked for ``settings.breaker_cooldown`` seconds: questions fail at once, so
@@ -38,6 +41,7 @@ TRANSPORT_ERRORS = (openai.APIConnectionError, openai.InternalServerError, opena
 # An attempt that starts near the deadline still gets this share of it (4.5 s of 150 s), so a
 # decision ends by deadline * (1 + (max_retries + 1) * MIN_ATTEMPT_SHARE) plus the backoffs.
 MIN_ATTEMPT_SHARE = 0.03
+EXIT_GRACE = 2.0  # seconds a server that dropped the connection gets to finish dying
 
 
 class Restartable(Protocol):
@@ -45,7 +49,7 @@ class Restartable(Protocol):
 
     restarts: int
 
-    def exit_status(self) -> int | None: ...
+    def exit_status(self, wait: float = 0.0) -> int | None: ...
     def responsive(self) -> bool: ...
     def restart(self) -> None: ...
 
@@ -103,6 +107,13 @@ class Watch:
     def __init__(self, settings: Settings, server: Restartable | None = None,
                  clock: Callable[[], float] = time.monotonic):
         self.settings, self.server, self.clock = settings, server, clock
+        # The embedded server shares the CPU (slow is not hung) and answers one request at a
+        # time (a retry would queue behind the request it repeats): its own deadline, one
+        # attempt per question, no cap but the deadline.
+        local = server is not None
+        self.seconds = settings.local_deadline if local else settings.decision_deadline
+        self.retries = 0 if local else settings.max_retries
+        self.cap = self.seconds if local else settings.request_timeout
         self.breaker = Breaker(settings.breaker_failures, settings.breaker_cooldown, clock)
         self.given_up: str | None = None  # why the embedded server is not restarted again
         self._lock = threading.Lock()
@@ -112,13 +123,12 @@ class Watch:
         return self.server.restarts if self.server is not None else 0
 
     def deadline(self) -> Deadline:
-        return Deadline(self.settings.decision_deadline, self.clock)
+        return Deadline(self.seconds, self.clock)
 
     def refusal(self, deadline: Deadline) -> str | None:
         """Why the next question is not to be sent (None: send it)."""
         if deadline.left() <= 0:
-            return (f"not asked: the decision's deadline of "
-                    f"{self.settings.decision_deadline:.0f} s was spent")
+            return f"not asked: the decision's deadline of {self.seconds:.0f} s was spent"
         with self._lock:
             if self.given_up is not None:
                 return f"not asked: {self.given_up}"
@@ -126,11 +136,10 @@ class Watch:
 
     def attempt_timeout(self, deadline: Deadline | None) -> float:
         """Seconds one HTTP attempt may wait (its transport retries fit in the deadline)."""
-        limit = self.settings.request_timeout
         if deadline is None:
-            return limit
-        share = deadline.left() / (self.settings.max_retries + 1)
-        return min(limit, max(share, deadline.seconds * MIN_ATTEMPT_SHARE))
+            return self.cap
+        share = deadline.left() / (self.retries + 1)
+        return min(self.cap, max(share, deadline.seconds * MIN_ATTEMPT_SHARE))
 
     def answered(self) -> None:
         with self._lock:
@@ -145,11 +154,13 @@ class Watch:
             if self.server is None:
                 self.breaker.record(ok=False)
                 return ""
-            return self._after_local_failure(isinstance(exc, openai.APITimeoutError))
+            return self._after_local_failure(exc)
 
-    def _after_local_failure(self, timed_out: bool) -> str:
+    def _after_local_failure(self, exc: BaseException) -> str:
         assert self.server is not None
-        status = self.server.exit_status()
+        dropped = isinstance(exc, openai.APIConnectionError)  # a dying server drops first
+        status = self.server.exit_status(wait=EXIT_GRACE if dropped else 0.0)
+        timed_out = isinstance(exc, openai.APITimeoutError)
         if status is None and not timed_out and self.server.responsive():
             return ""  # it runs and answers (an HTTP error): nothing to restart
         what = f"the embedded model server {exit_words(status)}" if status is not None \
