@@ -142,7 +142,7 @@ def test_a_crashed_embedded_server_is_restarted_a_bounded_number_of_times():
     said = []
     for _ in range(3):
         server.status = -signal.SIGSEGV
-        said.append(watch.failed(connection_error()))
+        said.append(watch.failed(connection_error(), watch.restarts))
     assert said[0] == ("; the embedded model server was killed by SIGSEGV; restarted it "
                        "(restart 1 of at most 2)")
     assert said[1].endswith("(restart 2 of at most 2)")
@@ -157,8 +157,17 @@ def test_an_embedded_server_that_stopped_answering_is_restarted():
     assert watch.failed(timeout_error()).startswith(
         "; the embedded model server stopped answering; restarted it")
     server.up = False  # refuses connections but has not exited
-    assert "stopped answering; restarted" in watch.failed(connection_error())
+    assert "stopped answering; restarted" in watch.failed(connection_error(), watch.restarts)
     assert server.restarts == 2
+
+
+def test_a_question_that_failed_while_another_restarted_the_server_says_so():
+    server = FakeServer(status=-signal.SIGKILL)
+    watch = Watch(Settings(), server)
+    assert "restart 1 of" in watch.failed(connection_error(), asked_at=0)
+    assert watch.failed(connection_error(), asked_at=0) == (
+        "; the embedded model server was restarted while this question was asked")
+    assert server.restarts == 1  # not twice for one crash
 
 
 def test_a_running_server_that_answered_with_an_error_is_left_alone():

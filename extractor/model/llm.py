@@ -236,7 +236,7 @@ class LLMPass:
         if refusal is not None:
             asked.failures.append(Failure(q.name, fields, refusal))
             return
-        before = meter.attempts
+        before, restarts = meter.attempts, watch.restarts
         try:
             asked.answers[q.name] = self.ask(q, remaining)
             watch.answered()
@@ -246,7 +246,7 @@ class LLMPass:
                 raise ConfigError("the cassette has no recorded answer for this request "
                                   "(prompt, input or settings changed since it was recorded); "
                                   "re-record it with --record") from None
-            why = redact(describe(exc)) + watch.failed(transport_cause(exc))
+            why = redact(describe(exc)) + watch.failed(transport_cause(exc), restarts)
             asked.failures.append(Failure(q.name, fields, why, meter.attempts - before))
 
     def ask(self, q: Question, token_budget: int | None = None) -> Any:

@@ -145,15 +145,18 @@ class Watch:
         with self._lock:
             self.breaker.record(ok=True)
 
-    def failed(self, exc: BaseException) -> str:
+    def failed(self, exc: BaseException, asked_at: int = 0) -> str:
         """After a question failed on ``exc``: what happened to the server, for its issue
-        ('' when it was not a transport failure)."""
+        ('' when it was not a transport failure). ``asked_at``: ``restarts`` when the question
+        was sent (another question may have restarted the server since)."""
         if not isinstance(exc, TRANSPORT_ERRORS):
             return ""
         with self._lock:
             if self.server is None:
                 self.breaker.record(ok=False)
                 return ""
+            if self.server.restarts != asked_at:
+                return "; the embedded model server was restarted while this question was asked"
             return self._after_local_failure(exc)
 
     def _after_local_failure(self, exc: BaseException) -> str:
