@@ -49,9 +49,15 @@ def _ctx(info: ValidationInfo) -> dict[str, Any]:
 
 class _Answer(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    offered: ClassVar[tuple[str, ...]] = ()  # the sentences listed, sentence n at [n - 1]
 
-    @field_validator("sentence", check_fields=False)
+
+class _Quoting(_Answer):
+    """An answer that names one of the offered sentences by its number."""
+
+    offered: ClassVar[tuple[str, ...]] = ()  # the sentences listed, sentence n at [n - 1]
+    sentence: int
+
+    @field_validator("sentence")
     @classmethod
     def sentence_offered(cls, value: int) -> int:
         if not 1 <= value <= len(cls.offered):
@@ -62,10 +68,10 @@ class _Answer(BaseModel):
     @property
     def quote(self) -> str:
         """The listed sentence this answer names (the project's own copy of it)."""
-        return self.offered[getattr(self, "sentence") - 1]
+        return self.offered[self.sentence - 1]
 
 
-class ReasonItem(_Answer):
+class ReasonItem(_Quoting):
     @field_validator("code", check_fields=False)
     @classmethod
     def code_fits_citations(cls, code: str, info: ValidationInfo) -> str:
@@ -76,7 +82,7 @@ class ReasonItem(_Answer):
         return code
 
 
-class RemedyItem(_Answer):
+class RemedyItem(_Quoting):
     pass
 
 
@@ -92,7 +98,7 @@ class PaymentItem(_Answer):
         return amount
 
 
-class StatusAnswer(_Answer):
+class StatusAnswer(_Quoting):
     @field_validator("investigated", check_fields=False)
     @classmethod
     def investigated_fits_outcome(cls, value: str, info: ValidationInfo) -> str:
@@ -158,15 +164,17 @@ def _list_of(name: str, item: type[BaseModel], max_items: int, doc: str) -> type
 
 def reasons_model(sentences: tuple[str, ...], codes: tuple[str, ...],
                   max_items: int = 2) -> type[BaseModel]:
-    item = _offering(create_model("Reason", __base__=ReasonItem, sentence=_number_of(sentences),
-                                  code=(Literal[codes], ...)), sentences)  # type: ignore[valid-type]
+    item = create_model("Reason", __base__=ReasonItem, sentence=_number_of(sentences),
+                        code=(Literal[codes], ...))  # type: ignore[valid-type]
+    _offering(item, sentences)
     return _list_of("Reasons", item, max_items, "Why the Ombudsman decided not to investigate.")
 
 
 def remedies_model(sentences: tuple[str, ...], kinds: tuple[str, ...],
                    max_items: int = 3) -> type[BaseModel]:
-    item = _offering(create_model("Remedy", __base__=RemedyItem, sentence=_number_of(sentences),
-                                  kind=(Literal[kinds], ...)), sentences)  # type: ignore[valid-type]
+    item = create_model("Remedy", __base__=RemedyItem, sentence=_number_of(sentences),
+                        kind=(Literal[kinds], ...))  # type: ignore[valid-type]
+    _offering(item, sentences)
     return _list_of("Remedies", item, max_items, "What the body agreed or was asked to do.")
 
 

@@ -7,9 +7,9 @@ reasons question then offers only the sentences no rule reason came from); ``"al
 question that applies (to compare the model with the rules). Each question carries its prompt
 (a file in ``prompts/`` filled with the deterministic facts and the document's own sentences,
 numbered from 1), its answer model (``answers.py``: the model answers with sentence numbers and
-codes, never with document text) and the validation context. Only the parts that matter are sent: the Summary, My assessment / What
-I found, Agreed action and Final decision, a bounded number of sentences within a character
-budget. ``prompt_sha()`` hashes the ``prompts/`` files; every record carries it.
+codes, never with document text) and the validation context. Only the parts that matter are
+sent: the Summary, My assessment / What I found, Agreed action and Final decision, a bounded
+number of sentences within a character budget. ``prompt_sha()`` hashes the ``prompts/`` files; every record carries it.
 """
 
 from __future__ import annotations
