@@ -13,10 +13,12 @@ compared with the labels (``../shared/corpus/*-gold.jsonl``):
   merge's support cue (``merge.supports_reason`` / ``supports_remedy``): ``new+cue`` the merge
   takes, ``new-cue`` it drops. Their precision is the measurement behind any loosening.
 
-Usage (repository root; the project venv has llama-cpp-python):
-    PYTHONPATH=$PWD /work/main/.venv/bin/python bench/bench_model_alone.py --adapter none \
-        --json out/alone-bare.json       # bare model; --adapter F.gguf; default: the packaged one
-    ... bench/bench_model_alone.py --from-json out/alone-bare.json   # re-score, no server
+Usage (repository root; the project venv has llama-cpp-python; train/MODEL_CARD.md has the
+figures; a saved run is resumed):
+    EXTRACTOR_MAX_ATTEMPTS=1 .venv/bin/python bench/bench_model_alone.py --adapter none \
+        --files bench/dev-subset-6.txt --json out/alone-bare.json
+        # --adapter F.gguf for another adapter; default: the packaged one
+    .venv/bin/python bench/bench_model_alone.py --from-json out/alone-bare.json   # re-score
 """
 
 from __future__ import annotations
