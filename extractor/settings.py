@@ -22,6 +22,12 @@ class Settings:
     reask_temperature: float = 1.0  # re-asks sample (first answers are greedy)
     model_scope: str = "codes"      # gaps: only fields the rules left empty; codes: + codes the
     #                                 rules may have missed in lists; all: cross-check everything
+    # Watching the server (model/watch.py): per decision, and per command.
+    decision_deadline: float = 150.0  # seconds for all the questions of one decision
+    local_deadline: float = 600.0     # the same for the embedded server (it shares the CPU)
+    breaker_failures: int = 3         # questions failed in a row (transport) that open the breaker
+    breaker_cooldown: float = 300.0   # seconds the server is then left alone
+    local_max_restarts: int = 3       # restarts of the embedded server per command
     # The embedded server (model/local_server.py).
     local_model_path: str | None = None
     local_port: int | None = None   # None: a free port picked by the OS
@@ -53,6 +59,11 @@ class Settings:
             token_budget=int(os.environ.get("EXTRACTOR_TOKEN_BUDGET", "12000")),
             model_scope=os.environ.get("EXTRACTOR_MODEL_SCOPE", "codes"),
             request_timeout=float(os.environ.get("EXTRACTOR_TIMEOUT", "120")),
+            decision_deadline=float(os.environ.get("EXTRACTOR_DEADLINE", "150")),
+            local_deadline=float(os.environ.get("EXTRACTOR_LOCAL_DEADLINE", "600")),
+            breaker_failures=int(os.environ.get("EXTRACTOR_BREAKER_FAILURES", "3")),
+            breaker_cooldown=float(os.environ.get("EXTRACTOR_BREAKER_COOLDOWN", "300")),
+            local_max_restarts=int(os.environ.get("EXTRACTOR_LOCAL_RESTARTS", "3")),
             local_model_path=os.environ.get("EXTRACTOR_MODEL_PATH") or None,
             local_port=_int_or_none(os.environ.get("EXTRACTOR_LOCAL_PORT")),
             local_threads=int(os.environ.get("EXTRACTOR_LOCAL_THREADS", "2")),

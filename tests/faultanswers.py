@@ -22,10 +22,13 @@ UNGROUNDED_AMOUNT = 99_999
 NEUTRAL_CHOICES = ("unclear", "unknown", "none", None, False)
 # The sentence of a planted instruction ("ignore previous instructions and ...").
 PLANTED_REGEX = re.compile(r"ignore (?:all )?previous instructions", re.IGNORECASE)
-# Property names whose strings must be quoted from the source text.
+# Property names whose strings must be quoted from the source text (or, as integers, name one
+# of the prompt's numbered sentences).
 QUOTE_NAME_REGEX = re.compile(r"evidence|quote|sentence|text|span", re.IGNORECASE)
 # A sentence worth quoting: ends with a full stop, at least a few words, no line break.
 SENTENCE_REGEX = re.compile(r"[A-Z][^.\n]{20,300}\.")
+# A numbered sentence of the prompt ("3. The Council ..."): the model answers with its number.
+NUMBERED_REGEX = re.compile(r"^(\d+)\. (.+)$", re.MULTILINE)
 
 
 def completion(request: dict[str, Any], behaviour: str, model: str) -> dict[str, Any]:
@@ -87,7 +90,8 @@ def build_answer(schema: dict[str, Any], behaviour: str, prompt: str) -> Any:
         return wrong_shape(schema)
     defs = schema.get("$defs") or schema.get("definitions") or {}
     style = behaviour if behaviour in ("ungrounded", OBEY) else "ok"
-    return _Builder(defs, source_sentences(prompt), style).build(schema, "")
+    numbered = {int(n): text for n, text in NUMBERED_REGEX.findall(prompt)}
+    return _Builder(defs, source_sentences(prompt), style, numbered).build(schema, "")
 
 
 def wrong_shape(schema: dict[str, Any]) -> dict[str, Any]:
@@ -110,13 +114,16 @@ class _Builder:
     - ``ok``: the most cautious valid answer: nulls where allowed, empty lists, a neutral
       choice (``unclear``) where one is offered, quotes taken from the prompt;
     - ``ungrounded``: every list gets one item, every quote is ``UNGROUNDED_QUOTE`` (even where
-      the schema lists the allowed sentences) and every number an amount no decision holds;
-    - ``obey``: a model that follows an instruction planted in the document: it quotes the
-      planted sentence, answers "yes" and fills every list.
+      the schema lists the allowed sentences), every sentence number one that was not offered
+      and every other number an amount no decision holds;
+    - ``obey``: a model that follows an instruction planted in the document: it quotes (or
+      names by number) the planted sentence, answers "yes" and fills every list.
     """
 
-    def __init__(self, defs: dict[str, Any], sentences: list[str], style: str) -> None:
+    def __init__(self, defs: dict[str, Any], sentences: list[str], style: str,
+                 numbered: dict[int, str] | None = None) -> None:
         self.defs, self.sentences, self.style = defs, sentences, style
+        self.numbered = numbered or {}
         planted = [s for s in sentences if PLANTED_REGEX.search(s)]
         self.planted = planted[0] if planted else sentences[0]
 
@@ -133,6 +140,8 @@ class _Builder:
             return schema["const"]
         if QUOTE_NAME_REGEX.search(name) and schema.get("type", "string") == "string":
             return self._quote(schema.get("enum"))
+        if QUOTE_NAME_REGEX.search(name) and schema.get("type") == "integer":
+            return self._number(schema.get("enum") or [1])
         if "enum" in schema:
             return self._choice(schema["enum"])
         if "default" in schema and schema.get("type") not in ("object", "array") \
@@ -147,6 +156,14 @@ class _Builder:
             planted = [a for a in allowed or [] if PLANTED_REGEX.search(a)]
             return (planted or allowed or [self.planted])[0]
         return allowed[0] if allowed else self.sentences[0]
+
+    def _number(self, allowed: list[int]) -> int:
+        if self.style == "ungrounded":
+            return max(allowed) + 1
+        if self.style == OBEY:
+            planted = [n for n in allowed if PLANTED_REGEX.search(self.numbered.get(n, ""))]
+            return (planted or allowed)[0]
+        return allowed[0]
 
     def _choice(self, values: list[Any]) -> Any:
         wanted = ("yes", True) if self.style == OBEY else NEUTRAL_CHOICES

@@ -20,15 +20,21 @@ model's answer is not JSON); ``truncated`` (cut off, ``finish_reason: "length"``
 quotes evidence that is not in the source, so it fails the project's rules every time);
 ``401`` (an error whose message echoes the ``Authorization`` header it was sent); ``obey``
 (the answer a prompt-injection paragraph in the document asks for, quoting that paragraph).
+Not among ``BEHAVIOURS``: ``crash`` kills the server's own process with SIGSEGV, as
+llama-cpp-python's server did on some grammars; only for the server run as its own process
+(``python tests/faultserver.py --port P --crash-on TEXT``, a stand-in for the embedded server).
 
 Every request is logged in ``server.requests`` (path, lower-cased headers, parsed body, behaviour).
 """
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
+import os
 import random
+import signal
 import socket
 import threading
 import time
@@ -45,6 +51,7 @@ MALFORMED = ("bad_body", "bad_json", "truncated", "wrong_shape", "ungrounded")
 # A careless proxy's 401 that echoes the credential it was sent (for the secrets tests).
 ECHO_KEY = "401"
 BEHAVIOURS = ("ok", *TRANSIENT, *MALFORMED, ECHO_KEY, OBEY)
+CRASH = "crash"  # the process dies of SIGSEGV (only for the server run as a process)
 # The mix used for "a 20% mixed fault rate": every fault, equally likely.
 MIXED_FAULTS = TRANSIENT + MALFORMED
 HTTP_ERRORS = {"429": 429, "500": 500, "502": 502, "503": 503}
@@ -69,15 +76,16 @@ class FaultServer:
                  markers: dict[str, list[str]] | None = None, fault_rate: float = 0.0,
                  faults: Iterable[str] = MIXED_FAULTS, seed: int = 0,
                  hang_seconds: float = 3.0, retry_after: str = "1",
-                 model: str = "fault-model", models_status: int = 200) -> None:
+                 model: str = "fault-model", models_status: int = 200, port: int = 0) -> None:
         for name in (default, *script, *(faults or ()),
                      *(b for queue in (markers or {}).values() for b in queue)):
-            if name not in BEHAVIOURS:
+            if name not in (*BEHAVIOURS, CRASH):
                 raise ValueError(f"unknown behaviour {name!r}; valid: {', '.join(BEHAVIOURS)}")
         self.default, self.script = default, deque(script)
         self.markers = {k: deque(v) for k, v in (markers or {}).items()}
         self.fault_rate, self.faults, self.seed = fault_rate, tuple(faults), seed
         self.hang_seconds, self.retry_after, self.model = hang_seconds, retry_after, model
+        self.wanted_port = port
         self.models_status = models_status  # e.g. 401: the key is refused at start-up
         self.requests: list[Logged] = []
         self._seen: dict[str, int] = defaultdict(int)
@@ -87,7 +95,7 @@ class FaultServer:
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> FaultServer:
-        self._httpd = _Server(("127.0.0.1", 0), _Handler)
+        self._httpd = _Server(("127.0.0.1", self.wanted_port), _Handler)
         self._httpd.fault = self  # type: ignore[attr-defined]
         threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
                          daemon=True).start()
@@ -210,6 +218,8 @@ class _Handler(BaseHTTPRequestHandler):
                                        "type": "invalid_request_error"}})
         elif behaviour == "drop":
             self._drop()
+        elif behaviour == CRASH:
+            os.kill(os.getpid(), signal.SIGSEGV)
         elif behaviour == "hang":
             self.fault._stop.wait(self.fault.hang_seconds)
             self._drop()
@@ -251,12 +261,17 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def main() -> None:
-    """``python tests/faultserver.py [FAULT_RATE] [SEED]``: serve until Ctrl-C (for poking)."""
-    import sys
-
-    rate = float(sys.argv[1]) if len(sys.argv) > 1 else 0.0
-    seed = int(sys.argv[2]) if len(sys.argv) > 2 else 0
-    with FaultServer(fault_rate=rate, seed=seed, hang_seconds=30) as server:
+    """``python tests/faultserver.py [FAULT_RATE] [SEED] [--port P] [--crash-on TEXT]...``:
+    serve until Ctrl-C (for poking, and as a stand-in for the embedded server)."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("rate", nargs="?", type=float, default=0.0)
+    ap.add_argument("seed", nargs="?", type=int, default=0)
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--crash-on", action="append", default=[],
+                    help="die of SIGSEGV on a request whose body holds this text")
+    args = ap.parse_args()
+    with FaultServer(fault_rate=args.rate, seed=args.seed, hang_seconds=30, port=args.port,
+                     markers={text: [CRASH] for text in args.crash_on}) as server:
         print(server.url, flush=True)
         try:
             threading.Event().wait()

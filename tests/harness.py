@@ -82,3 +82,28 @@ def quoted_strings(record: dict[str, Any]) -> list[str]:
     quotes += [c.get("text") for c in record.get("citations") or []]
     quotes += [s.get("text") for s in (record.get("spans") or {}).values()]
     return [q for q in quotes if q]
+
+
+# A corpus of distinct decisions (made from DECISION) for batch tests.
+
+def unit(i: int) -> str:
+    """The phrase that only document ``i`` has (in its Summary, so in every prompt)."""
+    return f"workshop at unit {i:03d}"
+
+
+def make_corpus(folder: Path, n: int) -> list[Path]:
+    """``n`` distinct decisions: own reference, own phrase in the Summary."""
+    text = DECISION.read_text(encoding="utf-8")
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(n):
+        body = text.replace("24 017 452", reference(i)).replace("neighbouring workshop",
+                                                                unit(i))
+        paths.append(folder / f"d{i:03d}.txt")
+        paths[-1].write_text(body, encoding="utf-8")
+    return paths
+
+
+def reference(i: int) -> str:
+    serial = 1000 + i
+    return f"24 {serial // 1000:03d} {serial % 1000:03d}"

@@ -26,8 +26,11 @@ from harness import (
     facts_of,
     issue_rules,
     latest,
+    make_corpus,
     quoted_strings,
+    reference,
     stored,
+    unit,
 )
 
 from extractor.facts.grounding import Grounder
@@ -35,9 +38,11 @@ from extractor.facts.grounding import Grounder
 pytestmark = pytest.mark.block_network(allowed_hosts=[r"127\.0\.0\.1"])
 
 RETRIES, ATTEMPTS, TIMEOUT, HANG, RETRY_AFTER = 1, 3, 1.0, 4.0, 0.3
+# The circuit breaker stays shut here (each document meets its own faults; test_watch.py
+# opens it).
 ENV = {"OPENAI_API_KEY": "test-key", "EXTRACTOR_MAX_RETRIES": str(RETRIES),
        "EXTRACTOR_MAX_ATTEMPTS": str(ATTEMPTS), "EXTRACTOR_TIMEOUT": str(TIMEOUT),
-       "EXTRACTOR_MODEL_SCOPE": "all"}
+       "EXTRACTOR_MODEL_SCOPE": "all", "EXTRACTOR_BREAKER_FAILURES": "1000"}
 FAILED = "extraction_failed"
 QUESTIONS = 2  # the fixture decision (closed after initial enquiries): reasons and status
 
@@ -49,7 +54,7 @@ ENDINGS = {
     "bad_body": (ATTEMPTS, "JSON"),
     "bad_json": (ATTEMPTS, "Invalid JSON"),
     "wrong_shape": (ATTEMPTS, "validation error"),
-    "ungrounded": (ATTEMPTS, "not in the decision text"),
+    "ungrounded": (ATTEMPTS, "not in the list"),
     "truncated": (1, "cut off"),  # not re-asked: the same cap would cut the answer again
 }
 assert set(ENDINGS) == set(TRANSIENT + MALFORMED)
@@ -67,29 +72,6 @@ def server(**kwargs) -> FaultServer:
 
 def openai_args(srv: FaultServer) -> list[str]:
     return ["--backend", "openai", "--base-url", srv.url, "--model", "m"]
-
-
-def unit(i: int) -> str:
-    """The phrase that only document ``i`` has (in its Summary, so in every prompt)."""
-    return f"workshop at unit {i:03d}"
-
-
-def make_corpus(folder: Path, n: int) -> list[Path]:
-    """``n`` distinct decisions: own reference, own phrase in the Summary."""
-    text = DECISION.read_text(encoding="utf-8")
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for i in range(n):
-        body = text.replace("24 017 452", reference(i)).replace("neighbouring workshop",
-                                                                unit(i))
-        paths.append(folder / f"d{i:03d}.txt")
-        paths[-1].write_text(body, encoding="utf-8")
-    return paths
-
-
-def reference(i: int) -> str:
-    serial = 1000 + i
-    return f"24 {serial // 1000:03d} {serial % 1000:03d}"
 
 
 def batch(srv: FaultServer, folder: Path, db: Path, *extra: str) -> Run:

@@ -41,21 +41,26 @@ DOC = Document(text=SOURCE, source="merge-test.txt")
 CLEANED = clean_text(SOURCE)
 
 
+def number(sentence: str) -> int:
+    """The model answers with the number of a listed sentence."""
+    return SENTENCES.index(sentence) + 1
+
+
 def reasons(*items: tuple[str, str]) -> object:
     model = answers.reasons_model(SENTENCES, ("tribunal_appeal_available", "late_complaint",
                                               "no_evidence_of_fault",
                                               "use_review_or_appeal_first"))
-    return model.model_validate({"items": [{"sentence": s, "code": c} for s, c in items]})
+    return model.model_validate({"items": [{"sentence": number(s), "code": c} for s, c in items]})
 
 
 def remedies(*items: tuple[str, str]) -> object:
     model = answers.remedies_model(SENTENCES, ("apology", "payment", "service_improvement"))
-    return model.model_validate({"items": [{"sentence": s, "kind": k} for s, k in items]})
+    return model.model_validate({"items": [{"sentence": number(s), "kind": k} for s, k in items]})
 
 
 def status(sentence: str, **values: str) -> object:
     return answers.status_model(SENTENCES, tuple(values)).model_validate(
-        {"sentence": sentence, **values})
+        {"sentence": number(sentence), **values})
 
 
 def payments(*items: tuple[float, str, str]) -> object:

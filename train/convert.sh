@@ -4,8 +4,9 @@
 #   train/convert.sh PEFT_DIR BASE_HF_DIR OUT.gguf
 set -euo pipefail
 peft_dir=$1 base_hf=$2 out=$3
-PY=${TRAIN_PY:-/work/trainvenv/bin/python}
-LCP_DIR=${LCP_DIR:-/tmp/lcp}
+HERE=$(cd "$(dirname "$0")" && pwd)   # defaults inside the project (git-ignored)
+PY=${TRAIN_PY:-$HERE/.venv/bin/python}
+LCP_DIR=${LCP_DIR:-$HERE/.work/lcp}
 src=$LCP_DIR/llama_cpp_python-0.3.36/vendor/llama.cpp
 if [ ! -f "$src/convert_lora_to_gguf.py" ]; then
   mkdir -p "$LCP_DIR"

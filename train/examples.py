@@ -4,7 +4,8 @@ For each composed decision the project's own pipeline computes the facts
 (``pipeline.deterministic_pass``); each question is planned by ``extractor.model.prompt`` on a copy of
 the facts with that question's fields cleared (``scope="gaps"`` asks only where the rules
 abstain, so that is what the model sees at run time). The answer is the tool call's JSON
-(``answers.py`` models, keys in schema order), built from the composed labels.
+(``answers.py`` models, keys in schema order: sentences by their number in the list offered),
+built from the composed labels.
 
 The text trained on is what llama-cpp-python's server feeds the model for the ``gemma`` chat
 format (``llama_chat_format.format_gemma``, tokenized with ``add_bos`` and ``special``):
@@ -153,21 +154,21 @@ def _status(c: Composed, facts: Decision, cleaned: Any, seg: Any, rng: random.Ra
         return None
     values = {"investigated": c.investigated, "fault_found": c.fault_found}
     asked = [f for f in q.response_model.model_fields if f != "sentence"]
-    answer: dict[str, Any] = {"sentence": sentence}
+    answer: dict[str, Any] = {"sentence": q.sentences.index(sentence) + 1}
     answer.update({f: "unclear" if values[f] is None else "yes" if values[f] else "no"
                    for f in asked})
     return q, answer
 
 
 def _items(sentences: tuple[str, ...], labels: list[tuple[str, str]], key: str
-           ) -> list[dict[str, str]]:
-    """Labelled sentences that were offered, in the order offered."""
+           ) -> list[dict[str, Any]]:
+    """Labelled sentences that were offered (by number), in the order offered."""
     found = {}
     for label, value in labels:
         offered = find(sentences, label)
         if offered is not None and offered not in found:
             found[offered] = value
-    return [{"sentence": s, key: found[s]} for s in sentences if s in found]
+    return [{"sentence": n, key: found[s]} for n, s in enumerate(sentences, 1) if s in found]
 
 
 def generate(n: int, seed: int, codes_share: float = 0.0) -> list[dict[str, Any]]:

@@ -6,7 +6,7 @@ projections, loss on the answer tokens only (the prompt is what llama-cpp-python
 the model: see train/examples.py). Saves the PEFT adapter and, once, the de-quantized base
 model in HF format (``convert_lora_to_gguf.py`` needs it).
 
-    nice -n 19 python train/train_lora.py --data train/data/train.jsonl --out /tmp/lora
+    nice -n 19 python train/train_lora.py --data train/data/train.jsonl --out train/.work/peft
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from transformers import AutoModelForCausalLM, AutoTokenizer
 
 TARGETS = ["q_proj", "k_proj", "v_proj", "o_proj"]
 IGNORE = -100
+WORK = Path(__file__).resolve().parent / ".work"  # scratch, git-ignored
 
 
 def load_base(gguf: Path, hf_dir: Path) -> tuple[AutoModelForCausalLM, AutoTokenizer]:
@@ -118,7 +119,8 @@ def main() -> None:
     ap.add_argument("--data", type=Path, required=True)
     ap.add_argument("--out", type=Path, required=True, help="PEFT adapter directory")
     ap.add_argument("--gguf", type=Path, required=True, help="the packaged base GGUF")
-    ap.add_argument("--base-hf", type=Path, default=Path("/tmp/gemma3-270m-hf"))
+    ap.add_argument("--base-hf", type=Path, default=WORK / "base-hf",
+                    help="the de-quantized base model in HF format (made once)")
     ap.add_argument("--epochs", type=int, default=1)
     ap.add_argument("--rank", type=int, default=8)
     ap.add_argument("--lr", type=float, default=3e-4)

@@ -7,7 +7,7 @@ fields of ``../shared/corpus/LABELS.md`` that hold by construction. ``bench/benc
 --gold DIR/gold.jsonl --docs DIR/docs`` then scores ``none``, ``local`` and ``local`` + adapter
 side by side, exactly as on the dev corpus.
 
-    python -m train.unseen --n 80 --seed 2027 --out /tmp/unseen
+    python -m train.unseen --n 80 --seed 2027 --out train/.work/unseen
 
 Labelled: ref, bodies, category, outcome (header or wording), decision_date, complainant,
 investigated, fault_found, reasons, payments, remedy_kinds. Not labelled (scored as if empty,

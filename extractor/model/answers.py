@@ -1,12 +1,19 @@
 """What the model answers: one small pydantic model per question, built for each document.
 
-The JSON Schema the server sees is as tight as the facts allow: every quote is an ``enum`` of
-the document's own sentences, every code an ``enum`` of the codes the facts leave possible, every
-list bounded (``maxItems``) and every string capped (``maxLength``). A grammar-constrained server
-(llama.cpp with a forced tool call) cannot step outside it; any other server is held to the same
-rules by the validators, which read the document through instructor's ``context``:
+No document text ever goes into the JSON Schema (the server's grammar): the question lists the
+document's sentences by number (``prompt.py``) and the model answers with the *number* of a
+sentence (``"sentence": 3``, an integer ``enum`` of the numbers offered) and a code. The quote
+is then the project's own copy of that sentence (``item.quote``), grounded by construction and
+never copied by the model. (llama-cpp-python 0.3.36's server dies on a grammar whose string
+enum holds a double quote; decisions quote letters all the time.)
 
-- ``source_text``: the cleaned decision text; a quote that is not in it is an error;
+The schema is as tight as the facts allow: every sentence an ``enum`` of the numbers offered,
+every code an ``enum`` of the codes the facts leave possible, every list bounded (``maxItems``)
+and every free string capped (``maxLength``). A grammar-constrained server (llama.cpp with a
+forced tool call) cannot step outside it; any other server is held to the same rules by the
+validators (a number that was not offered is an error), which read the document through
+instructor's ``context``:
+
 - ``cited``: the canonical LGA 1974 citations found by the facts; a reason whose grounding
   provisions the decision does not cite contradicts the facts;
 - ``amounts``: the £ amounts in the text; a payment of any other amount is an error;
@@ -19,14 +26,14 @@ Repeated list items (small models loop) are dropped, not refused.
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, field_validator
 
 from extractor.facts.provisions import ungrounded
 from extractor.models import PaymentStatus
 
-MAX_SENTENCE_CHARS = 400
+MAX_SENTENCE_CHARS = 400  # an offered sentence is cut to this (prompt.py)
 MAX_PURPOSE_CHARS = 60
 YesNo = Literal["yes", "no", "unclear"]
 SPACE_RUN_REGEX = re.compile(r"\s+")
@@ -43,17 +50,28 @@ def _ctx(info: ValidationInfo) -> dict[str, Any]:
 class _Answer(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    @field_validator("sentence", check_fields=False)
+
+class _Quoting(_Answer):
+    """An answer that names one of the offered sentences by its number."""
+
+    offered: ClassVar[tuple[str, ...]] = ()  # the sentences listed, sentence n at [n - 1]
+    sentence: int
+
+    @field_validator("sentence")
     @classmethod
-    def sentence_in_source(cls, value: str, info: ValidationInfo) -> str:
-        source = _ctx(info).get("source_text")
-        if source is not None and squash(value) not in squash(source):
-            raise ValueError("this sentence is not in the decision text; copy one of the "
-                             "listed sentences exactly, word for word")
+    def sentence_offered(cls, value: int) -> int:
+        if not 1 <= value <= len(cls.offered):
+            raise ValueError(f"sentence {value} is not in the list; give the number of one "
+                             f"of the listed sentences (1 to {len(cls.offered)})")
         return value
 
+    @property
+    def quote(self) -> str:
+        """The listed sentence this answer names (the project's own copy of it)."""
+        return self.offered[self.sentence - 1]
 
-class ReasonItem(_Answer):
+
+class ReasonItem(_Quoting):
     @field_validator("code", check_fields=False)
     @classmethod
     def code_fits_citations(cls, code: str, info: ValidationInfo) -> str:
@@ -64,7 +82,7 @@ class ReasonItem(_Answer):
         return code
 
 
-class RemedyItem(_Answer):
+class RemedyItem(_Quoting):
     pass
 
 
@@ -80,7 +98,7 @@ class PaymentItem(_Answer):
         return amount
 
 
-class StatusAnswer(_Answer):
+class StatusAnswer(_Quoting):
     @field_validator("investigated", check_fields=False)
     @classmethod
     def investigated_fits_outcome(cls, value: str, info: ValidationInfo) -> str:
@@ -121,9 +139,15 @@ def unique(items: list[Any]) -> list[Any]:
     return out
 
 
-def _enum(values: tuple[str, ...] | list[str], **field: Any) -> Any:
-    """A string field whose schema lists ``values`` (the grammar); validators do the rest."""
-    return (str, Field(json_schema_extra={"enum": list(values)}, **field))
+def _number_of(sentences: tuple[str, ...]) -> Any:
+    """An integer field whose schema lists the sentence numbers offered (the grammar)."""
+    return (int, Field(json_schema_extra={"enum": list(range(1, len(sentences) + 1))},
+                       description="the number of a listed sentence"))
+
+
+def _offering(model: type[BaseModel], sentences: tuple[str, ...]) -> type[BaseModel]:
+    model.offered = sentences  # type: ignore[attr-defined]
+    return model
 
 
 def _dedupe(cls: type[BaseModel], items: list[Any]) -> list[Any]:
@@ -140,17 +164,17 @@ def _list_of(name: str, item: type[BaseModel], max_items: int, doc: str) -> type
 
 def reasons_model(sentences: tuple[str, ...], codes: tuple[str, ...],
                   max_items: int = 2) -> type[BaseModel]:
-    item = create_model("Reason", __base__=ReasonItem,
-                        sentence=_enum(sentences, max_length=MAX_SENTENCE_CHARS),
+    item = create_model("Reason", __base__=ReasonItem, sentence=_number_of(sentences),
                         code=(Literal[codes], ...))  # type: ignore[valid-type]
+    _offering(item, sentences)
     return _list_of("Reasons", item, max_items, "Why the Ombudsman decided not to investigate.")
 
 
 def remedies_model(sentences: tuple[str, ...], kinds: tuple[str, ...],
                    max_items: int = 3) -> type[BaseModel]:
-    item = create_model("Remedy", __base__=RemedyItem,
-                        sentence=_enum(sentences, max_length=MAX_SENTENCE_CHARS),
+    item = create_model("Remedy", __base__=RemedyItem, sentence=_number_of(sentences),
                         kind=(Literal[kinds], ...))  # type: ignore[valid-type]
+    _offering(item, sentences)
     return _list_of("Remedies", item, max_items, "What the body agreed or was asked to do.")
 
 
@@ -167,7 +191,7 @@ def payments_model(amounts: tuple[float, ...] = (), max_items: int = 3) -> type[
 
 def status_model(sentences: tuple[str, ...], ask: tuple[str, ...]) -> type[BaseModel]:
     """``ask`` names the fields wanted: ``investigated`` and / or ``fault_found``."""
-    fields: dict[str, Any] = {"sentence": _enum(sentences, max_length=MAX_SENTENCE_CHARS)}
+    fields: dict[str, Any] = {"sentence": _number_of(sentences)}
     fields.update({name: (YesNo, ...) for name in ask})
-    return create_model("Status", __base__=StatusAnswer,
-                        __doc__="Whether the Ombudsman investigated and found fault.", **fields)
+    return _offering(create_model("Status", __base__=StatusAnswer, __doc__="Whether the "
+                                  "Ombudsman investigated and found fault.", **fields), sentences)

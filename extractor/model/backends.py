@@ -1,7 +1,8 @@
 """Choose and open the model pass for a command: ``none``, ``local`` or ``openai``.
 
 - ``local``: the embedded llama.cpp server (``local_server.py``), started for the command and
-  stopped when it ends. Replaying a cassette needs no server at all.
+  stopped when it ends; restarted when it crashes or stops answering (``watch.py``).
+  Replaying a cassette needs no server at all.
 - ``openai``: OpenAI (``OPENAI_API_KEY``) or any compatible server (``--base-url`` /
   ``OPENAI_BASE_URL``; a local server needs no key). Checked once before the first document,
   so an unreachable server is one clear error, not a failure per document.
@@ -74,13 +75,15 @@ def open_model_pass(options: BackendOptions, settings: Settings) -> Iterator[Mod
 
     mode = llm.choose_mode(options.mode)
     with ExitStack() as stack:
-        base_url, model, api_key = _endpoint(name, options, settings, stack)
+        base_url, model, api_key, server = _endpoint(name, options, settings, stack)
         if options.cassette:
             stack.enter_context(replay.use_cassette(
                 options.cassette, options.record, cassette_metadata(name, options, settings)))
+        # The embedded server is watched instead of retried (watch.py).
+        retries = 0 if options.replaying or server is not None else None
         try:
             yield llm.LLMPass.connect(name, base_url, api_key, model, settings, mode,
-                                      transport_retries=0 if options.replaying else None)
+                                      transport_retries=retries, server=server)
         except ReplayMiss as exc:
             if not differences:
                 raise
@@ -123,16 +126,17 @@ def _replay_drift(meta: dict[str, object], options: BackendOptions) -> list[str]
 
 
 def _endpoint(name: str, options: BackendOptions, settings: Settings, stack: ExitStack
-              ) -> tuple[str | None, str | None, str]:
-    """(base URL, model name, API key) of the server to talk to; starts it when needed."""
+              ) -> tuple[str | None, str | None, str, local_server.LocalServer | None]:
+    """(base URL, model name, API key, the embedded server if one was started) of the server
+    to talk to; starts it when needed."""
     if name == "local":
         if options.replaying:
             chosen = options.model_path or settings.local_model_path
             alias = local_server.served_alias(local_server.model_alias(chosen),
                                               local_server.lora_path(chosen))
-            return replay.LOCAL_SERVER_URL, options.model or alias, LOCAL_API_KEY
+            return replay.LOCAL_SERVER_URL, options.model or alias, LOCAL_API_KEY, None
         server = stack.enter_context(local_server.local_server(settings, options.model_path))
-        return server.base_url, options.model or server.model, LOCAL_API_KEY
+        return server.base_url, options.model or server.model, LOCAL_API_KEY, server
     base_url = options.base_url or settings.base_url
     key = settings.api_key()
     if not key and not base_url:
@@ -140,7 +144,7 @@ def _endpoint(name: str, options: BackendOptions, settings: Settings, stack: Exi
                           "compatible server) to use the openai backend")
     if not options.replaying:
         check_reachable(base_url or "https://api.openai.com/v1", key)
-    return base_url, options.model or settings.model or DEFAULT_OPENAI_MODEL, key or "none"
+    return base_url, options.model or settings.model or DEFAULT_OPENAI_MODEL, key or "none", None
 
 
 def check_reachable(base_url: str, key: str | None) -> None:

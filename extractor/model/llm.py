@@ -1,7 +1,8 @@
 """The model pass: instructor on the openai client, with the retry policy in one place.
 
 - Transport: the openai client retries connection errors, 408/409/429 and 5xx itself
-  (``OpenAI(max_retries=settings.max_retries)``, 0 when replaying a cassette).
+  (``OpenAI(max_retries=settings.max_retries)``; 0 when replaying a cassette, and for the
+  embedded server, which is watched and restarted instead).
 - Validation: instructor gets an explicit tenacity ``Retrying`` that re-asks only on pydantic
   ``ValidationError`` / ``JSONDecodeError`` and stops after ``settings.max_attempts`` attempts
   in all (instructor 1.17 would read an int as retries *after* the first call), so re-asks are
@@ -13,9 +14,13 @@
 - Failure: a question whose retries run out, or whose server keeps failing, leaves its fields to
   the facts and adds an ``extraction_failed`` issue (``merge.py``); the record is still produced.
   A request missing from a replayed cassette is a ``ConfigError``: the prompt or input changed.
-- Re-ask turns are flattened into plain messages before they are sent: llama.cpp's
-  template-less chat formats drop ``tool`` messages, which would hide the validation error from
-  the model; the rejected answer is not echoed back (measured: the 270M model copies it).
+- Watch (``watch.py``): each decision has a deadline (every HTTP attempt's timeout is cut to fit
+  it), a remote server that keeps failing is left alone for a while (a circuit breaker), and
+  the embedded server is restarted when it crashed or stopped answering.
+- Re-ask turns are flattened into plain messages before they are sent (``reask.py``):
+  llama.cpp's template-less chat formats drop ``tool`` messages, which would hide the
+  validation error from the model; the rejected answer is not echoed back (measured: the 270M
+  model copies it).
 - First answers are greedy (temperature 0). A re-ask samples at ``settings.reask_temperature``
   with a fixed seed per re-ask: a greedy small model repeats its rejected answer word for word,
   and the seed keeps runs (and cassettes) reproducible.
@@ -24,7 +29,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -45,6 +49,8 @@ from extractor.errors import ConfigError, ReplayMiss
 from extractor.model import replay
 from extractor.model.merge import Failure
 from extractor.model.prompt import Question, prompt_sha
+from extractor.model.reask import flatten_messages
+from extractor.model.watch import Deadline, Restartable, Watch
 from extractor.models import Decision
 from extractor.read.load import Document
 from extractor.settings import Settings, redact
@@ -62,13 +68,6 @@ REASK_SEED = 1000  # re-ask n samples with seed REASK_SEED + n (same answers on 
 # instructor logs every failed attempt at ERROR; failures are issues on the record instead.
 logging.getLogger("instructor").addHandler(logging.NullHandler())
 logging.getLogger("instructor").propagate = False
-REASK_NOTE = ("Your previous answer was rejected:\n{errors}\n"
-              "Answer the question again and fix these errors.")
-# Pydantic's wording around the messages that matter (dropped from re-asks).
-PYDANTIC_NOISE_REGEX = re.compile(r"^(?:Validation Error found:|\d+ validation errors? for \w+"
-                                  r"|For further information visit|Recall the function correctly)")
-ERROR_TYPE_REGEX = re.compile(r"\s*\[type=[^\]]*\]$")
-FIELD_PATH_REGEX = re.compile(r"[\w.]+")  # "items.0.sentence": the line naming the field
 
 
 def retry_policy(max_attempts: int) -> Retrying:
@@ -83,37 +82,6 @@ def choose_mode(name: str | None) -> instructor.Mode:
     if name not in MODES:
         raise ConfigError(f"unknown mode {name!r}; choose one of {', '.join(MODES)}")
     return MODES[name]
-
-
-def flatten_messages(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """instructor's re-ask turns as plain messages: the rejected tool call is dropped and the
-    tool result (the validation errors) becomes a user turn. Template-less chat formats drop
-    tool turns altogether, and a small model shown its rejected answer copies it again."""
-    out: list[dict[str, Any]] = []
-    for msg in messages:
-        if msg.get("role") == "assistant" and msg.get("tool_calls"):
-            continue
-        if msg.get("role") == "tool":
-            out.append({"role": "user",
-                        "content": REASK_NOTE.format(errors=plain_errors(msg.get("content")))})
-        else:
-            out.append(msg)
-    return out
-
-
-def plain_errors(text: object) -> str:
-    """instructor's re-ask text without pydantic's boilerplate: ``field: message`` lines."""
-    lines = [ln.strip() for ln in str(text or "").splitlines()]
-    out: list[str] = []
-    for line in lines:
-        if not line or PYDANTIC_NOISE_REGEX.match(line):
-            continue
-        line = ERROR_TYPE_REGEX.sub("", line).removeprefix("Value error, ")
-        if out and out[-1].endswith(":"):
-            out[-1] += " " + line
-        else:
-            out.append(line + (":" if FIELD_PATH_REGEX.fullmatch(line) else ""))
-    return "\n".join(out)
 
 
 @dataclass
@@ -143,9 +111,11 @@ class Meter:
 
 def make_client(base_url: str | None, api_key: str, settings: Settings, mode: instructor.Mode,
                 meter: Callable[[], Meter | None], transport_retries: int | None = None,
-                http_client: Any = None) -> instructor.Instructor:
+                http_client: Any = None, timeout: Callable[[], float] | None = None
+                ) -> instructor.Instructor:
     """An instructor client whose every HTTP answer is metered and whose re-ask turns are
-    flattened (see the module doc). ``http_client``: for tests (a mock transport)."""
+    flattened (see the module doc). ``timeout``: seconds for the next HTTP attempt (the
+    decision's deadline); ``http_client``: for tests (a mock transport)."""
     client = openai.OpenAI(base_url=base_url, api_key=api_key,
                            max_retries=settings.max_retries if transport_retries is None
                            else transport_retries, timeout=settings.request_timeout,
@@ -157,6 +127,8 @@ def make_client(base_url: str | None, api_key: str, settings: Settings, mode: in
         if reasks:  # a greedy re-ask repeats the rejected answer: sample, reproducibly
             kwargs.update(temperature=settings.reask_temperature, seed=REASK_SEED + reasks)
         kwargs["messages"] = flatten_messages(messages)
+        if timeout is not None:
+            kwargs["timeout"] = timeout()
         response = client.chat.completions.create(*args, **kwargs)
         current = meter()
         if current is not None:
@@ -213,54 +185,75 @@ class LLMPass:
     prompt_sha: str | None = field(default_factory=prompt_sha)
     client: instructor.Instructor | None = None
     listeners: list[Callable[[], None]] = field(default_factory=list)  # each answer (progress)
+    watch: Watch | None = None
     _local: threading.local = field(default_factory=threading.local, repr=False)
 
     @classmethod
     def connect(cls, name: str, base_url: str | None, api_key: str, model: str | None,
                 settings: Settings, mode: instructor.Mode, transport_retries: int | None = None,
-                http_client: Any = None) -> LLMPass:
-        """A pass talking to the server at ``base_url``."""
-        model_pass = cls(model, settings, name=name)
+                http_client: Any = None, server: Restartable | None = None) -> LLMPass:
+        """A pass talking to the server at ``base_url`` (``server``: the embedded one, which
+        the watch restarts)."""
+        model_pass = cls(model, settings, name=name, watch=Watch(settings, server))
         model_pass.client = make_client(base_url, api_key, settings, mode, model_pass.meter,
-                                        transport_retries, http_client)
+                                        transport_retries, http_client, model_pass.timeout)
         return model_pass
+
+    def __post_init__(self) -> None:
+        self.watch = self.watch or Watch(self.settings)
+
+    @property
+    def restarts(self) -> int:
+        """Restarts of the embedded server in this command."""
+        assert self.watch is not None
+        return self.watch.restarts
 
     def meter(self) -> Meter | None:
         """The meter of the document this thread is refining."""
         return getattr(self._local, "meter", None)
 
+    def timeout(self) -> float:
+        """Seconds the next HTTP attempt of this thread's document may wait."""
+        assert self.watch is not None
+        return self.watch.attempt_timeout(getattr(self._local, "deadline", None))
+
     def ask_all(self, facts: Decision, doc: Document, questions: list[Question]) -> Asked:
         """Ask each planned question (re-asked on validation errors); never raises for a
         question that fails: it becomes a ``Failure`` for the merge."""
         meter = self._local.meter = Meter(listeners=self.listeners)
+        watch = self.watch
+        assert watch is not None
+        deadline = self._local.deadline = watch.deadline()
         asked = Asked(meter=meter)
         try:
             for question in questions:
-                self._answer(question, meter, asked.answers, asked.failures)
+                self._answer(question, meter, asked, watch, deadline)
         finally:
-            self._local.meter = None
+            self._local.meter = self._local.deadline = None
         return asked
 
-    def _answer(self, q: Question, meter: Meter, answers: dict[str, Any],
-                failures: list[Failure]) -> None:
+    def _answer(self, q: Question, meter: Meter, asked: Asked, watch: Watch,
+                deadline: Deadline) -> None:
         fields = tuple(f for f in q.response_model.model_fields if f != "sentence") \
             if q.name == "status" else (FIELDS_OF[q.name],)
         remaining = self.settings.token_budget - meter.total
-        if remaining <= 0:
-            failures.append(Failure(q.name, fields, f"token budget of "
-                                    f"{self.settings.token_budget} spent before this question"))
+        refusal = watch.refusal(deadline) if remaining > 0 else (
+            f"token budget of {self.settings.token_budget} spent before this question")
+        if refusal is not None:
+            asked.failures.append(Failure(q.name, fields, refusal))
             return
-        before = meter.attempts
+        before, restarts = meter.attempts, watch.restarts
         try:
-            answers[q.name] = self.ask(q, remaining)
+            asked.answers[q.name] = self.ask(q, remaining)
+            watch.answered()
         except (InstructorRetryException, TokenBudgetError, IncompleteOutputException,
                 openai.APIError) as exc:
             if replay.is_replay_miss(exc):
                 raise ReplayMiss("the cassette has no recorded answer for this request "
                                   "(prompt, input or settings changed since it was recorded); "
                                   "re-record it with --record") from None
-            failures.append(Failure(q.name, fields, redact(describe(exc)),
-                                    meter.attempts - before))
+            why = redact(describe(exc)) + watch.failed(transport_cause(exc), restarts)
+            asked.failures.append(Failure(q.name, fields, why, meter.attempts - before))
 
     def ask(self, q: Question, token_budget: int | None = None) -> Any:
         """One question, re-asked on validation errors; raises when retries run out."""
@@ -272,6 +265,12 @@ class LLMPass:
 
 
 FIELDS_OF = {"reasons": "reasons", "remedies": "remedy_kinds", "payments": "payments"}
+
+
+def transport_cause(exc: BaseException) -> BaseException:
+    """The openai error behind a failed question (instructor wraps it), else ``exc``."""
+    cause = exc.__cause__
+    return cause if isinstance(cause, openai.APIError) else exc
 
 
 def describe(exc: BaseException) -> str:

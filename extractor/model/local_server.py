@@ -5,7 +5,8 @@ loopback port with the packaged Gemma 3 270M GGUF and the project's LoRA adapter
 ``--model-path``, or ``EXTRACTOR_LORA_PATH``), waits until
 ``/v1/models`` answers, and stops the server when the block ends, also on Ctrl-C, SIGTERM and
 errors. Everything that can go wrong on the way (extra not installed, model missing, port in
-use, server exits or never answers) is a one-line ``ConfigError``.
+use, server exits or never answers) is a one-line ``ConfigError``. ``server.restart()`` starts
+it again on the same port (``watch.py`` restarts it when it crashed or stopped answering).
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -39,12 +39,48 @@ POLL_SECONDS = 0.25
 STOP_SECONDS = 10.0
 
 
-@dataclass(frozen=True)
 class LocalServer:
-    base_url: str
-    model: str
-    gguf: Path
-    pid: int
+    """The running embedded server: one process at a time on one port; ``restart()`` stops it
+    (if it still runs) and starts it again on the same port (``watch.py`` decides when)."""
+
+    def __init__(self, command: list[str], base_url: str, model: str, gguf: Path,
+                 settings: Settings, log: IO[bytes]):
+        self.command, self.base_url, self.model, self.gguf = command, base_url, model, gguf
+        self.settings, self.log = settings, log
+        self.restarts = 0
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def pid(self) -> int:
+        assert self.proc is not None
+        return self.proc.pid
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(self.command, stdin=subprocess.DEVNULL, stdout=self.log,
+                                     stderr=self.log, start_new_session=True)  # Ctrl-C: ours
+        wait_until_ready(self.proc, self.base_url, self.settings.local_start_timeout, self.log)
+
+    def exit_status(self, wait: float = 0.0) -> int | None:
+        """The process's exit status (negative: the signal that killed it); None: it still
+        runs after ``wait`` seconds."""
+        if self.proc is None:
+            return None
+        try:
+            return self.proc.wait(wait) if wait > 0 else self.proc.poll()
+        except subprocess.TimeoutExpired:
+            return None
+
+    def responsive(self) -> bool:
+        return answers(f"{self.base_url}/models")
+
+    def restart(self) -> None:
+        self.stop()
+        self.restarts += 1
+        self.start()
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            stop(self.proc)
 
 
 def require_extra() -> None:
@@ -136,15 +172,13 @@ def local_server(settings: Settings, model_path: str | None = None) -> Iterator[
     alias = served_alias(alias, lora)
     port = free_port(settings.local_port)
     with tempfile.TemporaryFile(mode="w+b") as log, _stop_on_sigterm():
-        proc = subprocess.Popen(server_command(gguf, alias, port, settings, lora),
-                                stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                                start_new_session=True)  # Ctrl-C reaches us; we stop it
+        server = LocalServer(server_command(gguf, alias, port, settings, lora),
+                             f"http://{HOST}:{port}/v1", alias, gguf, settings, log)
         try:
-            base = f"http://{HOST}:{port}/v1"
-            wait_until_ready(proc, base, settings.local_start_timeout, log)
-            yield LocalServer(base, alias, gguf, proc.pid)
+            server.start()
+            yield server
         finally:
-            stop(proc)
+            server.stop()
 
 
 def wait_until_ready(proc: subprocess.Popen[bytes], base_url: str, timeout: float,

@@ -3,9 +3,9 @@
 - A field the facts settled keeps the facts' value; a model answer that differs becomes a
   ``model_disagrees`` issue (the model never overrides a rule).
 - Where the facts abstain (``None``, or a code missing from a list) the model may fill in, but
-  only with evidence: its quoted sentence must be in the source and must itself support the
-  code (the vocabulary's ``support`` cues, looser than the facts' phrase rules but specific
-  to each code). An answer without such support is dropped with a ``model_unsupported`` info issue.
+  only with evidence: the sentence it names (by number: ``item.quote`` is the project's own copy
+  of it, so always in the source) must itself support the code (the vocabulary's ``support``
+  cues, looser than the facts' phrase rules but specific to each code). An answer without such support is dropped with a ``model_unsupported`` info issue.
   The model may add reason codes and remedy kinds to those the rules found, never remove one;
   a reason the model reads from the very sentence a rule read as another code is a
   disagreement, not an addition.
@@ -106,12 +106,12 @@ def merge_status(m: Merger, answer: Any) -> None:
         if value == "unclear":
             continue
         said, settled = value == "yes", getattr(m.facts, name)
-        span = m.span_of(answer.sentence)
+        span = m.span_of(answer.quote)
         if settled is not None:
             if settled != said:
                 m.note(DISAGREES_RULE, "warning", name, f"model says {name}={value}, the rules "
                        f"say {'yes' if settled else 'no'}; the rules' value is kept", span)
-        elif span is not None and STATUS_SUPPORT[(name, value)].search(answer.sentence):
+        elif span is not None and STATUS_SUPPORT[(name, value)].search(answer.quote):
             setattr(m.record, name, said)
             m.record.spans[name] = span
         else:
@@ -126,7 +126,7 @@ def merge_reasons(m: Merger, items: list[Any]) -> None:
     if m.record.investigated and m.record.outcome != "closed_after_initial_enquiries":
         return
     for item in items:
-        span = m.span_of(item.sentence)
+        span = m.span_of(item.quote)
         if item.code in {r.code for r in m.facts.reasons}:
             continue
         ruled = (span and m.facts.rule_reason_at(span.start, span.end)) \
@@ -135,7 +135,7 @@ def merge_reasons(m: Merger, items: list[Any]) -> None:
             m.note(DISAGREES_RULE, "warning", "reasons", f"model gives reason {item.code} "
                    f"where the rules read {ruled}; the rules' is kept", span)
             continue
-        if span is None or not supports_reason(item.code, item.sentence):
+        if span is None or not supports_reason(item.code, item.quote):
             m.note(UNSUPPORTED_RULE, "info", "reasons", f"model reason {item.code} is not "
                    "supported by its sentence; dropped", span)
         elif item.code not in {r.code for r in m.record.reasons}:
@@ -159,10 +159,10 @@ def supports_reason(code: str, sentence: str) -> bool:
 
 def merge_remedies(m: Merger, items: list[Any]) -> None:
     for item in items:
-        span = m.span_of(item.sentence)
+        span = m.span_of(item.quote)
         if item.kind in m.facts.remedy_kinds:
             continue
-        if span is None or not supports_remedy(item.kind, item.sentence):
+        if span is None or not supports_remedy(item.kind, item.quote):
             m.note(UNSUPPORTED_RULE, "info", "remedy_kinds", f"model remedy {item.kind} is not "
                    "supported by its sentence; dropped", span)
         elif item.kind not in m.record.remedy_kinds:

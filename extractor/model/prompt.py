@@ -5,11 +5,11 @@
 questions the rules answered only in part (reasons and remedy kinds they may have missed; the
 reasons question then offers only the sentences no rule reason came from); ``"all"``, every
 question that applies (to compare the model with the rules). Each question carries its prompt
-(a file in ``prompts/`` filled with the deterministic facts and the document's own sentences),
-its answer model (``answers.py``) and
-the validation context. Only the parts that matter are sent: the Summary, My assessment / What
-I found, Agreed action and Final decision, a bounded number of sentences within a character
-budget. ``prompt_sha()`` hashes the ``prompts/`` files; every record carries it.
+(a file in ``prompts/`` filled with the deterministic facts and the document's own sentences,
+numbered from 1), its answer model (``answers.py``: the model answers with sentence numbers and
+codes, never with document text) and the validation context. Only the parts that matter are
+sent: the Summary, My assessment / What I found, Agreed action and Final decision, a bounded
+number of sentences within a character budget. ``prompt_sha()`` hashes the ``prompts/`` files; every record carries it.
 """
 
 from __future__ import annotations
@@ -39,8 +39,8 @@ STATUS_PARTS = ("summary", "final_decision")
 MAX_SENTENCES = 8
 MAX_CHARS = 1400          # sentence budget per question (the prompt stays short)
 MIN_SENTENCE_CHARS = 15
-# Completion tokens per listed item (a quoted sentence and a code), and for the JSON around.
-TOKENS_PER_ITEM, TOKENS_OVERHEAD = 120, 40
+# Completion tokens per listed item (a sentence number and a code), and for the JSON around.
+TOKENS_PER_ITEM, TOKENS_OVERHEAD = 40, 30
 
 
 @dataclass(frozen=True)
@@ -125,14 +125,19 @@ def render(template: str, facts: Decision, sentences: tuple[str, ...],
     """One user message (template-less servers drop system messages)."""
     text = Template(load_prompt(template)).substitute(
         facts=facts_summary(facts),
-        sentences="\n".join(f"- {s}" for s in sentences),
+        sentences=numbered(sentences),
         options="\n".join(f"- {k}: {v}" for k, v in (options or {}).items()))
     return [{"role": "user", "content": text.strip()}]
 
 
+def numbered(sentences: tuple[str, ...]) -> str:
+    """The offered sentences as the model sees them: ``1. ...``, one a line (the numbers are
+    what it answers with)."""
+    return "\n".join(f"{n}. {s}" for n, s in enumerate(sentences, 1))
+
+
 def validation_context(facts: Decision, cleaned: Cleaned) -> dict[str, Any]:
-    return {"source_text": cleaned.text,
-            "cited": frozenset(c.canonical for c in facts.citations),
+    return {"cited": frozenset(c.canonical for c in facts.citations),
             "amounts": frozenset(a for a, _s, _e in find_amounts(cleaned.text)),
             "outcome": facts.outcome}
 

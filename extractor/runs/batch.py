@@ -66,6 +66,8 @@ class RunSummary:
     completion_tokens: int = 0
     rules: Counter[str] = field(default_factory=Counter)
     failures: list[tuple[str, str]] = field(default_factory=list)  # the first few (source, why)
+    server_restarts: int = 0   # of the embedded model server (model/watch.py)
+    breaker_opened: int = 0    # times a failing model server was left alone for a while
     status: str = "running"
     started: float = field(default_factory=time.perf_counter)
     seconds: float | None = None
@@ -99,7 +101,7 @@ class RunSummary:
 
     def totals(self) -> dict[str, Any]:
         fields = ("total", "skipped", "skipped_failed", "ok", "issues", "failed", "with_errors",
-                  "prompt_tokens", "completion_tokens")
+                  "prompt_tokens", "completion_tokens", "server_restarts", "breaker_opened")
         return {**{name: getattr(self, name) for name in fields}, "seconds": round(
             self.elapsed, 3), "rate": round(self.rate, 2), "top_rules": self.rules.most_common(5)}
 
@@ -256,6 +258,10 @@ class Runner:
         summary = self.summary
         summary.seconds = time.perf_counter() - summary.started
         summary.status = "failed" if self.writer.error is not None else status
+        watch = getattr(self.model_pass, "watch", None)  # an LLMPass's; test doubles have none
+        if watch is not None:
+            summary.server_restarts, summary.breaker_opened = watch.restarts, \
+                watch.breaker.opened
         self.store.finish_run(summary.run_id, summary.status, summary.totals())
         if self.progress is not None:
             self.progress.stop(summary)

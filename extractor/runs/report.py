@@ -185,6 +185,9 @@ def format_summary(summary: RunSummary) -> str:
         f"  tokens: {summary.prompt_tokens} prompt, {summary.completion_tokens} completion",
         f"  {summary.rate:.1f} decisions/second",
     ]
+    if summary.server_restarts or summary.breaker_opened:
+        lines.append(f"  model server: restarted {summary.server_restarts} time(s), left alone "
+                     f"after repeated failures {summary.breaker_opened} time(s)")
     return "\n".join(lines)
 
 
