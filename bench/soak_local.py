@@ -45,13 +45,15 @@ def inputs(folders: list[Path], limit: int | None) -> list[Path]:
     return files
 
 
-def run(files: list[Path], out: Path) -> tuple[int, float, str]:
-    """One ``extract --backend local`` over every file: (exit code, seconds, stderr)."""
+def run(files: list[Path], out: Path, cwd: Path) -> tuple[int, float, str]:
+    """One ``extract --backend local`` over every file: (exit code, seconds, stderr). It runs
+    in ``cwd``, an empty folder: ``python -m`` puts the working folder first on the path, which
+    would hide the checkout ``PYTHONPATH`` names."""
     cmd = [sys.executable, "-m", "extractor", "extract", "--backend", "local", "--out",
            str(out), *map(str, files)]
     started = time.perf_counter()
     done = subprocess.run(cmd, capture_output=True, text=True, env=os.environ.copy(),
-                          check=False)
+                          cwd=cwd, check=False)
     return done.returncode, time.perf_counter() - started, done.stderr
 
 
@@ -100,8 +102,8 @@ def main() -> None:
     folders = [f.resolve() for f in args.folders]
     files = inputs(folders, args.limit)
     with tempfile.TemporaryDirectory() as tmp:
-        out = args.out or Path(tmp) / "records.jsonl"
-        code, seconds, stderr = run(files, out)
+        out = args.out.resolve() if args.out else Path(tmp) / "records.jsonl"
+        code, seconds, stderr = run(files, out, Path(tmp))
         records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()
                    if line.strip()]
     figures = {"files": len(files), "exit_code": code, "wall_seconds": round(seconds, 1),
