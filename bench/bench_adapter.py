@@ -18,9 +18,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -60,22 +58,9 @@ def asked(gold: list[dict[str, Any]], docs: str) -> list[dict[str, Any]]:
 def run_with_server(scorer: Any, extractor: str, gold: list[dict[str, Any]], docs: str,
                     lora: str | None) -> dict[str, Any]:
     """Start the embedded server (with the adapter when given), extract, score, stop."""
-    settings = Settings.from_env()
-    gguf, alias = local_server.resolve_model(settings.local_model_path)
-    port = local_server.free_port()
-    alias = local_server.served_alias(alias, lora)
-    cmd = local_server.server_command(gguf, alias, port, settings, lora)
-    cmd[0] = str(ROOT / ".venv" / "bin" / "python")
-    with tempfile.TemporaryFile(mode="w+b") as log:
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                                start_new_session=True)
-        try:
-            base = f"http://{local_server.HOST}:{port}/v1"
-            local_server.wait_until_ready(proc, base, settings.local_start_timeout, log)
-            backend = f"openai --base-url {base} --model {alias}"
-            return BM.run_backend(scorer, extractor, backend, gold, docs)
-        finally:
-            local_server.stop(proc)
+    with local_server.local_server(Settings.from_env(), adapter=lora) as server:
+        backend = f"openai --base-url {server.base_url} --model {server.model}"
+        return BM.run_backend(scorer, extractor, backend, gold, docs)
 
 
 def main() -> None:

@@ -25,9 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -120,21 +118,10 @@ def run(adapter: str | None, gold: list[dict[str, Any]], docs: Path, save: Path 
     """Start the embedded server (bare or with ``adapter``), ask every decision, stop."""
     from extractor.model.llm import LLMPass, choose_mode
     settings = Settings.from_env()
-    gguf, alias = local_server.resolve_model(settings.local_model_path)
-    port = local_server.free_port()
-    alias = local_server.served_alias(alias, adapter)
-    cmd = local_server.server_command(gguf, alias, port, settings, adapter)
-    with tempfile.TemporaryFile(mode="w+b") as log:
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                                start_new_session=True)
-        try:
-            base = f"http://{local_server.HOST}:{port}/v1"
-            local_server.wait_until_ready(proc, base, settings.local_start_timeout, log)
-            model_pass = LLMPass.connect("local", base, "none", alias, settings,
-                                         choose_mode("tools"))
-            return ask_all(model_pass, alias, gold, docs, save)
-        finally:
-            local_server.stop(proc)
+    with local_server.local_server(settings, adapter=adapter) as server:
+        model_pass = LLMPass.connect("local", server.base_url, "none", server.model, settings,
+                                     choose_mode("tools"))
+        return ask_all(model_pass, server.model, gold, docs, save)
 
 
 def _pr(right: int, given: int, wanted: int) -> str:

@@ -157,18 +157,23 @@ def lora_path(model_path: str | None = None) -> str | None:
     return str(Path(path).expanduser())
 
 
+FROM_SETTINGS = "<from settings>"  # local_server(adapter=...): the adapter lora_path() chooses
+
+
 def served_alias(alias: str, lora: str | None) -> str:
     """The model name requests use (and records show): the model's, plus the adapter's."""
     return f"{alias}+{Path(lora).stem}" if lora else alias
 
 
 @contextlib.contextmanager
-def local_server(settings: Settings, model_path: str | None = None) -> Iterator[LocalServer]:
-    """Run the embedded server for the duration of the block."""
+def local_server(settings: Settings, model_path: str | None = None,
+                 adapter: str | None = FROM_SETTINGS) -> Iterator[LocalServer]:
+    """Run the embedded server for the duration of the block; ``adapter``: a LoRA GGUF, None
+    for the bare model, or (the default) the one ``lora_path`` chooses."""
     require_extra()
     chosen = model_path or settings.local_model_path
     gguf, alias = resolve_model(chosen)
-    lora = lora_path(chosen)
+    lora = lora_path(chosen) if adapter == FROM_SETTINGS else adapter
     alias = served_alias(alias, lora)
     port = free_port(settings.local_port)
     with tempfile.TemporaryFile(mode="w+b") as log, _stop_on_sigterm():
