@@ -8,16 +8,14 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
+from killing import WAIT_SECONDS, count_rows, interrupt_after
 from test_batch import decision_text
 
 from extractor.runs.store import Store
 
 DOCS = 800             # enough that a run lasts well past the first commits
-POLL_SECONDS = 0.005
-WAIT_SECONDS = 60
 
 
 def make_inputs(folder: Path) -> list[str]:
@@ -40,30 +38,15 @@ def start(inputs: list[str], db: Path, *extra: str) -> subprocess.Popen[bytes]:
 
 
 def results(db: Path) -> int:
-    try:
-        with sqlite3.connect(db, timeout=5) as conn:
-            return int(conn.execute("SELECT COUNT(*) FROM results").fetchone()[0])
-    except sqlite3.OperationalError:  # not created yet
-        return 0
-
-
-def interrupt_after(proc: subprocess.Popen[bytes], db: Path, more_than: int, sig: int) -> int:
-    """Send ``sig`` once the store holds more than ``more_than`` results; the count then."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    while (done := results(db)) <= more_than and proc.poll() is None:
-        assert time.monotonic() < deadline, "batch never wrote a result"
-        time.sleep(POLL_SECONDS)
-    proc.send_signal(sig)
-    proc.communicate(timeout=WAIT_SECONDS)
-    return done
+    return count_rows(db, "results")
 
 
 def test_killed_batches_resume_to_exactly_one_result_per_document(tmp_path):
     inputs, db, out = make_inputs(tmp_path), tmp_path / "runs.sqlite", tmp_path / "out.jsonl"
-    first = interrupt_after(start(inputs, db), db, 10, signal.SIGKILL)
-    second = interrupt_after(start(inputs, db), db, first + 50, signal.SIGKILL)
+    first = interrupt_after(start(inputs, db), db, "results", 10, signal.SIGKILL)
+    second = interrupt_after(start(inputs, db), db, "results", first + 50, signal.SIGKILL)
     third = start(inputs, db)
-    interrupt_after(third, db, second + 50, signal.SIGINT)
+    interrupt_after(third, db, "results", second + 50, signal.SIGINT)
     assert third.returncode != 0  # Ctrl-C ends the command with a failure code
     assert results(db) < DOCS, "the runs were too fast to be interrupted; raise DOCS"
 

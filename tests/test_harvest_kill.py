@@ -8,19 +8,17 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from harvestsite import HarvestSite, make_decisions
+from killing import WAIT_SECONDS, count_rows, interrupt_after
 
 pytestmark = pytest.mark.block_network(allowed_hosts=[r"127\.0\.0\.1"])
 
 PAGES = 90             # at 60 requests a second a night lasts about two seconds
-POLL_SECONDS = 0.005
-WAIT_SECONDS = 60
 ENV = {"EXTRACTOR_HARVEST_RATE": "60", "EXTRACTOR_HARVEST_WINDOW_DAYS": "7",
        "EXTRACTOR_CONTACT": "harvest-tests@example.org"}
 
@@ -33,31 +31,16 @@ def start(site: HarvestSite, db: Path) -> subprocess.Popen[bytes]:
 
 
 def stored(db: Path) -> int:
-    try:
-        with sqlite3.connect(db, timeout=5) as conn:
-            return int(conn.execute("SELECT COUNT(*) FROM harvest_pages").fetchone()[0])
-    except sqlite3.OperationalError:  # not created yet
-        return 0
-
-
-def interrupt_after(proc: subprocess.Popen[bytes], db: Path, more_than: int, sig: int) -> int:
-    """Send ``sig`` once the store holds more than ``more_than`` pages; the count then."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    while (done := stored(db)) <= more_than and proc.poll() is None:
-        assert time.monotonic() < deadline, "harvest never stored a page"
-        time.sleep(POLL_SECONDS)
-    proc.send_signal(sig)
-    proc.communicate(timeout=WAIT_SECONDS)
-    return done
+    return count_rows(db, "harvest_pages")
 
 
 def test_killed_harvests_resume_to_exactly_one_stored_page_each(tmp_path):
     days = [date(2025, 1, 2) + timedelta(days=i % 88) for i in range(PAGES)]
     db = tmp_path / "runs.sqlite"
     with HarvestSite(make_decisions(days)) as site:
-        first = interrupt_after(start(site, db), db, 10, signal.SIGKILL)
+        first = interrupt_after(start(site, db), db, "harvest_pages", 10, signal.SIGKILL)
         second = start(site, db)
-        interrupt_after(second, db, first + 20, signal.SIGINT)
+        interrupt_after(second, db, "harvest_pages", first + 20, signal.SIGINT)
         assert second.returncode == 130
         assert stored(db) < PAGES, "the nights were too fast to be interrupted; raise PAGES"
         final = subprocess.run([sys.executable, "-m", "extractor", "harvest", "--db", str(db),
