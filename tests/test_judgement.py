@@ -122,6 +122,10 @@ WORDING = [
     ("An investigation would serve no useful purpose.", {"no_worthwhile_outcome"}),
     ("Mrs V could complain to the Information Commissioner about the data breach.",
      {"other_body_better_placed"}),
+    ("This is a data protection matter best dealt with by the Information Commissioner.",
+     {"other_body_better_placed"}),
+    ("Her concern is better considered and decided by the ICO.", {"other_body_better_placed"}),
+    ("The dispute is best decided by the court.", set()),   # a court is a route, not a body
     ("We will not look at how the Council handled Mr W's complaint on its own.",
      {"complaint_handling_only"}),
     ("It is reasonable for Mr P to make formal representations to the Council.",

@@ -208,8 +208,24 @@ def show(file: str) -> None:
         print(f"{start}:{end} [{part[:4]}] {sentence}")
 
 
-def write_examples(out: Path, caps: str = "") -> None:
+def thinned(rows: list[dict[str, Any]], empty_share: float) -> list[dict[str, Any]]:
+    """Keep about ``empty_share`` of the empty list answers (every k-th, in order): too many
+    empty answers teach the model to abstain (MODEL_CARD.md, runs 3 and 6)."""
+    keep_every = round(1 / empty_share) if empty_share > 0 else 0
+    out, empties = [], 0
+    for row in rows:
+        if '"items": []' in row["answer"]:
+            empties += 1
+            if not keep_every or (empties - 1) % keep_every:
+                continue
+        out.append(row)
+    return out
+
+
+def write_examples(out: Path, caps: str = "", empty_share: float = 1.0, repeat: int = 1
+                   ) -> None:
     rows = capped(examples(load_labels(), heldout()), caps)
+    rows = thinned(rows, empty_share) * repeat
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8") as fh:
         fh.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
@@ -227,9 +243,14 @@ def main() -> None:
     ap.add_argument("files", nargs="*", help="show: the corpus files to show")
     ap.add_argument("--out", type=Path, help="examples: where to write them (not committed)")
     ap.add_argument("--cap", default="", help="examples: per question, e.g. status=20")
+    ap.add_argument("--empty-share", type=float, default=1.0,
+                    help="examples: share of empty list answers kept (run 7: 0.34)")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="examples: times each example is written (run 7: 3)")
     args = ap.parse_args()
     if args.command == "examples":
-        write_examples(args.out or ROOT / "train" / ".work" / "real.jsonl", args.cap)
+        write_examples(args.out or ROOT / "train" / ".work" / "real.jsonl", args.cap,
+                       args.empty_share, args.repeat)
     for file in args.files:
         show(file)
 

@@ -159,7 +159,12 @@ DISCRETIONARY: tuple[ReasonCode, ...] = (
                 rf"\b(?:can|could|should|may) {_W}{{0,3}}(?:complain|go|refer|report|take|raise"
                 rf"|be (?:made|raised|referred|sent|directed|taken)) {_W}{{0,4}}(?:to|with) the "
                 rf"(?:Information Commissioner|ICO|Housing Ombudsman|Parliamentary|PHSO"
-                rf"|Financial Ombudsman|Pensions Ombudsman)")),
+                rf"|Financial Ombudsman|Pensions Ombudsman)",
+                # "a data matter which is best considered and decided by the ICO"
+                rf"\b(?:best|better|more appropriately) (?:considered|dealt with|decided|handled"
+                rf"|resolved|investigated|looked at) (?:and {_W})?by the (?:Information "
+                rf"Commissioner|ICO|Housing Ombudsman|Parliamentary|PHSO|Financial Ombudsman"
+                rf"|Pensions Ombudsman|Care Quality|CQC|Ofsted)")),
             # "the ICO is the appropriate body to ..." (a tribunal or court so named is an
             # appeal route)
             Phrase(any_of(r"\bthe (?:appropriate|right|proper|correct) (?:body|organisation"
@@ -168,8 +173,8 @@ DISCRETIONARY: tuple[ReasonCode, ...] = (
                                      FLAGS))),
         needles=("placed", "suited", "appropriate", "reasonable", "information commissioner",
                  "ico", "ombudsman", "phso"),
-        support=cue(r"\b(?:better|best|more appropriately) (?:placed|suited)"
-                    r"|\bappropriate (?:body|organisation)"),
+        support=cue(r"\b(?:better|best|more appropriately) (?:placed|suited|considered"
+                    r"|dealt with|decided|handled)|\bappropriate (?:body|organisation)"),
         grounds=DISCRETION),
     ReasonCode(
         "use_review_or_appeal_first",
