@@ -176,6 +176,10 @@ def test_remedy_support(kind, sentence, accepted):
     # following a procedure is not changing it
     ("service_improvement", "The Council will open a new case and follow its procedure.", False),
     ("service_improvement", "The Council will remind staff to record visits.", True),
+    # meeting costs is paying them; a cost the council met before is no remedy
+    ("payment", "The Council has agreed to meet part of Mr B's legal costs.", True),
+    ("payment", "The Council will contribute towards his removal expenses.", True),
+    ("payment", "Mr B said the costs were too high.", False),
 ])
 def test_remedy_support_table(kind, sentence, supported):
     assert supports_remedy(kind, sentence) is supported
@@ -254,6 +258,11 @@ def test_a_failed_question_is_one_error_issue_and_the_facts_stay():
     ("other", TRIBUNAL, False),   # "other" can never be checked, so it is never taken
     ("no_injustice_from_fault", "It did not cause Mr B an injustice that needs a remedy.", True),
     ("no_injustice_from_fault", "This remedies the injustice caused to Mr B.", False),
+    ("no_injustice_from_fault", "We could not say the delay affected the outcome.", True),
+    ("no_injustice_from_fault", "The error did not affect the outcome of his application.",
+     True),
+    ("no_injustice_from_fault", "The fault would not have affected the Council's decision.",
+     True),
     # the body's own review or appeal ...
     ("use_review_or_appeal_first", "Mr B should ask the Council to review its decision first.",
      True),

@@ -66,7 +66,10 @@ DISCRETIONARY: tuple[ReasonCode, ...] = (
             unless=re.compile(r"significant", FLAGS)),),
         needles=("injustice",),
         support=cue(r"\b(?:not|no|any) (?:\w+ ){0,4}(?:caus|le[ad]|result)\w* "
-                    r"(?:\w+ ){0,3}injustice|\binjustice (?:\w+ ){0,3}caused"),
+                    r"(?:\w+ ){0,3}injustice|\binjustice (?:\w+ ){0,3}caused"
+                    # the fault changed nothing: "we could not say it affected the outcome"
+                    r"|\bnot (?:\w+ ){0,3}affect\w* (?:the|its|his|her|their) "
+                    r"(?:[\w'’]+ ){0,2}(?:outcome|decision)"),
         # a small injustice is not "no injustice"
         support_unless=cue(r"\bsignificant|\bremed(?:ies|ied)\b"),
         grounds=DISCRETION, route="injustice"),

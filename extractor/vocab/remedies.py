@@ -50,7 +50,10 @@ REMEDIES: tuple[RemedyKind, ...] = (
         # the paying itself; an amount alone may be a refund, a credit or the sum in dispute
         support=cue(r"\b(?:pay|pays|paid|paying|payments?)\b|\bcompensat"
                     r"|\b(?:financial|symbolic) (?:remedy|award)"
-                    r"|\b(?:offer|award|giv|gave)\w* (?:\w+ ){0,3}£\s?\d")),
+                    r"|\b(?:offer|award|giv|gave)\w* (?:\w+ ){0,3}£\s?\d"
+                    # "meet part of the outstanding costs", "contribute towards his fees"
+                    r"|\b(?:meet|cover|contribut\w* (?:to|towards)) (?:[\w'’]+ ){0,5}"
+                    r"(?:costs?|expenses|fees)\b")),
     RemedyKind(
         "service_improvement",
         "changes for the future: procedures, policy, staff training or reminders",
