@@ -30,6 +30,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 MODEL_RULES = ("model_disagrees", "model_unsupported", "extraction_failed")
+LIST_FIELDS = ("reasons", "remedy_kinds", "referred_to")  # where the model may add a value
 
 
 def load_scorer(path: Path) -> ModuleType:
@@ -45,8 +46,49 @@ def run_backend(scorer: ModuleType, extractor: str, backend: str, gold: list[dic
     results, seconds = scorer.run_extractor(f"{shlex.quote(extractor)} extract --backend "
                                             f"{backend}", gold, docs)
     report = scorer.score(gold, results)
-    report.update(seconds=seconds, activity=activity(results))
+    report.update(seconds=seconds, activity=activity(results),
+                  values={g["file"]: list_values(r) for g, r in
+                          zip(gold, scorer.match(gold, results), strict=True)})
     return report
+
+
+def list_values(record: dict[str, Any] | None) -> dict[str, list[str]]:
+    """The codes of each list field of one record (empty when the record is missing)."""
+    record = record or {}
+    out = {field: sorted(set(record.get(field) or [])) for field in LIST_FIELDS[1:]}
+    out["reasons"] = sorted({r["code"] for r in record.get("reasons") or []})
+    return out
+
+
+def changes(base: dict[str, Any], other: dict[str, Any], gold: list[dict[str, Any]]
+            ) -> dict[str, dict[str, list[str]]]:
+    """Per field, the values ``other`` added to or removed from ``base``, each marked right or
+    wrong against the hand labels: what a model backend changed, and whether it should have."""
+    out: dict[str, dict[str, list[str]]] = {}
+    for field in LIST_FIELDS:
+        rows = out.setdefault(field, {"added right": [], "added wrong": [],
+                                      "removed right": [], "removed wrong": []})
+        for g in gold:
+            want = set(g.get(field) or [])
+            mine = set(base["values"][g["file"]][field])
+            theirs = set(other["values"][g["file"]][field])
+            for code in sorted(theirs - mine):
+                rows["added right" if code in want else "added wrong"].append(f"{code} {g['file']}")
+            for code in sorted(mine - theirs):
+                rows["removed wrong" if code in want else "removed right"].append(
+                    f"{code} {g['file']}")
+    return out
+
+
+def print_changes(reports: dict[str, dict[str, Any]], gold: list[dict[str, Any]]) -> None:
+    names = list(reports)
+    for name in names[1:]:
+        print(f"\n{name} against {names[0]}, list fields (against the hand labels):")
+        for field, rows in changes(reports[names[0]], reports[name], gold).items():
+            print(f"  {field:13} " + ", ".join(f"{k} {len(v)}" for k, v in rows.items()))
+            for kind, values in rows.items():
+                for value in values:
+                    print(f"    {kind}: {value}")
 
 
 def activity(records: list[dict[str, Any]]) -> dict[str, Any]:
@@ -110,6 +152,7 @@ def main() -> None:
     gold = gold[:args.limit] if args.limit else gold
     reports = {b: run_backend(scorer, args.extractor, b, gold, args.docs) for b in args.backends}
     print_table(reports)
+    print_changes(reports, gold)
     if args.json:
         Path(args.json).write_text(json.dumps(reports, indent=1), encoding="utf-8")
 
