@@ -115,3 +115,15 @@ def test_an_offered_sentence_gets_the_values_labelled_on_it(labelled: str | None
         number = q.sentences.index(labelled) + 1
         assert items == [{"sentence": number, "kind": "apology"},
                          {"sentence": number, "kind": "payment"}]
+
+
+@pytest.mark.parametrize(("answers", "share", "kept"), [
+    (["[1]", "[]", "[]", "[2]", "[]"], 1.0, ["[1]", "[]", "[]", "[2]", "[]"]),
+    (["[1]", "[]", "[]", "[2]", "[]"], 0.5, ["[1]", "[]", "[2]", "[]"]),    # every 2nd empty
+    (["[]", "[]", "[]", "[]", "[3]"], 0.34, ["[]", "[]", "[3]"]),            # every 3rd empty
+    (["[]", "[1]", "[]"], 0.0, ["[1]"]),                                      # none of them
+])
+def test_thinning_keeps_a_share_of_empty_answers_and_every_other(answers, share, kept) -> None:
+    rows = [{"question": "reasons", "answer": '{"items": ' + a + "}"} for a in answers]
+    out = real.thinned(rows, share)
+    assert [r["answer"][len('{"items": '):-1] for r in out] == kept
