@@ -55,9 +55,9 @@ def run_backend(scorer: ModuleType, extractor: str, backend: str, gold: list[dic
 def list_values(record: dict[str, Any] | None) -> dict[str, list[str]]:
     """The codes of each list field of one record (empty when the record is missing)."""
     record = record or {}
-    out = {field: sorted(set(record.get(field) or [])) for field in LIST_FIELDS[1:]}
-    out["reasons"] = sorted({r["code"] for r in record.get("reasons") or []})
-    return out
+    return {"reasons": sorted({r["code"] for r in record.get("reasons") or []}),
+            "remedy_kinds": sorted(set(record.get("remedy_kinds") or [])),
+            "referred_to": sorted(set(record.get("referred_to") or []))}
 
 
 def changes(base: dict[str, Any], other: dict[str, Any], gold: list[dict[str, Any]]

@@ -176,7 +176,7 @@ def test_remedy_support(kind, sentence, accepted):
     # following a procedure is not changing it
     ("service_improvement", "The Council will open a new case and follow its procedure.", False),
     ("service_improvement", "The Council will remind staff to record visits.", True),
-    # meeting costs is paying them; a cost the council met before is no remedy
+    # meeting costs is paying them; costs only mentioned are no remedy
     ("payment", "The Council has agreed to meet part of Mr B's legal costs.", True),
     ("payment", "The Council will contribute towards his removal expenses.", True),
     ("payment", "Mr B said the costs were too high.", False),

@@ -208,13 +208,18 @@ def show(file: str) -> None:
         print(f"{start}:{end} [{part[:4]}] {sentence}")
 
 
+def empty(row: dict[str, Any]) -> bool:
+    """Whether a list question's answer names no sentence."""
+    return '"items": []' in row["answer"]
+
+
 def thinned(rows: list[dict[str, Any]], empty_share: float) -> list[dict[str, Any]]:
     """Keep about ``empty_share`` of the empty list answers (every k-th, in order): too many
     empty answers teach the model to abstain (MODEL_CARD.md, runs 3 and 6)."""
     keep_every = round(1 / empty_share) if empty_share > 0 else 0
     out, empties = [], 0
     for row in rows:
-        if '"items": []' in row["answer"]:
+        if empty(row):
             empties += 1
             if not keep_every or (empties - 1) % keep_every:
                 continue
@@ -231,8 +236,7 @@ def write_examples(out: Path, caps: str = "", empty_share: float = 1.0, repeat: 
         fh.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
     counts: dict[str, int] = {}
     for row in rows:
-        empty = '"items": []' in row["answer"]
-        name = row["question"] + (" (empty)" if empty else "")
+        name = row["question"] + (" (empty)" if empty(row) else "")
         counts[name] = counts.get(name, 0) + 1
     print(f"{len(rows)} examples from real decisions: {counts}")
 
