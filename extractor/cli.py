@@ -1,7 +1,8 @@
 """The command line: a thin Typer shell over the library.
 
 Exit codes: 0 all good; 1 could not run (config, input, model server); 2 usage;
-3 ran, but some records carry error-severity issues or failed extraction.
+3 ran, but some records carry error-severity issues or failed extraction; 4 the embedded
+model server crashed or stayed silent on its first request (nothing was read or stored).
 """
 
 from __future__ import annotations
@@ -90,14 +91,23 @@ RecordOpt = Annotated[bool, typer.Option("--record", help="With --cassette: reco
 
 @contextmanager
 def guarded() -> Iterator[None]:
-    """Translate library errors into one line on stderr and exit 1."""
+    """Translate library errors into one line on stderr and their exit code (1; 4 for an
+    embedded model server that failed its self-test)."""
     try:
         yield
     except ExtractorError as exc:
         if os.environ.get("EXTRACTOR_RAISE_ERRORS"):
             raise
         err.print(f"error: {exc}", markup=False)
-        raise typer.Exit(EXIT_ERROR) from None
+        raise typer.Exit(exc.exit_code) from None
+
+
+def _model_stopped(model_pass: ModelPass | None, retry: str) -> None:
+    """Say once on stderr when the embedded server was given up on during the command."""
+    watch = getattr(model_pass, "watch", None)  # an LLMPass's; replays and doubles have none
+    note = watch.stop_note(retry) if watch is not None else None
+    if note:
+        err.print(f"error: {note}", markup=False)
 
 
 def write_jsonl(records: list[Decision] | Iterator[Decision], out: TextIO) -> None:
@@ -134,6 +144,8 @@ def extract(
             progress.follow(mp)
             failed_inputs, findings, reviewed = _extract_each(paths, max_bytes, mp, sink,
                                                               progress, keep=html is not None)
+        _model_stopped(mp, "extract those documents again once the server runs "
+                       "(README: Troubleshooting)")
         if html:
             err.print("wrote " + write_review(html, [r for r, _ in reviewed],
                                               [t for _, t in reviewed]), markup=False)
@@ -299,6 +311,7 @@ def batch(
         err.print("interrupted: finished documents are saved; run again to resume")
         raise typer.Exit(130) from None
     typer.echo(format_summary(summary))
+    _model_stopped(mp, f"re-run them with: extractor batch --retry-failed --db {db}")
     raise typer.Exit(summary.exit_code)
 
 

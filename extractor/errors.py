@@ -15,6 +15,13 @@ class ReplayMiss(ConfigError):
     """A replayed cassette holds no answer for a request the run made."""
 
 
+class ModelServerError(ConfigError):
+    """The embedded model server crashed or never answered its first request (exit code 4):
+    nothing was read, nothing stored; the message says why, the likely cause and the fix."""
+
+    exit_code = 4
+
+
 class InputError(ExtractorError):
     """A document that cannot be read: missing, empty, binary, undecodable, too large."""
 

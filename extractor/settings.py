@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import AnyStr
 from urllib.parse import urlsplit, urlunsplit
 
@@ -34,7 +35,8 @@ class Settings:
     local_threads: int = 2
     local_n_ctx: int = 4096
     local_chat_format: str | None = "gemma"  # the GGUF is the base model: no chat template
-    local_start_timeout: float = 120.0
+    local_start_timeout: float = 120.0  # seconds to load the model and answer a first request
+    local_log_dir: str | None = None    # where server logs are kept (None: LOG_DIR below)
     # Harvest (runs/harvest.py): the website, and how politely it is read.
     site: str = "https://www.lgo.org.uk"
     contact: str | None = None      # an e-mail or URL for the User-Agent (who to tell)
@@ -67,6 +69,9 @@ class Settings:
             local_model_path=os.environ.get("EXTRACTOR_MODEL_PATH") or None,
             local_port=_int_or_none(os.environ.get("EXTRACTOR_LOCAL_PORT")),
             local_threads=int(os.environ.get("EXTRACTOR_LOCAL_THREADS", "2")),
+            local_log_dir=os.environ.get("EXTRACTOR_SERVER_LOG_DIR") or str(
+                Path(os.environ.get("XDG_CACHE_HOME") or "~/.cache").expanduser()
+                / "extractor" / "server-logs"),
             **_harvest_env(),
         )
 

@@ -19,6 +19,14 @@ def _fake_openai_key(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "test-key")
 
 
+@pytest.fixture(autouse=True)
+def _server_logs_in_tmp(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+                        ) -> None:
+    """The embedded server's logs of a test go to a scratch folder, not the user's cache."""
+    monkeypatch.setenv("EXTRACTOR_SERVER_LOG_DIR", str(tmp_path_factory.getbasetemp() /
+                                                       "server-logs"))
+
+
 @pytest.fixture(scope="module")
 def vcr_config() -> dict[str, object]:
     return replay.vcr_config(record_mode=None)  # the mode comes from pytest --record-mode

@@ -13,23 +13,31 @@ from pathlib import Path
 
 import pytest
 
-from extractor.errors import ConfigError
+from extractor.errors import ConfigError, ModelServerError
 from extractor.model import local_server
 from extractor.settings import Settings
 
 pytestmark = pytest.mark.block_network(allowed_hosts=[r"127\.0\.0\.1"])
 
-# Answers GET /v1/models on the port given as argv[1], like llama_cpp.server once loaded.
+# Answers GET /v1/models and POST /v1/chat/completions on the port given as argv[1], like
+# llama_cpp.server once loaded; argv[2] "hang": sleeps on every completion instead.
 FAKE_SERVER = """
-import http.server, sys
+import http.server, sys, time
 class H(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         self.send_response(200 if self.path == "/v1/models" else 404)
         self.end_headers()
         self.wfile.write(b'{"data": []}')
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("content-length") or 0))
+        if sys.argv[2:] == ["hang"]:
+            time.sleep(30)
+        self.send_response(200 if self.path == "/v1/chat/completions" else 404)
+        self.end_headers()
+        self.wfile.write(b'{"choices": [{"message": {"content": "OK"}}]}')
     def log_message(self, *args):
         pass
-http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
 """
 SETTINGS = Settings(local_start_timeout=20)
 
@@ -130,3 +138,53 @@ def test_the_command_runs_llama_cpp_server_on_loopback_with_a_stable_model_name(
             "--chat_format": "gemma"}.items() <= dict(zip(cmd[3::2], cmd[4::2])).items()
     assert local_server.model_alias(None) == local_server.PACKAGED_MODEL_ALIAS
     assert local_server.model_alias("/models/other-7b.Q4.gguf") == "other-7b.Q4"
+
+
+def test_the_self_test_stops_a_server_that_never_answers_its_first_request(monkeypatch,
+                                                                          fake_server, tmp_path):
+    monkeypatch.setattr(local_server, "MIN_FIRST_ANSWER", 1.0)
+    monkeypatch.setattr(local_server, "server_command", lambda g, alias, port, s, lora=None: [
+        sys.executable, "-c", FAKE_SERVER, str(port), "hang"])
+    settings = Settings(local_start_timeout=1, local_log_dir=str(tmp_path / "logs"))
+    with pytest.raises(ModelServerError, match="did not answer its first request within 1 s"):
+        with local_server.local_server(settings, fake_server):
+            pass
+    assert [p.name[:13] for p in (tmp_path / "logs").iterdir()] == ["llama-server-"]
+
+
+def test_server_logs_are_kept_and_only_the_newest_are(tmp_path):
+    for i in (3, 0, 4, 1, 2):
+        (tmp_path / f"llama-server-2026010{i}-000000-1-1.log").write_text("x")
+    (tmp_path / "other.txt").write_text("kept")
+    local_server.prune_logs(tmp_path, keep=2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "llama-server-20260103-000000-1-1.log", "llama-server-20260104-000000-1-1.log",
+        "other.txt"]
+
+
+def test_an_unwritable_log_folder_falls_back_to_the_temp_folder(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    path, log = local_server.open_log(Settings(local_log_dir=str(blocker / "logs")))
+    with log:
+        assert path.parent.name == "extractor-server-logs" and path.is_file()
+    path.unlink()
+
+
+AMX_BUILD = ["GGML_NATIVE=ON"]
+
+
+@pytest.mark.parametrize(("problem", "build", "amx", "wanted", "unwanted"), [
+    ("was killed by SIGSEGV while answering its first request", AMX_BUILD, True,
+     ["this CPU has AMX", "compiled natively (GGML_NATIVE=ON)", "CMAKE_ARGS=",
+      "-DGGML_NATIVE=OFF", "--no-cache-dir", "server log: /l/s.log"], []),
+    ("was killed by SIGILL while answering its first request", AMX_BUILD, False,
+     ["compiled for another CPU (GGML_NATIVE=ON)", "CMAKE_ARGS="], ["this CPU has AMX"]),
+    ("did not answer its first request within 9 s", [], True,
+     ["is the portable build", "check the model file"], ["CMAKE_ARGS=", "this CPU has AMX"]),
+])
+def test_the_self_test_message_says_what_why_and_the_fix(problem, build, amx, wanted, unwanted):
+    line = local_server.first_request_failure(problem, build, amx, Path("/l/s.log"))
+    assert line.startswith(f"the embedded model server {problem}; ") and "\n" not in line
+    assert all(w in line for w in wanted), line
+    assert not any(u in line for u in unwanted), line

@@ -293,3 +293,74 @@ def test_restarts_are_bounded_then_documents_keep_their_facts(crashing_server, t
     assert "not asked: the embedded model server failed after 1 restart(s)" in \
         rows["d004"]["error"]
     assert rows["d004"]["record"]["reference"]  # the facts are kept
+    # Said once on stderr and in the summary: what, how many, how to retry.
+    assert run.error_lines == [
+        "error: the embedded model server failed after 1 restart(s) in this command and is "
+        "not restarted again; 3 document(s) got the rules' values only (their records carry "
+        f"extraction_failed); re-run them with: extractor batch --retry-failed --db {db}"]
+    assert "model not asked for the rest of the run" in run.stdout
+    assert _totals(db, 1)["rules_only"] == 3
+
+
+def test_extract_says_once_when_the_embedded_server_was_given_up_on(crashing_server, tmp_path):
+    paths = make_corpus(tmp_path / "in", 4)
+    run = cli("extract", *crashing_server, *map(str, paths),
+              env={**LOCAL_ENV, "EXTRACTOR_LOCAL_RESTARTS": "0"})
+    assert run.exit_code == 3 and len(run.records) == 4
+    assert len(run.error_lines) == 1
+    assert "2 document(s) got the rules' values only" in run.error_lines[0]
+    assert "extract those documents again" in run.error_lines[0]
+
+
+# -- a server that crashes on its first request (the self-test) ----------------------------------
+
+@pytest.fixture
+def crash_at_once(monkeypatch, tmp_path):
+    """The fault server as the embedded server, dying of SIGSEGV on any completion (the
+    self-test's too), on a machine whose llama.cpp was compiled natively with AMX."""
+    gguf = tmp_path / "tiny.gguf"
+    gguf.write_bytes(b"GGUF")
+    monkeypatch.setattr(local_server, "require_extra", lambda: None)
+    monkeypatch.setattr(local_server, "server_command", lambda g, alias, port, s, lora=None: [
+        sys.executable, str(FAULTSERVER), "--port", str(port), "--crash-on", ""])
+    monkeypatch.setattr(local_server.llama_build, "installed_problems",
+                        lambda: ["GGML_NATIVE=ON"])
+    monkeypatch.setattr(local_server.llama_build, "cpu_has_amx", lambda: True)
+    monkeypatch.setenv("EXTRACTOR_SERVER_LOG_DIR", str(tmp_path / "logs"))
+    return ["--backend", "local", "--model-path", str(gguf)]
+
+
+def _self_test_line(run) -> str:
+    assert run.exit_code == 4, run.stderr
+    assert len(run.error_lines) == 1, run.stderr
+    line = run.error_lines[0]
+    assert line.startswith("error: the embedded model server was killed by SIGSEGV while "
+                           "answering its first request; likely cause: this CPU has AMX")
+    assert "CMAKE_ARGS=" in line and "--no-cache-dir" in line
+    log = Path(line.rsplit("server log: ", 1)[1])
+    assert log.is_file()  # kept where the message says
+    return line
+
+
+def test_extract_stops_before_any_document_when_the_server_crashes_at_once(crash_at_once,
+                                                                           tmp_path):
+    paths = make_corpus(tmp_path / "in", 3)
+    started = time.monotonic()
+    run = cli("extract", *crash_at_once, *map(str, paths))
+    seconds = time.monotonic() - started
+    _self_test_line(run)
+    assert run.records == []
+    assert seconds < 30  # seconds, not minutes
+
+
+def test_batch_stores_nothing_when_the_server_crashes_at_once(crash_at_once, tmp_path):
+    make_corpus(tmp_path / "in", 3)
+    db = tmp_path / "runs.sqlite"
+    started = time.monotonic()
+    run = cli("batch", *crash_at_once, "--db", str(db), str(tmp_path / "in"))
+    seconds = time.monotonic() - started
+    _self_test_line(run)
+    assert seconds < 30
+    if db.exists():  # nothing recorded as failed: the documents stay to do
+        with sqlite3.connect(db) as conn:
+            assert conn.execute("SELECT count(*) FROM results").fetchone()[0] == 0

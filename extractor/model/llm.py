@@ -228,6 +228,7 @@ class LLMPass:
         try:
             for question in questions:
                 self._answer(question, meter, asked, watch, deadline)
+            watch.document_done(lost_questions=bool(asked.failures))
         finally:
             self._local.meter = self._local.deadline = None
         return asked

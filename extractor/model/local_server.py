@@ -7,12 +7,19 @@ loopback port with the packaged Gemma 3 270M GGUF and the project's LoRA adapter
 errors. Everything that can go wrong on the way (extra not installed, model missing, port in
 use, server exits or never answers) is a one-line ``ConfigError``. ``server.restart()`` starts
 it again on the same port (``watch.py`` restarts it when it crashed or stopped answering).
+
+Before the server is called ready it answers one tiny completion (the self-test): a server that
+crashes or hangs there is a one-line ``ModelServerError`` (exit code 4) naming what happened,
+the likely cause (a llama.cpp compiled for another CPU, or natively on a CPU with AMX) and the
+command that rebuilds it portably (``llama_build.py``), before any document is read. The
+server's output is kept in a log file (``settings.local_log_dir``) that the message names.
 """
 
 from __future__ import annotations
 
 import contextlib
 import importlib.util
+import json
 import os
 import signal
 import socket
@@ -27,7 +34,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from extractor.errors import ConfigError
+from extractor.errors import ConfigError, ModelServerError
+from extractor.model import llama_build
 from extractor.settings import Settings
 
 HOST = "127.0.0.1"
@@ -37,6 +45,12 @@ PACKAGED_ADAPTER = Path(__file__).resolve().parent.parent / "adapters" / "extrac
 NO_ADAPTER = {"none", "off", "0"}   # EXTRACTOR_LORA_PATH values that run the bare model
 POLL_SECONDS = 0.25
 STOP_SECONDS = 10.0
+EXIT_GRACE = 2.0  # seconds a server that dropped the connection gets to finish dying
+KEEP_LOGS = 20    # server logs kept in the log folder (the oldest are deleted first)
+# The self-test: a completion this small takes well under a second on the embedded model.
+FIRST_REQUEST = {"messages": [{"role": "user", "content": "Reply with the word OK."}],
+                 "max_tokens": 2, "temperature": 0}
+MIN_FIRST_ANSWER = 30.0  # seconds the self-test waits at least, even after a slow start
 
 
 class LocalServer:
@@ -44,9 +58,9 @@ class LocalServer:
     (if it still runs) and starts it again on the same port (``watch.py`` decides when)."""
 
     def __init__(self, command: list[str], base_url: str, model: str, gguf: Path,
-                 settings: Settings, log: IO[bytes]):
+                 settings: Settings, log: IO[bytes], log_path: Path | None = None):
         self.command, self.base_url, self.model, self.gguf = command, base_url, model, gguf
-        self.settings, self.log = settings, log
+        self.settings, self.log, self.log_path = settings, log, log_path
         self.restarts = 0
         self.proc: subprocess.Popen[bytes] | None = None
 
@@ -58,7 +72,31 @@ class LocalServer:
     def start(self) -> None:
         self.proc = subprocess.Popen(self.command, stdin=subprocess.DEVNULL, stdout=self.log,
                                      stderr=self.log, start_new_session=True)  # Ctrl-C: ours
+        started = time.monotonic()
         wait_until_ready(self.proc, self.base_url, self.settings.local_start_timeout, self.log)
+        left = self.settings.local_start_timeout - (time.monotonic() - started)
+        self.first_answer(max(left, MIN_FIRST_ANSWER))
+
+    def first_answer(self, timeout: float) -> None:
+        """The self-test: one tiny completion; a crash or silence is a ModelServerError."""
+        body = json.dumps({"model": self.model, **FIRST_REQUEST}).encode()
+        request = urllib.request.Request(f"{self.base_url}/chat/completions", data=body,
+                                         headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as resp:  # noqa: S310
+                json.loads(resp.read())
+                return
+        except urllib.error.HTTPError as exc:
+            problem = f"answered its first request with HTTP {exc.code}"
+        except (urllib.error.URLError, OSError, ValueError):
+            problem = f"did not answer its first request within {timeout:.0f} s"
+        status = self.exit_status(wait=EXIT_GRACE)
+        if status is not None:
+            problem = f"{exit_words(status)} while answering its first request"
+        self.stop()
+        raise ModelServerError(first_request_failure(
+            problem, llama_build.installed_problems() or [], llama_build.cpu_has_amx(),
+            self.log_path))
 
     def exit_status(self, wait: float = 0.0) -> int | None:
         """The process's exit status (negative: the signal that killed it); None: it still
@@ -81,6 +119,61 @@ class LocalServer:
     def stop(self) -> None:
         if self.proc is not None:
             stop(self.proc)
+
+
+def first_request_failure(problem: str, build_problems: list[str], cpu_has_amx: bool,
+                          log_path: Path | None) -> str:
+    """The one line for a server that failed its self-test: what, likely cause, fix, log."""
+    what = f"the embedded model server {problem}"
+    native = ", ".join(build_problems)
+    if build_problems and cpu_has_amx:
+        cause = (f"likely cause: this CPU has AMX and llama-cpp-python was compiled natively "
+                 f"({native}); llama.cpp's AMX code crashes on this model")
+    elif build_problems:
+        cause = f"likely cause: llama-cpp-python was compiled for another CPU ({native})"
+    else:
+        cause = "llama-cpp-python is the portable build, so the cause is in the log"
+    fix = f"rebuild it portably: {llama_build.rebuild_command()}" if build_problems \
+        else "check the model file (--model-path / EXTRACTOR_MODEL_PATH)"
+    where = f"server log: {log_path}" if log_path else "no server log kept"
+    return f"{what}; {cause}; {fix}; {where}"
+
+
+def exit_words(status: int) -> str:
+    """How a process ended, in words: ``exited with code 3`` / ``was killed by SIGSEGV``."""
+    if status < 0:
+        try:
+            return f"was killed by {signal.Signals(-status).name}"
+        except ValueError:
+            return f"was killed by signal {-status}"
+    return f"exited with code {status}"
+
+
+def open_log(settings: Settings) -> tuple[Path, IO[bytes]]:
+    """A new log file for this command's server, in ``settings.local_log_dir`` (or the temp
+    folder when that cannot be written); only the newest ``KEEP_LOGS`` logs are kept."""
+    folders = [Path(settings.local_log_dir).expanduser()] if settings.local_log_dir else []
+    folders.append(Path(tempfile.gettempdir()) / "extractor-server-logs")
+    stem = f"llama-server-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+    for folder in folders:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            prune_logs(folder, KEEP_LOGS - 1)
+            path = next(folder / f"{stem}-{n}.log" for n in range(1, 10_000)
+                        if not (folder / f"{stem}-{n}.log").exists())
+            return path, path.open("xb+")
+        except OSError:
+            continue
+    raise ConfigError(f"cannot write the model server's log in {folders[0]} "
+                      "(set EXTRACTOR_SERVER_LOG_DIR to a writable folder)")
+
+
+def prune_logs(folder: Path, keep: int) -> None:
+    """Delete all but the newest ``keep`` server logs (by name: their names start with the
+    time they were opened)."""
+    logs = sorted(folder.glob("llama-server-*.log"))
+    for old in logs[:max(0, len(logs) - keep)]:
+        old.unlink(missing_ok=True)
 
 
 def require_extra() -> None:
@@ -176,9 +269,10 @@ def local_server(settings: Settings, model_path: str | None = None,
     lora = lora_path(chosen) if adapter == FROM_SETTINGS else adapter
     alias = served_alias(alias, lora)
     port = free_port(settings.local_port)
-    with tempfile.TemporaryFile(mode="w+b") as log, _stop_on_sigterm():
+    log_path, log_file = open_log(settings)
+    with log_file as log, _stop_on_sigterm():
         server = LocalServer(server_command(gguf, alias, port, settings, lora),
-                             f"http://{HOST}:{port}/v1", alias, gguf, settings, log)
+                             f"http://{HOST}:{port}/v1", alias, gguf, settings, log, log_path)
         try:
             server.start()
             yield server
@@ -191,7 +285,7 @@ def wait_until_ready(proc: subprocess.Popen[bytes], base_url: str, timeout: floa
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise ConfigError(f"the local model server exited with code {proc.returncode}: "
+            raise ConfigError(f"the local model server {exit_words(proc.returncode)}: "
                               f"{last_line(log)}")
         if answers(f"{base_url}/models"):
             return

@@ -24,7 +24,6 @@ restarts of the embedded server.
 
 from __future__ import annotations
 
-import signal
 import threading
 import time
 from collections.abc import Callable
@@ -34,6 +33,7 @@ from typing import Protocol
 import openai
 
 from extractor.errors import ConfigError
+from extractor.model.local_server import EXIT_GRACE, exit_words
 from extractor.settings import Settings
 
 # What a server that cannot answer raises (after the openai client's own retries).
@@ -41,7 +41,6 @@ TRANSPORT_ERRORS = (openai.APIConnectionError, openai.InternalServerError, opena
 # An attempt that starts near the deadline still gets this share of it (4.5 s of 150 s), so a
 # decision ends by deadline * (1 + (max_retries + 1) * MIN_ATTEMPT_SHARE) plus the backoffs.
 MIN_ATTEMPT_SHARE = 0.03
-EXIT_GRACE = 2.0  # seconds a server that dropped the connection gets to finish dying
 
 
 class Restartable(Protocol):
@@ -116,6 +115,7 @@ class Watch:
         self.cap = self.seconds if local else settings.request_timeout
         self.breaker = Breaker(settings.breaker_failures, settings.breaker_cooldown, clock)
         self.given_up: str | None = None  # why the embedded server is not restarted again
+        self.rules_only = 0  # documents that lost questions to a server given up on
         self._lock = threading.Lock()
 
     @property
@@ -140,6 +140,20 @@ class Watch:
             return self.cap
         share = deadline.left() / (self.retries + 1)
         return min(self.cap, max(share, deadline.seconds * MIN_ATTEMPT_SHARE))
+
+    def document_done(self, lost_questions: bool) -> None:
+        """After a document's questions: count it when the given-up server cost it answers."""
+        with self._lock:
+            self.rules_only += lost_questions and self.given_up is not None
+
+    def stop_note(self, retry: str) -> str | None:
+        """One line for the end of a command whose embedded server was given up on (None:
+        it was not): what happened, how many documents got the rules' values only, ``retry``
+        (how to run them again)."""
+        if self.given_up is None:
+            return None
+        return (f"{self.given_up}; {self.rules_only} document(s) got the rules' values only "
+                f"(their records carry extraction_failed); {retry}")
 
     def answered(self) -> None:
         with self._lock:
@@ -177,8 +191,7 @@ class Watch:
         limit = self.settings.local_max_restarts
         if self.server.restarts >= limit:
             self.given_up = (f"the embedded model server failed after {limit} restart(s) in "
-                             "this command and is not restarted again; the fields keep the "
-                             "rules' values")
+                             "this command and is not restarted again")
             return "not restarted again (" + f"{limit} restart(s) already)"
         try:
             self.server.restart()
@@ -186,13 +199,3 @@ class Watch:
             self.given_up = f"the embedded model server could not be restarted: {exc}"
             return self.given_up
         return f"restarted it (restart {self.server.restarts} of at most {limit})"
-
-
-def exit_words(status: int) -> str:
-    """How a process ended, in words: ``exited with code 3`` / ``was killed by SIGSEGV``."""
-    if status < 0:
-        try:
-            return f"was killed by {signal.Signals(-status).name}"
-        except ValueError:
-            return f"was killed by signal {-status}"
-    return f"exited with code {status}"

@@ -68,6 +68,8 @@ class RunSummary:
     failures: list[tuple[str, str]] = field(default_factory=list)  # the first few (source, why)
     server_restarts: int = 0   # of the embedded model server (model/watch.py)
     breaker_opened: int = 0    # times a failing model server was left alone for a while
+    model_stopped: str | None = None  # why the model was not asked for the rest of the run
+    rules_only: int = 0        # documents that got the rules' values only for that reason
     status: str = "running"
     started: float = field(default_factory=time.perf_counter)
     seconds: float | None = None
@@ -101,7 +103,8 @@ class RunSummary:
 
     def totals(self) -> dict[str, Any]:
         fields = ("total", "skipped", "skipped_failed", "ok", "issues", "failed", "with_errors",
-                  "prompt_tokens", "completion_tokens", "server_restarts", "breaker_opened")
+                  "prompt_tokens", "completion_tokens", "server_restarts", "breaker_opened",
+                  "model_stopped", "rules_only")
         return {**{name: getattr(self, name) for name in fields}, "seconds": round(
             self.elapsed, 3), "rate": round(self.rate, 2), "top_rules": self.rules.most_common(5)}
 
@@ -262,6 +265,7 @@ class Runner:
         if watch is not None:
             summary.server_restarts, summary.breaker_opened = watch.restarts, \
                 watch.breaker.opened
+            summary.model_stopped, summary.rules_only = watch.given_up, watch.rules_only
         self.store.finish_run(summary.run_id, summary.status, summary.totals())
         if self.progress is not None:
             self.progress.stop(summary)

@@ -188,6 +188,10 @@ def format_summary(summary: RunSummary) -> str:
     if summary.server_restarts or summary.breaker_opened:
         lines.append(f"  model server: restarted {summary.server_restarts} time(s), left alone "
                      f"after repeated failures {summary.breaker_opened} time(s)")
+    if summary.model_stopped:
+        lines.append(f"  model not asked for the rest of the run: {summary.model_stopped}; "
+                     f"{summary.rules_only} document(s) got the rules' values only "
+                     "(--retry-failed re-runs them)")
     return "\n".join(lines)
 
 
