@@ -76,9 +76,9 @@ def bench(label: str, inputs: str, folder: Path) -> None:
 def write_cost(corpus: Path, n: int = 3000, rounds: int = 3) -> None:
     """CPU microseconds per ``Store.write`` with and without the tidy tables (in this process,
     alternating, so that load on a shared machine hits both alike)."""
-    from extractor.runs import tidy
     from extractor.runs.batch import BatchOptions, run_batch
-    from extractor.runs.store import ResultRow, RunConfig, Store
+    from extractor.store import tidy
+    from extractor.store.store import ResultRow, RunConfig, Store
 
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "source.sqlite"

@@ -22,6 +22,9 @@ import typer
 from rich.console import Console
 
 from extractor.errors import ExtractorError, InputError
+from extractor.harvest.fetch import Politeness
+from extractor.harvest.run import HarvestOptions
+from extractor.harvest.run import harvest as run_harvest
 from extractor.model.backends import BackendName, BackendOptions, open_model_pass
 from extractor.model.llm import DEFAULT_MODE, ModelPass, ModeName
 from extractor.models import Decision
@@ -39,10 +42,6 @@ from extractor.review.records import (
     schema_json,
 )
 from extractor.runs.batch import BatchOptions, describe_backend, run_batch
-from extractor.runs.export import export as export_tables
-from extractor.runs.fetch import Politeness
-from extractor.runs.harvest import HarvestOptions
-from extractor.runs.harvest import harvest as run_harvest
 from extractor.runs.report import (
     ExtractProgress,
     extract_progress,
@@ -54,8 +53,9 @@ from extractor.runs.report import (
     make_progress,
 )
 from extractor.runs.runreport import DEFAULT_TOP, write_report
-from extractor.runs.store import Store
 from extractor.settings import Settings
+from extractor.store.export import export as export_tables
+from extractor.store.store import Store
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_FINDINGS = 0, 1, 2, 3
 

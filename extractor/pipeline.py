@@ -15,6 +15,7 @@ from extractor.read.inputs import Item, expand, iter_items
 from extractor.read.load import DEFAULT_MAX_BYTES, Document
 from extractor.read.segment import Segmented, segment
 from extractor.rules import check_decision
+from extractor.rules.policy import INPUT_DECODING, NOTED_SEVERITY
 
 if TYPE_CHECKING:  # the model stage's client code (openai, instructor) loads only when used
     from extractor.model.llm import ModelPass
@@ -78,7 +79,8 @@ def finish(record: Decision, doc: Document, started: float) -> Decision:
     record.meta.url = doc.url
     record.meta.id = doc.id
     record.meta.source_sha256 = doc.sha256
-    record.issues.extend(Issue(rule="input_decoding", severity="info", field=None, message=n)
+    record.issues.extend(Issue(rule=INPUT_DECODING, severity=NOTED_SEVERITY[INPUT_DECODING],
+                                 field=None, message=n)
                          for n in doc.notes)
     record.issues.extend(check_decision(record, doc.text))
     record.meta.seconds = round(time.perf_counter() - started, 4)

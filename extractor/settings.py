@@ -35,7 +35,7 @@ class Settings:
     local_n_ctx: int = 4096
     local_chat_format: str | None = "gemma"  # the GGUF is the base model: no chat template
     local_start_timeout: float = 120.0
-    # Harvest (runs/harvest.py): the website, and how politely it is read.
+    # Harvest (harvest/): the website, and how politely it is read.
     site: str = "https://www.lgo.org.uk"
     contact: str | None = None      # an e-mail or URL for the User-Agent (who to tell)
     harvest_rate: float = 1.0       # requests per second at most (one at a time)

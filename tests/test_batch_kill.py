@@ -13,7 +13,7 @@ from pathlib import Path
 from killing import WAIT_SECONDS, count_rows, interrupt_after
 from test_batch import decision_text
 
-from extractor.runs.store import Store
+from extractor.store.store import Store
 
 DOCS = 800             # enough that a run lasts well past the first commits
 

@@ -19,9 +19,9 @@ from typer.testing import CliRunner
 from extractor.cli import app
 from extractor.errors import ConfigError
 from extractor.models import Decision
-from extractor.runs.export import PARQUET_HINT, export
-from extractor.runs.store import RunConfig, Store
-from extractor.runs.tidy import TIDY_TABLES
+from extractor.store.export import PARQUET_HINT, export
+from extractor.store.store import RunConfig, Store
+from extractor.store.tidy import TIDY_TABLES
 from extractor.vocab import REASON_CODES
 
 SETTINGS = settings(max_examples=15, deadline=None,

@@ -26,12 +26,9 @@ from extractor.model.answers import squash
 from extractor.models import Decision, Issue, Payment, Reason, Span
 from extractor.read.clean import Cleaned
 from extractor.read.load import Document
+from extractor.rules.policy import DISAGREES_RULE, FAILED_RULE, UNSUPPORTED_RULE
 from extractor.vocab import REASON, REMEDY, route_of
 from extractor.vocab.phrases import cue
-
-FAILED_RULE = "extraction_failed"
-UNSUPPORTED_RULE = "model_unsupported"
-DISAGREES_RULE = "model_disagrees"
 
 # What a model's sentence must say for its investigated / fault found answer to be taken.
 STATUS_SUPPORT: dict[tuple[str, str], re.Pattern[str]] = {

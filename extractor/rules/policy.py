@@ -1,4 +1,6 @@
-"""The severity policy: every rule id the rules can emit, with its default severity.
+"""Every issue id a record can carry, with its severity: the rules' ids (``SEVERITY``, the
+default policy) and the few noted outside the rules (``NOTED_SEVERITY``: the reading and the
+model stage). Every other module names an issue through this one.
 
 A caller tunes it per call (``check_decision(rec, text, severity={"category_sub_unknown":
 "info"})``); ``"off"`` silences a rule.
@@ -56,6 +58,20 @@ SEVERITY: dict[str, str] = {
 # (issues added elsewhere, such as ``extraction_failed``, are kept).
 RULE_NAMES: frozenset[str] = frozenset(SEVERITY)
 SEVERITY_LEVELS = ("error", "warning", "info", "off")
+
+# Issues noted outside the rules, each always with the severity below (not tunable).
+INPUT_DECODING = "input_decoding"      # the reading: how bytes that were not UTF-8 were read
+FAILED_RULE = "extraction_failed"      # a model question (or the whole model pass) failed
+UNSUPPORTED_RULE = "model_unsupported"  # a model answer the text does not support: dropped
+DISAGREES_RULE = "model_disagrees"     # a model answer against the rules' value: rules kept
+NOTED_SEVERITY: dict[str, str] = {
+    FAILED_RULE: "error",
+    UNSUPPORTED_RULE: "info",
+    DISAGREES_RULE: "warning",
+    INPUT_DECODING: "info",
+}
+# Every issue id a record can carry (the data dictionary lists these).
+ISSUE_IDS: tuple[str, ...] = (*SEVERITY, *NOTED_SEVERITY)
 
 
 def policy(overrides: Mapping[str, str] | None) -> dict[str, str]:

@@ -22,16 +22,16 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from extractor.errors import InputError
+from extractor.harvest.harvest_store import harvested_items
 from extractor.model.backends import BackendOptions
 from extractor.model.llm import ModelPass
 from extractor.models import SCHEMA_VERSION, Decision
 from extractor.pipeline import deterministic_pass, model_stage, stamp_backend
 from extractor.read.inputs import Item, count, expand, iter_items
 from extractor.read.load import DEFAULT_MAX_BYTES
-from extractor.runs.harvest_store import harvested_items
 from extractor.runs.results import failed_row, finished_row, reason
-from extractor.runs.store import ResultRow, RunConfig, Store, StoreError
 from extractor.settings import shown_url
+from extractor.store.store import ResultRow, RunConfig, Store, StoreError
 
 WRITE_QUEUE_SIZE = 512      # finished documents waiting for the writer (bounds memory)
 NAMED_FAILURES = 5          # failed documents the summary names with their reasons

@@ -20,10 +20,10 @@ from rich.progress import (
 )
 from rich.table import Column
 
+from extractor.harvest.listing import Window
+from extractor.harvest.run import HarvestSummary
 from extractor.read.inputs import FOLDER_SUFFIXES
 from extractor.runs.batch import RunSummary
-from extractor.runs.harvest import HarvestSummary
-from extractor.runs.listing import Window
 
 PLAIN_EVERY_SECONDS = 10.0
 FAILURE_CHARS = 160  # a failure's reason as the summary shows it (runs show: all of it)

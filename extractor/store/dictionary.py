@@ -11,10 +11,9 @@ import sqlite3
 from dataclasses import dataclass
 
 from extractor.facts.taxonomy import CATEGORIES
-from extractor.model.merge import DISAGREES_RULE, FAILED_RULE, UNSUPPORTED_RULE
 from extractor.models import OUTCOMES
-from extractor.rules.policy import SEVERITY
-from extractor.runs.tidy import PURPOSE_KIND_NAMES, RECORD_STATUSES, TIDY_TABLES
+from extractor.rules.policy import ISSUE_IDS
+from extractor.store.tidy import PURPOSE_KIND_NAMES, RECORD_STATUSES, TIDY_TABLES
 from extractor.vocab import REASON_CODES, REFERRED_TO_CODES, REMEDY_KINDS
 
 # SQLite declared type -> the type named in the dictionary and used by the exports.
@@ -81,8 +80,7 @@ VOCABULARIES: dict[tuple[str, str], tuple[str, ...]] = {
     ("payments", "origin"): ("rule", "model"),
     ("referred_to", "code"): REFERRED_TO_CODES,
     ("remedy_kinds", "kind"): REMEDY_KINDS,
-    ("issues", "rule"): (*SEVERITY, FAILED_RULE, UNSUPPORTED_RULE, DISAGREES_RULE,
-                         "input_decoding"),
+    ("issues", "rule"): ISSUE_IDS,
     ("issues", "severity"): ("error", "warning", "info"),
 }
 

@@ -21,8 +21,8 @@ from urllib.robotparser import RobotFileParser
 import httpx2 as httpx
 
 from extractor.errors import ExtractorError
-from extractor.runs.store import now
 from extractor.settings import Settings
+from extractor.store.store import now
 
 PRODUCT = "extractor"           # the User-Agent product token robots.txt rules are matched on
 VERSION = "0.1.0"

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from extractor.errors import ConfigError, InputError
-from extractor.runs.dictionary import Field, columns, dictionary, markdown
-from extractor.runs.tidy import DECISION_TABLE, ISSUES_TABLE, TIDY_TABLES
+from extractor.store.dictionary import Field, columns, dictionary, markdown
+from extractor.store.tidy import DECISION_TABLE, ISSUES_TABLE, TIDY_TABLES
 
 FORMATS = ("csv", "jsonl", "parquet")
 CHUNK_ROWS = 5000
