@@ -18,7 +18,7 @@ STAGES = {
     "read": 1, "facts": 2, "rules": 3, "store": 4, "harvest": 5, "model": 6, "pipeline": 7,
     "runs": 8, "review": 9, "cli": 10, "__main__": 11, "__init__": 11,
 }
-DETERMINISTIC = {"vocab", "read", "facts", "rules", "models", "errors"}
+DETERMINISTIC = {"vocab", "read", "facts", "rules", "models", "errors", "settings"}
 MODEL_CLIENT_LIBRARIES = {"openai", "instructor", "tenacity", "vcr", "httpx", "llama_cpp"}
 
 

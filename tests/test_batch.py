@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 import extractor.runs.batch as batch_module
 from extractor.cli import app
-from extractor.errors import ExtractionError
+from extractor.errors import ExtractorError
 from extractor.model.backends import BackendOptions
 from extractor.model.llm import Asked
 from extractor.models import Decision, Issue
@@ -52,6 +52,14 @@ def write_records(path: Path, n: int, failing: tuple[int, ...] = (), start: int 
     return path
 
 
+class ModelPassFailed(ExtractorError):
+    """A whole model pass that failed after its retries (the batch keeps ``attempts``)."""
+
+    def __init__(self, message: str, attempts: int):
+        super().__init__(message)
+        self.attempts = attempts
+
+
 class FakePass:
     """Stands in for the model server: fills ``summary``; fails on marked documents."""
 
@@ -76,7 +84,7 @@ class FakePass:
             return Asked()
         if self.fail and FAIL_MARK in doc.text:
             facts.complainant = HALF_WRITTEN  # a model pass may fail after changing the record
-            raise ExtractionError("model answer failed validation 3 times", attempts=3)
+            raise ModelPassFailed("model answer failed validation 3 times", attempts=3)
         facts.summary = GROUNDED_SUMMARY
         facts.meta.usage.prompt_tokens += 100
         facts.meta.usage.completion_tokens += 10

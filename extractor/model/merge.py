@@ -21,7 +21,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from extractor.facts.remedies import NOT_GIVEN_REGEX, STATUS_CUE_REGEX
+from extractor.facts.remedies import (
+    NOT_GIVEN_REGEX,
+    STATUS_CUE_REGEX,
+    SUPPORT_NEGATION_WINDOW,
+)
 from extractor.model.answers import squash
 from extractor.models import Decision, Issue, Payment, Reason, Span
 from extractor.read.clean import Cleaned
@@ -40,7 +44,6 @@ STATUS_SUPPORT: dict[tuple[str, str], re.Pattern[str]] = {
                                 r"(?:\w+ ){0,2}fault\b"),
     ("fault_found", "no"): cue(r"\b(?:no|not|without) (?:\w+ ){0,2}fault\b|\bnot at fault"),
 }
-NEGATION_WINDOW = 40  # characters before a remedy cue where "not" / "failed to" cancels it
 
 
 @dataclass(frozen=True)
@@ -176,7 +179,7 @@ def supports_remedy(kind: str, sentence: str) -> bool:
         return False
     if unless is not None and unless.search(sentence):
         return False
-    window = sentence[max(0, found.start() - NEGATION_WINDOW):found.start()]
+    window = sentence[max(0, found.start() - SUPPORT_NEGATION_WINDOW):found.start()]
     return not NOT_GIVEN_REGEX.search(window)
 
 

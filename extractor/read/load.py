@@ -20,8 +20,8 @@ from pathlib import Path
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from extractor.errors import InputError
+from extractor.settings import DEFAULT_MAX_BYTES
 
-DEFAULT_MAX_BYTES = 5_000_000  # a long decision page is ~100 kB; 5 MB is generous
 SNIFF_BYTES = 8192
 HTML_DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "svg", "form",
                   "iframe", "template", "button")

@@ -114,10 +114,6 @@ class Segmented:
             chosen.sort(key=lambda s: names.index(s.name))
         return out + [(s.start, s.end) for s in chosen]
 
-    def section_text(self, *names: str) -> str:
-        """Joined text of the named sections (in document order), '' when absent."""
-        return "\n".join(self.text[s.start:s.end] for s in self.sections if s.name in names)
-
     def body_start(self) -> int:
         """Where the decision proper starts (after the header lines)."""
         s = self.section("final_decision_heading") or (self.sections[0] if self.sections else None)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractor.vocab.phrases import FLAGS, cue
+from extractor.vocab.phrases import FLAGS, TITLE, cue
 from extractor.vocab.phrases import W as _W
 
 
@@ -40,10 +40,10 @@ REMEDIES: tuple[RemedyKind, ...] = (
             rf"\b(?:symbolic|financial|remedy|redress|time and trouble|compensat\w+|ex gratia"
             rf"|goodwill|distress) payments?\b|\bfinancial (?:remedy|redress)"
             rf"|\bpay(?:s|ing)? {_W}{{0,4}}(?:£|redress|compensation|a sum|an amount|remedy"
-            rf"|the sum|the amount)|\bpay(?:s|ing)? (?:him|her|them|Mr \w|Mrs \w|Ms \w|Miss \w"
-            rf"|Dr \w)\b|\b(?:make|makes|made|making) {_W}{{0,2}}payments?\b|\bpayment of £"
+            rf"|the sum|the amount)|\bpay(?:s|ing)? (?:him|her|them|{TITLE} \w)\b"
+            rf"|\b(?:make|makes|made|making) {_W}{{0,2}}payments?\b|\bpayment of £"
             rf"|\bcompensat(?:e|ion)\b|\b(?:offer|award|give|gave|pay)\w* (?:\w+ ){{0,2}}£\s?\d"
-            rf"|£[\d,]+ (?:payment|to (?:(?:Mr|Mrs|Ms|Miss|Dr) [A-Z]\b(?!['’]s)|him|her"
+            rf"|£[\d,]+ (?:payment|to (?:{TITLE} [A-Z]\b(?!['’]s)|him|her"
             rf"|them)|for (?:the|his|her|their) (?:distress|time|trouble|uncertainty"
             rf"|frustration|inconvenience|injustice|lost))", FLAGS),
         needles=("pay", "financial", "£", "compensat", "redress"),
