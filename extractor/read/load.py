@@ -160,10 +160,14 @@ def _record_document(obj: object, source: str, notes: list[str]) -> Document:
                              notes=list(notes)))
 
 
+def jsonl_lines(text: str) -> Iterator[tuple[int, str]]:
+    """The non-blank lines of a JSON Lines text with their line numbers (from 1): how every
+    JSON Lines file held in memory is read (documents, records, gold labels)."""
+    return ((n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip())
+
+
 def _jsonl_documents(text: str, path: str, notes: list[str]) -> Iterator[Document | InputError]:
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
+    for lineno, line in jsonl_lines(text):
         try:
             yield json_record(line, f"{path}:{lineno}", notes)
         except InputError as exc:

@@ -11,7 +11,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from extractor.facts.taxonomy import CATEGORIES
-from extractor.models import OUTCOMES
+from extractor.models import OUTCOMES, PAYMENT_STATUSES, SEVERITIES
 from extractor.rules.policy import ISSUE_IDS
 from extractor.store.tidy import PURPOSE_KIND_NAMES, RECORD_STATUSES, TIDY_TABLES
 from extractor.vocab import REASON_CODES, REFERRED_TO_CODES, REMEDY_KINDS
@@ -75,13 +75,13 @@ VOCABULARIES: dict[tuple[str, str], tuple[str, ...]] = {
     ("decisions", "backend"): ("none", "local", "openai"),
     ("reasons", "code"): REASON_CODES,
     ("reasons", "origin"): ("rule", "model"),
-    ("payments", "status"): ("agreed", "offered_by_body", "recommended"),
+    ("payments", "status"): PAYMENT_STATUSES,
     ("payments", "purpose_kind"): PURPOSE_KIND_NAMES,
     ("payments", "origin"): ("rule", "model"),
     ("referred_to", "code"): REFERRED_TO_CODES,
     ("remedy_kinds", "kind"): REMEDY_KINDS,
     ("issues", "rule"): ISSUE_IDS,
-    ("issues", "severity"): ("error", "warning", "info"),
+    ("issues", "severity"): SEVERITIES,
 }
 
 
