@@ -228,4 +228,44 @@ def test_extract_eval_and_batch_read_inputs_the_same_way(tmp_path):
     result = runner.invoke(app, ["extract", "--backend", "none", str(folder)])
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["meta"]["id"] for r in records] == [None, "b1"]
-    assert result.exit_code == 1 and "notes.pdf: not a format batch reads" in result.stderr
+    assert result.exit_code == 1 and "notes.pdf: a .pdf file in a folder is not read" in result.stderr
+    assert "batch" not in result.stderr.replace(str(folder), "")  # no other command named
+
+
+# (header line replaced in a copy of the seed, the error rules its record must carry)
+BROKEN_HEADERS = [
+    ("Decision date : 06 Oct 2025", "Decision date : 31 Feb 2025", {"decision_date_invalid"}),
+    ("Category : Children's care services > Child protection",
+     "Category : Parking tickets > Child protection", {"category_top_unknown"}),
+]
+
+
+@pytest.mark.parametrize(("line", "broken", "rules"), BROKEN_HEADERS,
+                         ids=[b[2].copy().pop() for b in BROKEN_HEADERS])
+def test_extract_says_on_stderr_which_rules_found_errors(tmp_path, line, broken, rules):
+    page = tmp_path / "broken.txt"
+    page.write_text(Path(SEED).read_text(encoding="utf-8").replace(line, broken),
+                    encoding="utf-8")
+    result = run("extract", "--backend", "none", SEED, str(page))
+    records = [json.loads(x) for x in result.stdout.splitlines()]
+    found = {i["rule"] for i in records[1]["issues"] if i["severity"] == "error"}
+    assert found == rules and result.exit_code == 3
+    named = ", ".join(f"{rule} 1" for rule in sorted(rules))
+    assert result.stderr.splitlines() == [
+        f"extract: 1 of 2 records with error issues ({named}); each record's \"issues\" "
+        "says why (exit 3)"]
+
+
+def test_extract_without_error_issues_is_silent_on_stderr():
+    result = run("extract", "--backend", "none", SEED)
+    assert (result.exit_code, result.stderr) == (0, "")
+
+
+@pytest.mark.parametrize("name", ["empty", "empty/*.txt"])
+def test_extract_of_nothing_says_so_and_fails(tmp_path, name):
+    (tmp_path / "empty").mkdir()
+    result = run("extract", "--backend", "none", str(tmp_path / name))
+    assert result.exit_code == 1 and result.stdout == ""
+    expected = "no documents found (extract reads .txt .html .htm .json .jsonl files and " \
+        "folders of them)" if name == "empty" else "no files match"
+    assert result.stderr == f"error: {tmp_path / name}: {expected}\n"

@@ -72,6 +72,7 @@ class RunSummary:
     started: float = field(default_factory=time.perf_counter)
     seconds: float | None = None
     harvested: bool = False     # the run also took the harvested pages without a result
+    limit: int | None = None    # --limit: at most this many documents are run
 
     @property
     def processed(self) -> int:
@@ -141,7 +142,7 @@ def run_batch(inputs: Iterable[str], db_path: str, model_pass: ModelPass | None 
         harvested, pages = harvested_items(store, config.sha, options.retry_failed) \
             if options.harvested else (0, iter(()))
         summary = RunSummary(run_id=run_id, total=count(paths) + harvested,
-                             harvested=options.harvested)
+                             harvested=options.harvested, limit=options.limit)
         runner = Runner(store, config, model_pass, options, summary, progress)
         runner.run(chain(iter_items(paths, options.max_bytes), pages))
         if options.jsonl is not None:
