@@ -189,7 +189,7 @@ def checked_file(tmp_path: Path) -> Path:
         Issue(rule="extraction_failed", severity="error", field=None, message="model gave up"),
         Issue(rule="input_decoding", severity="info", field=None, message="Windows-1252")])
     for n, rec in enumerate((clean, warned, failed)):
-        rec.meta.source = f"d{n}.txt"
+        rec.meta.source, rec.reference, rec.bodies = f"d{n}.txt", f"25 00{n} 395", ["A Council"]
     path = tmp_path / "r.jsonl"
     path.write_text("".join(r.model_dump_json() + "\n" for r in (clean, warned, failed)))
     return path

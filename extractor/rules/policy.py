@@ -17,6 +17,8 @@ REF_BEFORE_BUSINESS_YEAR_SEVERITY = "warning"
 # Rule id -> default severity ("error" | "warning" | "info").
 SEVERITY: dict[str, str] = {
     "reference_format": "error",           # not "YY SSS SSS[x]"
+    "reference_missing": "warning",        # no reference in the text or URL (the input lacks it)
+    "bodies_missing": "warning",           # ... and no body named either
     "reference_prefix_range": "error",     # YY outside 13..current year
     "reference_serial_range": "warning",   # serial 0 or above a year's intake
     "reference_url_mismatch": "error",     # the URL's decision slug names another case
