@@ -288,7 +288,8 @@ def harvest(
                                                 envvar="EXTRACTOR_CONTACT")] = None,
 ) -> None:
     """Fetch new decision pages from the Ombudsman's website into the store (polite,
-    resumable); print a summary."""
+    resumable); print a summary. Then `extractor batch --db DB --harvested` extracts the
+    stored pages that have no result yet (scripts/nightly runs both, from cron)."""
     settings = Settings.from_env()
     settings = replace(settings, site=site or settings.site, contact=contact or settings.contact)
     options = HarvestOptions.from_settings(settings, since and since.date(),
