@@ -1,4 +1,4 @@
-"""Remedy kinds (DOMAIN.md §6): every kind defined once, with what each stage needs of it.
+"""Remedy kinds (DOMAIN.md §5.1): every kind defined once, with what each stage needs of it.
 
 - ``description``: the line the model is offered (``prompts/remedy_kinds.txt``).
 - ``pattern`` / ``needles``: the facts' phrase rule and its fast-path strings.
