@@ -26,9 +26,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from extractor.models import Decision
-from train import phrases_unseen  # the project's composer (train/), not a dependency
-from train.compose import compose
+from extractor.models import Decision  # noqa: E402 (after the path insert above)
+from train import phrases_unseen  # noqa: E402 (the project's composer, train/: not a dependency)
+from train.compose import compose  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "corpus" / "dev"
 RATE_REGEX = re.compile(r"(?P<rate>[\d.]+) decisions/second")

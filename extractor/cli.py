@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -190,8 +190,8 @@ def review(
 
 @app.command("eval")
 def eval_(
-    inputs: Annotated[list[str] | None, typer.Argument(help="Decision files to extract and "
-                                                       "score (matched to labels by name).")] = None,
+    inputs: Annotated[list[str] | None, typer.Argument(
+        help="Decision files to extract and score (matched to labels by name).")] = None,
     gold: Annotated[list[str] | None, typer.Option(help="Gold labels, JSON Lines as "
                                                    "corpus/dev-gold.jsonl (repeatable).")] = None,
     results: Annotated[str | None, typer.Option(help="Score these saved records instead of "
@@ -340,7 +340,7 @@ def runs_report(run_id: Annotated[int, typer.Argument(help="The run id.")],
     err.print(f"wrote {html} ({size:,} bytes)", markup=False)
 
 
-class ExportFormat(str, Enum):
+class ExportFormat(StrEnum):
     csv = "csv"
     jsonl = "jsonl"
     parquet = "parquet"

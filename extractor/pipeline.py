@@ -39,7 +39,8 @@ def run_one(doc: Document, model_pass: ModelPass | None = None) -> Decision:
 
 def run_many(inputs: Iterable[str], model_pass: ModelPass | None = None,
              max_bytes: int = DEFAULT_MAX_BYTES,
-             starting: Callable[[Item], None] | None = None) -> Iterator[tuple[Item, Decision | None]]:
+             starting: Callable[[Item], None] | None = None
+             ) -> Iterator[tuple[Item, Decision | None]]:
     """Every document named by ``inputs`` (files, folders, globs, JSON Lines, ``-``: the one
     input path of ``extract``, ``eval`` and ``batch``) with its record, in order; an unreadable
     input comes with ``None`` and its ``item.error``. ``starting`` is told of each document

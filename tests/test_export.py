@@ -49,8 +49,8 @@ def stored(store: Store, table: str, run_id: int | None = None) -> list[dict[str
         if table != "decisions" else "result_id"
     cur = store.conn.execute(f"SELECT * FROM {table} {where} ORDER BY {order}")
     names = [d[0] for d in cur.description]
-    return [{n: (bool(v) if n in flags and v is not None else v) for n, v in zip(names, row)}
-            for row in cur]
+    return [{n: (bool(v) if n in flags and v is not None else v)
+             for n, v in zip(names, row, strict=True)} for row in cur]
 
 
 def typed(value: str, kind: str) -> Any:

@@ -67,7 +67,7 @@ My assessment
 Final decision
   7. We will not investigate Mr Ó’Brien’s complaint because he can appeal to the traffic tribunal.
 Investigator’s decision on behalf of the Ombudsman
-"""
+"""  # noqa: E501 (the page's long lines are what the test sends)
 
 
 def questions(text: str) -> list[Question]:

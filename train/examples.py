@@ -1,8 +1,8 @@
 """Training examples: the exact prompt the model pass sends, and the answer it should give.
 
 For each composed decision the project's own pipeline computes the facts
-(``pipeline.deterministic_pass``); each question is planned by ``extractor.model.prompt`` on a copy of
-the facts with that question's fields cleared (``scope="gaps"`` asks only where the rules
+(``pipeline.deterministic_pass``); each question is planned by ``extractor.model.prompt`` on a
+copy of the facts with that question's fields cleared (``scope="gaps"`` asks only where the rules
 abstain, so that is what the model sees at run time). The answer is the tool call's JSON
 (``answers.py`` models, keys in schema order: sentences by their number in the list offered),
 built from the composed labels.

@@ -285,7 +285,7 @@ class SentenceIndex:
     def _holding(self, needles: tuple[str, ...]) -> list[int]:
         """Indexes of the sentences that contain one of the needles, in order."""
         found: set[int] = set()
-        for (block_start, _end), lowered in zip(self.blocks, self.lowered):
+        for (block_start, _end), lowered in zip(self.blocks, self.lowered, strict=True):
             for needle in needles:
                 at = lowered.find(needle)
                 while at != -1:

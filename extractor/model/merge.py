@@ -5,7 +5,8 @@
 - Where the facts abstain (``None``, or a code missing from a list) the model may fill in, but
   only with evidence: the sentence it names (by number: ``item.quote`` is the project's own copy
   of it, so always in the source) must itself support the code (the vocabulary's ``support``
-  cues, looser than the facts' phrase rules but specific to each code). An answer without such support is dropped with a ``model_unsupported`` info issue.
+  cues, looser than the facts' phrase rules but specific to each code). An answer without such
+  support is dropped with a ``model_unsupported`` info issue.
   The model may add reason codes and remedy kinds to those the rules found, never remove one;
   a reason the model reads from the very sentence a rule read as another code is a
   disagreement, not an addition.

@@ -9,7 +9,8 @@ question that applies (to compare the model with the rules). Each question carri
 numbered from 1), its answer model (``answers.py``: the model answers with sentence numbers and
 codes, never with document text) and the validation context. Only the parts that matter are
 sent: the Summary, My assessment / What I found, Agreed action and Final decision, a bounded
-number of sentences within a character budget. ``prompt_sha()`` hashes the ``prompts/`` files; every record carries it.
+number of sentences within a character budget. ``prompt_sha()`` hashes the ``prompts/`` files;
+every record carries it.
 """
 
 from __future__ import annotations

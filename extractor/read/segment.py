@@ -23,7 +23,8 @@ TITLE_REF_ALONE_REGEX = re.compile(r"^\((?P<ref>\d{2} ?\d{3} ?\d{3}[a-z]?)\)\s*$
 ORG_LINE_REGEX = re.compile(r"^[^.:]{3,200}$")
 # Header lines: "Label : value" (the site puts a space each side of the colon; copies may not).
 HEADER_LINE_REGEX = re.compile(
-    r"^(?P<label>Category|Decision date|Date of decision|Decision|Decided)\s*:\s*(?P<value>.+?)\s*$",
+    r"^(?P<label>Category|Decision date|Date of decision|Decision|Decided)"
+    r"\s*:\s*(?P<value>.+?)\s*$",
     re.IGNORECASE)
 # A header label alone on its line, its value on the next line(s) ("Category :" / "Housing" /
 # ">" / "Allocations"; "Decision :" / "Upheld"; "Decision date :" / "05 Mar 2025").

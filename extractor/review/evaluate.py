@@ -194,7 +194,7 @@ def score(gold: Sequence[dict[str, Any]], records: Sequence[Decision]) -> Report
     report = Report(documents=len(gold), missing_results=0,
                     fields=[FieldScore(f, False) for f in SCALAR_FIELDS]
                     + [FieldScore(f, True) for f in SET_FIELDS])
-    for label, record in zip(gold, match(gold, records)):
+    for label, record in zip(gold, match(gold, records), strict=True):
         report.missing_results += record is None
         gv, pv = gold_view(label), EMPTY_VIEW if record is None else record_view(record)
         for fs in report.fields:

@@ -38,7 +38,7 @@ SEVERITY: dict[str, str] = {
     "citation_offsets": "error",           # source[start:end] is not the citation's text
     "ungrounded_text": "error",            # a quoted string that is not in the source
     "span_mismatch": "error",              # start/end do not select the quoted text
-    "closed_but_investigated": "warning",  # real pages: investigations discontinued under a "Closed" header
+    "closed_but_investigated": "warning",  # real: discontinued investigations headed "Closed"
     "closed_with_fault_finding": "warning",
     "not_upheld_with_remedy": "warning",
     "upheld_without_fault": "warning",

@@ -62,8 +62,9 @@ MEANINGS: dict[str, dict[str, str]] = {
                 "evidence": QUOTE, "origin": ORIGIN},
     "referred_to": {"code": "a body the complainant is pointed to"},
     "payments": {"amount_gbp": "the sum in pounds as a decimal number, pence after the point "
-                 "(a float64 in Parquet: 150.5 is £150.50)", "status": "agreed, offered by the body, "
-                 "or recommended", "purpose": "what the payment is for, as worded",
+                 "(a float64 in Parquet: 150.5 is £150.50)",
+                 "status": "agreed, offered by the body, or recommended",
+                 "purpose": "what the payment is for, as worded",
                  "purpose_kind": "purpose grouped by keywords (tidy.PURPOSE_KINDS)",
                  "evidence": QUOTE, "origin": ORIGIN},
     "remedy_kinds": {"kind": "a kind of remedy agreed or recommended"},

@@ -124,7 +124,8 @@ REMEDIES: tuple[RemedyKind, ...] = (
         "refund_or_waiver", "money refunded, reimbursed, waived, credited or written off",
         pattern=re.compile(
             rf"\brefund\w*|\breimburs\w*|\bwaiv(?:e|ed|es|ing)\b|\bwrit(?:e|es|ten) off\b"
-            rf"|\bcredit(?:s|ed|ing)?\b|\bdeduct (?:the|this|any|an?) {_W}{{0,3}}(?:fees?|charges?|costs?)\b"
+            rf"|\bcredit(?:s|ed|ing)?\b"
+            rf"|\bdeduct (?:the|this|any|an?) {_W}{{0,3}}(?:fees?|charges?|costs?)\b"
             rf"|\bcancel\w* {_W}{{0,3}}(?:fees?|charges?|invoices?|debt|arrears|penalty|PCNs?"
             rf"|fines?)|\bremov(?:e|al|ed) (?:of )?{_W}{{0,4}}(?:fees?|charges?|costs?)\b"
             rf"|\breduc(?:e|ed|tion)\w* {_W}{{0,4}}(?:invoice|bill|fees?|charges?|debt|arrears)",
