@@ -72,8 +72,8 @@ Investigator’s decision on behalf of the Ombudsman
 
 def questions(text: str) -> list[Question]:
     """The questions the model pass asks about this decision (scope all)."""
-    facts, cleaned, seg = deterministic_pass(Document(text=text, source="x.txt"))
-    return plan_questions(facts, cleaned, seg, "all")
+    facts, ctx = deterministic_pass(Document(text=text, source="x.txt"))
+    return plan_questions(facts, ctx, "all")
 
 
 def offered(text: str) -> list[str]:

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from extractor.facts.extract import Context
 from extractor.facts.remedies import (
     NOT_GIVEN_REGEX,
     STATUS_CUE_REGEX,
@@ -29,8 +30,6 @@ from extractor.facts.remedies import (
 )
 from extractor.model.answers import squash
 from extractor.models import Decision, Issue, Payment, Reason, Span
-from extractor.read.clean import Cleaned
-from extractor.read.load import Document
 from extractor.rules.policy import DISAGREES_RULE, FAILED_RULE, UNSUPPORTED_RULE
 from extractor.vocab import REASON, REMEDY, route_of
 from extractor.vocab.phrases import cue
@@ -62,19 +61,13 @@ class Merger:
     """Merges the answers of one document into a copy of its facts."""
 
     facts: Decision
-    doc: Document
-    cleaned: Cleaned
+    ctx: Context
 
     def __post_init__(self) -> None:
         self.record = self.facts.model_copy(deep=True)
 
     def span_of(self, sentence: str) -> Span | None:
-        """The source span of a sentence of the cleaned text (None when not found)."""
-        found = self.cleaned.find_source(sentence)
-        if found is None:
-            return None
-        s, e = found
-        return Span(text=self.doc.text[s:e], start=s, end=e)
+        return self.ctx.source_span(sentence)
 
     def note(self, rule: str, severity: str, fields: str, message: str,
              span: Span | None = None) -> None:
@@ -82,10 +75,10 @@ class Merger:
                                         field=fields, message=message, span=span))
 
 
-def merge(facts: Decision, doc: Document, cleaned: Cleaned, answers: dict[str, Any],
+def merge(facts: Decision, ctx: Context, answers: dict[str, Any],
           failures: list[Failure]) -> Decision:
     """The record: the facts, gaps filled by supported answers, and issues for the rest."""
-    m = Merger(facts, doc, cleaned)
+    m = Merger(facts, ctx)
     if "status" in answers:
         merge_status(m, answers["status"])
     if "reasons" in answers:

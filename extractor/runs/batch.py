@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from extractor.errors import InputError
+from extractor.facts.extract import Context
 from extractor.harvest.harvest_store import harvested_items
 from extractor.model.backends import BackendOptions
 from extractor.model.llm import ModelPass
@@ -214,8 +215,7 @@ class Prepared:
 
     item: Item
     record: Decision
-    cleaned: Any
-    seg: Any
+    ctx: Context
     seconds: float
 
 
@@ -291,14 +291,14 @@ class Runner:
             return
         started = time.perf_counter()
         try:
-            record, cleaned, seg = deterministic_pass(item.doc)
+            record, ctx = deterministic_pass(item.doc)
         except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
             self.writer.queue.put(failed_row(item, reason(exc)))
             return
         if self.model_pass is None:
             self.writer.queue.put(finished_row(item, record, started))
             return
-        prepared = Prepared(item, record, cleaned, seg, time.perf_counter() - started)
+        prepared = Prepared(item, record, ctx, time.perf_counter() - started)
         self.slots.acquire()
         pool.submit(self._model_row, prepared).add_done_callback(self._model_done)
 
@@ -307,8 +307,7 @@ class Runner:
         started = time.perf_counter() - prep.seconds
         facts = prep.record.model_copy(deep=True)
         try:
-            record = model_stage(prep.record, prep.item.doc, prep.cleaned, prep.seg,
-                                 self.model_pass)
+            record = model_stage(prep.record, prep.ctx, self.model_pass)
         except Exception as exc:  # noqa: BLE001 - recorded as failed with its reason
             stamp_backend(facts, self.model_pass)
             return finished_row(prep.item, facts, started, failure=exc)
