@@ -49,8 +49,8 @@ def asked(gold: list[dict[str, Any]], docs: str) -> list[dict[str, Any]]:
     out = []
     for g in gold:
         rec = json.loads((Path(docs) / g["file"]).read_text(encoding="utf-8"))
-        facts, cleaned, seg = deterministic_pass(Document(rec["text"], g["file"], rec.get("url")))
-        if plan_questions(facts, cleaned, seg, Settings.from_env().model_scope):
+        facts, ctx = deterministic_pass(Document(rec["text"], g["file"], rec.get("url")))
+        if plan_questions(facts, ctx, Settings.from_env().model_scope):
             out.append(g)
     return out
 

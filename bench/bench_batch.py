@@ -36,7 +36,7 @@ from contextlib import ExitStack, contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from extractor.errors import ConfigError, ExtractionError
+from extractor.errors import ConfigError, ExtractorError
 from extractor.model.backends import BackendOptions, open_model_pass
 from extractor.model.llm import Asked, ModelPass
 from extractor.model.local_server import local_server
@@ -161,7 +161,7 @@ class ProbePass:
                                          f"sentence:\n{doc.text[:1500]}"}]}).encode()
         code, payload = send(self.base_url + "/chat/completions", body)
         if code != 200:
-            raise ExtractionError(f"model server answered HTTP {code}")
+            raise ExtractorError(f"model server answered HTTP {code}")
         usage = json.loads(payload).get("usage") or {}
         asked = Asked()
         asked.meter.attempts = 1

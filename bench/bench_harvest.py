@@ -27,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from harvestsite import HarvestSite, make_decisions
 
-from extractor.runs.fetch import Politeness
-from extractor.runs.harvest import HarvestOptions, harvest
+from extractor.harvest.fetch import Politeness
+from extractor.harvest.run import HarvestOptions, harvest
 
 SINCE = date(2025, 1, 1)
 RUN = 10  # consecutive requests in the "fastest" figure

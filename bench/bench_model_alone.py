@@ -45,10 +45,10 @@ from extractor.settings import Settings  # noqa: E402
 FIELDS = ("reasons", "remedy_kinds", "payment_status", "investigated", "fault_found")
 
 
-def questions_alone(facts: Any, cleaned: Any, seg: Any) -> list[Any]:
+def questions_alone(facts: Any, ctx: Any) -> list[Any]:
     """Every question that applies, each with its own fields cleared (scope ``gaps``)."""
     def doc(**cleared: Any) -> Any:
-        return P.Doc(facts.model_copy(deep=True, update=cleared), cleaned, seg)
+        return P.Doc(facts.model_copy(deep=True, update=cleared), ctx)
     open_pay = [p.model_copy(update={"status": None, "purpose": None}) for p in facts.payments]
     planned = (P.reasons_question(doc(reasons=[])), P.remedies_question(doc(remedy_kinds=[])),
                P.payments_question(doc(payments=open_pay)),
@@ -79,8 +79,8 @@ def answer_rows(q: Any, answer: Any) -> list[dict[str, Any]]:
 def ask_doc(model_pass: Any, gold: dict[str, Any], docs: Path) -> dict[str, Any]:
     rec = json.loads((docs / gold["file"]).read_text(encoding="utf-8"))
     doc = Document(rec["text"], gold["file"], rec.get("url"))
-    facts, cleaned, seg = deterministic_pass(doc)
-    questions = questions_alone(facts, cleaned, seg)
+    facts, ctx = deterministic_pass(doc)
+    questions = questions_alone(facts, ctx)
     started = time.perf_counter()
     asked = model_pass.ask_all(facts, doc, questions)
     rows = [r for q in questions if q.name in asked.answers

@@ -26,9 +26,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from extractor.models import Decision
-from train import phrases_unseen  # the project's composer (train/), not a dependency
-from train.compose import compose
+from extractor.models import Decision  # noqa: E402 (after the path insert above)
+from train import phrases_unseen  # noqa: E402 (the project's composer, train/: not a dependency)
+from train.compose import compose  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "corpus" / "dev"
 RATE_REGEX = re.compile(r"(?P<rate>[\d.]+) decisions/second")
@@ -76,9 +76,9 @@ def bench(label: str, inputs: str, folder: Path) -> None:
 def write_cost(corpus: Path, n: int = 3000, rounds: int = 3) -> None:
     """CPU microseconds per ``Store.write`` with and without the tidy tables (in this process,
     alternating, so that load on a shared machine hits both alike)."""
-    from extractor.runs import tidy
     from extractor.runs.batch import BatchOptions, run_batch
-    from extractor.runs.store import ResultRow, RunConfig, Store
+    from extractor.store import tidy
+    from extractor.store.store import ResultRow, RunConfig, Store
 
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "source.sqlite"

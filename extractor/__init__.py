@@ -16,7 +16,7 @@ _EXPORTS = {
     "extract_decision": ("extractor.pipeline", "run_one"),
     "check_decision": ("extractor.rules", "check_decision"),
     "run_batch": ("extractor.runs.batch", "run_batch"),
-    "harvest": ("extractor.runs.harvest", "harvest"),
+    "harvest": ("extractor.harvest.run", "harvest"),
 }
 __all__ = list(_EXPORTS)
 

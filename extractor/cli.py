@@ -15,18 +15,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import Annotated
 
 import typer
 from rich.console import Console
 
 from extractor.errors import ExtractorError, InputError
+from extractor.harvest.fetch import Politeness
+from extractor.harvest.run import HarvestOptions
+from extractor.harvest.run import harvest as run_harvest
 from extractor.model.backends import BackendName, BackendOptions, open_model_pass
-from extractor.model.llm import DEFAULT_MODE, ModelPass, ModeName
-from extractor.models import Decision
-from extractor.pipeline import run_many
+from extractor.model.llm import DEFAULT_MODE, ModeName
 from extractor.read.clean import CLEANERS, DEFAULT_STEPS, clean_text
 from extractor.read.inputs import count, expand
 from extractor.read.load import DEFAULT_MAX_BYTES, load_path
@@ -40,12 +41,8 @@ from extractor.review.records import (
     schema_json,
 )
 from extractor.runs.batch import BatchOptions, describe_backend, run_batch
-from extractor.runs.export import export as export_tables
-from extractor.runs.fetch import Politeness
-from extractor.runs.harvest import HarvestOptions
-from extractor.runs.harvest import harvest as run_harvest
+from extractor.runs.extracting import extract_each, nothing_to_read, output, write_jsonl
 from extractor.runs.report import (
-    ExtractProgress,
     extract_progress,
     format_harvest,
     format_run,
@@ -55,8 +52,9 @@ from extractor.runs.report import (
     make_progress,
 )
 from extractor.runs.runreport import DEFAULT_TOP, write_report
-from extractor.runs.store import Store
 from extractor.settings import Settings
+from extractor.store.export import export as export_tables
+from extractor.store.store import Store
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_FINDINGS = 0, 1, 2, 3
 
@@ -102,18 +100,12 @@ def guarded() -> Iterator[None]:
         raise typer.Exit(exc.exit_code) from None
 
 
-def _model_stopped(model_pass: ModelPass | None, retry: str) -> None:
+def _model_stopped(model_pass: object, retry: str) -> None:
     """Say once on stderr when the embedded server was given up on during the command."""
     watch = getattr(model_pass, "watch", None)  # an LLMPass's; replays and doubles have none
     note = watch.stop_note(retry) if watch is not None else None
     if note:
         err.print(f"error: {note}", markup=False)
-
-
-def write_jsonl(records: list[Decision] | Iterator[Decision], out: TextIO) -> None:
-    for record in records:
-        out.write(record.model_dump_json(exclude_none=False) + "\n")
-        out.flush()
 
 
 @app.command()
@@ -139,49 +131,23 @@ def extract(
                              inputs=tuple(paths))
     settings = Settings.from_env()
     with guarded():
-        shown = extract_progress(err, count(expand(paths)), options.resolved(settings) != "none")
-        with shown as progress, _output(out) as sink, open_model_pass(options, settings) as mp:
+        total = count(expand(paths))
+        if total == 0:
+            raise nothing_to_read(paths)
+        shown = extract_progress(err, total, options.resolved(settings) != "none")
+        with shown as progress, output(out) as sink, open_model_pass(options, settings) as mp:
             progress.follow(mp)
-            failed_inputs, findings, reviewed = _extract_each(paths, max_bytes, mp, sink,
-                                                              progress, keep=html is not None)
+            tally = extract_each(paths, max_bytes, mp, sink, progress, keep=html is not None,
+                                 warn=lambda line: err.print(line, markup=False))
         _model_stopped(mp, "extract those documents again once the server runs "
-                       "(README: Troubleshooting)")
+                       "(README.md, Troubleshooting)")
         if html:
-            err.print("wrote " + write_review(html, [r for r, _ in reviewed],
-                                              [t for _, t in reviewed]), markup=False)
-    raise typer.Exit(EXIT_ERROR if failed_inputs else EXIT_FINDINGS if findings else EXIT_OK)
-
-
-def _extract_each(paths: list[str], max_bytes: int, mp: ModelPass | None, sink: TextIO,
-                  progress: ExtractProgress, keep: bool
-                  ) -> tuple[int, bool, list[tuple[Decision, str]]]:
-    """Extract every document of ``paths`` into ``sink``: (unreadable inputs, whether any
-    record has an error, the records with their texts when ``keep``)."""
-    failed_inputs, findings, kept = 0, False, []
-    for item, rec in run_many(paths, mp, max_bytes, lambda i: progress.document(i.source)):
-        if rec is None:
-            err.print(f"error: {item.error}", markup=False)
-            failed_inputs += 1
-            continue
-        findings |= rec.has_errors
-        write_jsonl([rec], sink)
-        progress.done()
-        if keep and item.doc is not None:
-            kept.append((rec, item.doc.text))
-    return failed_inputs, findings, kept
-
-
-@contextmanager
-def _output(path: Path | None) -> Iterator[TextIO]:
-    if path is None:
-        yield sys.stdout
-        return
-    try:
-        handle = path.open("w", encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write ({exc.strerror})") from None
-    with handle:
-        yield handle
+            err.print("wrote " + write_review(html, [r for r, _ in tally.kept],
+                                              [t for _, t in tally.kept]), markup=False)
+    if (line := tally.error_line()) is not None:
+        err.print(line, markup=False)
+    raise typer.Exit(EXIT_ERROR if tally.unreadable else EXIT_FINDINGS if tally.with_errors
+                     else EXIT_OK)
 
 
 @app.command()
@@ -236,8 +202,8 @@ def review(
 
 @app.command("eval")
 def eval_(
-    inputs: Annotated[list[str] | None, typer.Argument(help="Decision files to extract and "
-                                                       "score (matched to labels by name).")] = None,
+    inputs: Annotated[list[str] | None, typer.Argument(
+        help="Decision files to extract and score (matched to labels by name).")] = None,
     gold: Annotated[list[str] | None, typer.Option(help="Gold labels, JSON Lines as "
                                                    "corpus/dev-gold.jsonl (repeatable).")] = None,
     results: Annotated[str | None, typer.Option(help="Score these saved records instead of "
@@ -335,7 +301,8 @@ def harvest(
                                                 envvar="EXTRACTOR_CONTACT")] = None,
 ) -> None:
     """Fetch new decision pages from the Ombudsman's website into the store (polite,
-    resumable); print a summary."""
+    resumable); print a summary. Then `extractor batch --db DB --harvested` extracts the
+    stored pages that have no result yet (scripts/nightly runs both, from cron)."""
     settings = Settings.from_env()
     settings = replace(settings, site=site or settings.site, contact=contact or settings.contact)
     options = HarvestOptions.from_settings(settings, since and since.date(),
@@ -386,7 +353,7 @@ def runs_report(run_id: Annotated[int, typer.Argument(help="The run id.")],
     err.print(f"wrote {html} ({size:,} bytes)", markup=False)
 
 
-class ExportFormat(str, Enum):
+class ExportFormat(StrEnum):
     csv = "csv"
     jsonl = "jsonl"
     parquet = "parquet"

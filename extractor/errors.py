@@ -24,12 +24,3 @@ class ModelServerError(ConfigError):
 
 class InputError(ExtractorError):
     """A document that cannot be read: missing, empty, binary, undecodable, too large."""
-
-
-class ExtractionError(ExtractorError):
-    """The model pass failed after its retries; carries what is known."""
-
-    def __init__(self, message: str, attempts: int = 0, last_raw: str | None = None):
-        super().__init__(message)
-        self.attempts = attempts
-        self.last_raw = last_raw

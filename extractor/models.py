@@ -6,7 +6,7 @@ Field names here are fixed; extra fields (``spans``) are additions. The JSON Sch
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -17,8 +17,11 @@ Severity = Literal["error", "warning", "info"]
 PaymentStatus = Literal["agreed", "offered_by_body", "recommended"]
 Origin = Literal["rule", "model"]
 
-# The controlled vocabularies are defined once, in ``extractor.vocab``.
-OUTCOMES: tuple[str, ...] = ("upheld", "not_upheld", "closed_after_initial_enquiries")
+# The same values as tuples, for the rules and the data dictionary (the controlled
+# vocabularies of codes are defined once, in ``extractor.vocab``).
+OUTCOMES: tuple[str, ...] = get_args(Outcome)
+PAYMENT_STATUSES: tuple[str, ...] = get_args(PaymentStatus)
+SEVERITIES: tuple[str, ...] = get_args(Severity)
 
 
 class _Model(BaseModel):

@@ -6,39 +6,43 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from extractor.facts.extract import extract_facts
+from extractor.facts.extract import Context, extract_facts
 from extractor.model.merge import merge
 from extractor.model.prompt import plan_questions
 from extractor.models import Decision, Issue
-from extractor.read.clean import Cleaned, clean_text
+from extractor.read.clean import clean_text
 from extractor.read.inputs import Item, expand, iter_items
 from extractor.read.load import DEFAULT_MAX_BYTES, Document
-from extractor.read.segment import Segmented, segment
+from extractor.read.segment import segment
 from extractor.rules import check_decision
+from extractor.rules.policy import INPUT_DECODING, NOTED_SEVERITY
 
 if TYPE_CHECKING:  # the model stage's client code (openai, instructor) loads only when used
     from extractor.model.llm import ModelPass
 
 
-def deterministic_pass(doc: Document) -> tuple[Decision, Cleaned, Segmented]:
+def deterministic_pass(doc: Document) -> tuple[Decision, Context]:
+    """The facts of a document, and the context (its cleaned text and sections) that the
+    model stage reads it in: one Context through the pipeline."""
     cleaned = clean_text(doc.text)
-    seg = segment(cleaned.text)
-    return extract_facts(doc, cleaned, seg), cleaned, seg
+    ctx = Context(doc, cleaned, segment(cleaned.text))
+    return extract_facts(ctx), ctx
 
 
 def run_one(doc: Document, model_pass: ModelPass | None = None) -> Decision:
     """Extract one document into a checked record. Never raises for bad content."""
     started = time.perf_counter()
-    record, cleaned, seg = deterministic_pass(doc)
+    record, ctx = deterministic_pass(doc)
     if model_pass is not None:
-        record = model_stage(record, doc, cleaned, seg, model_pass)
+        record = model_stage(record, ctx, model_pass)
     finish(record, doc, started)
     return record
 
 
 def run_many(inputs: Iterable[str], model_pass: ModelPass | None = None,
              max_bytes: int = DEFAULT_MAX_BYTES,
-             starting: Callable[[Item], None] | None = None) -> Iterator[tuple[Item, Decision | None]]:
+             starting: Callable[[Item], None] | None = None
+             ) -> Iterator[tuple[Item, Decision | None]]:
     """Every document named by ``inputs`` (files, folders, globs, JSON Lines, ``-``: the one
     input path of ``extract``, ``eval`` and ``batch``) with its record, in order; an unreadable
     input comes with ``None`` and its ``item.error``. ``starting`` is told of each document
@@ -52,14 +56,13 @@ def run_many(inputs: Iterable[str], model_pass: ModelPass | None = None,
         yield item, run_one(item.doc, model_pass)
 
 
-def model_stage(record: Decision, doc: Document, cleaned: Cleaned, seg: Segmented,
-                model_pass: ModelPass) -> Decision:
+def model_stage(record: Decision, ctx: Context, model_pass: ModelPass) -> Decision:
     """The model stage on a deterministic record (the batch runner calls it in a worker):
     plan the questions the rules leave open, ask them, merge the supported answers."""
     settings = model_pass.settings
-    questions = plan_questions(record, cleaned, seg, settings.model_scope, settings.max_tokens)
-    asked = model_pass.ask_all(record, doc, questions)
-    refined = merge(record, doc, cleaned, asked.answers, asked.failures)
+    questions = plan_questions(record, ctx, settings.model_scope, settings.max_tokens)
+    asked = model_pass.ask_all(record, ctx.doc, questions)
+    refined = merge(record, ctx, asked.answers, asked.failures)
     asked.stamp(refined)
     refined.meta.questions += len(questions)
     stamp_backend(refined, model_pass)
@@ -78,7 +81,8 @@ def finish(record: Decision, doc: Document, started: float) -> Decision:
     record.meta.url = doc.url
     record.meta.id = doc.id
     record.meta.source_sha256 = doc.sha256
-    record.issues.extend(Issue(rule="input_decoding", severity="info", field=None, message=n)
+    record.issues.extend(Issue(rule=INPUT_DECODING, severity=NOTED_SEVERITY[INPUT_DECODING],
+                                 field=None, message=n)
                          for n in doc.notes)
     record.issues.extend(check_decision(record, doc.text))
     record.meta.seconds = round(time.perf_counter() - started, 4)

@@ -8,13 +8,15 @@ from pathlib import Path
 from typing import AnyStr
 from urllib.parse import urlsplit, urlunsplit
 
+DEFAULT_MAX_BYTES = 5_000_000  # a long decision page is ~100 kB; 5 MB is generous
+
 
 @dataclass(frozen=True)
 class Settings:
     base_url: str | None = None
     model: str | None = None
     max_retries: int = 2
-    max_bytes: int = 5_000_000      # largest input or harvested page read (EXTRACTOR_MAX_BYTES)
+    max_bytes: int = DEFAULT_MAX_BYTES  # largest input or harvested page read (EXTRACTOR_MAX_BYTES)
     # Model pass (model/llm.py): answers per question, tokens per answer and per document.
     max_attempts: int = 3           # instructor attempts per question (first call + re-asks)
     max_tokens: int = 512           # cap on each answer (small models repeat until cut off)
@@ -36,8 +38,8 @@ class Settings:
     local_n_ctx: int = 4096
     local_chat_format: str | None = "gemma"  # the GGUF is the base model: no chat template
     local_start_timeout: float = 120.0  # seconds to load the model and answer a first request
-    local_log_dir: str | None = None    # where server logs are kept (None: LOG_DIR below)
-    # Harvest (runs/harvest.py): the website, and how politely it is read.
+    local_log_dir: str | None = None    # where server logs are kept (None: the temp folder)
+    # Harvest (harvest/): the website, and how politely it is read.
     site: str = "https://www.lgo.org.uk"
     contact: str | None = None      # an e-mail or URL for the User-Agent (who to tell)
     harvest_rate: float = 1.0       # requests per second at most (one at a time)
@@ -55,7 +57,7 @@ class Settings:
             base_url=os.environ.get("OPENAI_BASE_URL") or None,
             model=os.environ.get("EXTRACTOR_MODEL") or None,
             max_retries=int(os.environ.get("EXTRACTOR_MAX_RETRIES", "2")),
-            max_bytes=int(os.environ.get("EXTRACTOR_MAX_BYTES", "5000000")),
+            max_bytes=int(os.environ.get("EXTRACTOR_MAX_BYTES", DEFAULT_MAX_BYTES)),
             max_attempts=int(os.environ.get("EXTRACTOR_MAX_ATTEMPTS", "3")),
             max_tokens=int(os.environ.get("EXTRACTOR_MAX_TOKENS", "512")),
             token_budget=int(os.environ.get("EXTRACTOR_TOKEN_BUDGET", "12000")),

@@ -1,5 +1,6 @@
 """Shared fixtures: a fake OpenAI key for every test, and the cassette settings of
-``extractor/model/replay.py`` for pytest-recording (cassettes live in the top-level ``cassettes/``)."""
+``extractor/model/replay.py`` for pytest-recording (cassettes live in the top-level
+``cassettes/``)."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """The committed LoRA adapters (extractor/adapters/, the default, and any under train/adapter/):
 valid GGUF LoRAs for the packaged Gemma 3 270M, small; which adapter the embedded server loads
 (``EXTRACTOR_LORA_PATH``); and (``live``) the bare model still extracts seed 000 end to end (the
-default, with the adapter, is tests/test_live.py). The header is read here with a small GGUF reader (no ``gguf``
-package at run time)."""
+default, with the adapter, is tests/test_live.py). The header is read here with a small GGUF
+reader (no ``gguf`` package at run time)."""
 
 from __future__ import annotations
 

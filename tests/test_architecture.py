@@ -15,10 +15,10 @@ PACKAGE = Path(__file__).resolve().parents[1] / "extractor"
 # Stage of each top-level part of the package: a module may import its own stage or earlier.
 STAGES = {
     "errors": 0, "settings": 0, "models": 0, "vocab": 0,
-    "read": 1, "facts": 2, "rules": 3, "model": 4, "pipeline": 5, "runs": 6, "review": 7,
-    "cli": 8, "__main__": 9, "__init__": 9,
+    "read": 1, "facts": 2, "rules": 3, "store": 4, "harvest": 5, "model": 6, "pipeline": 7,
+    "runs": 8, "review": 9, "cli": 10, "__main__": 11, "__init__": 11,
 }
-DETERMINISTIC = {"vocab", "read", "facts", "rules", "models", "errors"}
+DETERMINISTIC = {"vocab", "read", "facts", "rules", "models", "errors", "settings"}
 MODEL_CLIENT_LIBRARIES = {"openai", "instructor", "tenacity", "vcr", "httpx", "llama_cpp"}
 
 

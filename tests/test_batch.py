@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 import extractor.runs.batch as batch_module
 from extractor.cli import app
-from extractor.errors import ExtractionError
+from extractor.errors import ExtractorError
 from extractor.model.backends import BackendOptions
 from extractor.model.llm import Asked
 from extractor.models import Decision, Issue
@@ -52,6 +52,14 @@ def write_records(path: Path, n: int, failing: tuple[int, ...] = (), start: int 
     return path
 
 
+class ModelPassFailed(ExtractorError):
+    """A whole model pass that failed after its retries (the batch keeps ``attempts``)."""
+
+    def __init__(self, message: str, attempts: int):
+        super().__init__(message)
+        self.attempts = attempts
+
+
 class FakePass:
     """Stands in for the model server: fills ``summary``; fails on marked documents."""
 
@@ -76,7 +84,7 @@ class FakePass:
             return Asked()
         if self.fail and FAIL_MARK in doc.text:
             facts.complainant = HALF_WRITTEN  # a model pass may fail after changing the record
-            raise ExtractionError("model answer failed validation 3 times", attempts=3)
+            raise ModelPassFailed("model answer failed validation 3 times", attempts=3)
         facts.summary = GROUNDED_SUMMARY
         facts.meta.usage.prompt_tokens += 100
         facts.meta.usage.completion_tokens += 10
@@ -316,12 +324,12 @@ def test_unsupported_files_in_a_folder_are_counted_named_and_failed(tmp_path):
     failed = dict(db_rows(db, "SELECT d.source, r.error FROM results r JOIN documents d "
                               "ON d.id = r.document_id WHERE r.status = 'failed'"))
     assert sorted(Path(p).name for p in failed) == ["page.PNG", "photo.jpg", "scan.pdf"]
-    assert all("not a format batch reads" in why and ".txt .html .htm .json .jsonl" in why
+    assert all("in a folder is not read (from folders: .txt .html .htm .json .jsonl)" in why
                for why in failed.values())
     out = result.stdout
     assert "4 documents processed" in out and "failed 3" in out
     for name, suffix in (("page.PNG", ".png"), ("photo.jpg", ".jpg"), ("scan.pdf", ".pdf")):
-        assert f"failed {tmp_path / 'in' / name}: not a format batch reads ({suffix};" in out
+        assert f"failed {tmp_path / 'in' / name}: a {suffix} file in a folder is not read" in out
 
 
 def test_summary_names_the_first_failures_and_points_to_the_rest(tmp_path):
@@ -417,3 +425,29 @@ def test_format_runs_table():
                                 "failed", "seconds"]
     assert lines[1].split() == ["3", "2025-01-02", "03:04:05", "done", "none", "-", "5", "1",
                                 "0", "1.5"]
+
+
+class Lines(list):
+    """A stream that keeps what is written to it."""
+
+    def write(self, text: str) -> None:
+        self.append(text)
+
+    def flush(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize(("limit", "header", "processed"), [
+    (2, "batch: run 1, at most 2 of 5 documents (--limit 2)\n", 2),
+    (5, "batch: run 1, 5 documents\n", 5),     # a limit that takes everything is not shown
+    (None, "batch: run 1, 5 documents\n", 5),
+])
+def test_the_header_counts_what_the_run_will_do(tmp_path, limit, header, processed):
+    src, db = write_records(tmp_path / "in.jsonl", 5, failing=(0,)), tmp_path / "r.sqlite"
+    out = Lines()
+    summary = run_batch([str(src)], str(db), FakePass(), BatchOptions(limit=limit),
+                        PlainProgress(out, every=3600))  # type: ignore[arg-type]
+    assert out[0] == header and summary.processed == processed
+    # the summary's words agree with its numbers: the failed one is the one with an error
+    assert format_summary(summary).splitlines()[1] == (
+        f"  ok {processed - 1} · with issues 0 · failed 1 · with error issues 1 of {processed}")

@@ -20,8 +20,9 @@ STEPS = [
     ("list_numbering", "  1. First\n12) Second\n- Third\n\u2022 Fourth\n(a) Fifth\n2024 stays",
      "First\nSecond\nThird\nFourth\nFifth\n2024 stays"),
     ("whitespace", "\n\n  a   b  \n\n\n c \n\n", "a b\nc"),
-    ("cookie_banner", "Final decision\nReview your privacy settings\nRequired cookies\nThese cookies "
-     "enable the website to work.\nWe recommend you set these 'ON'.\nPrivacy settings",
+    ("cookie_banner", "Final decision\nReview your privacy settings\nRequired cookies\n"
+     "These cookies enable the website to work.\nWe recommend you set these 'ON'.\n"
+     "Privacy settings",
      "Final decision\n"),
     ("cookie_banner", "We use cookies on this site.\nAccept all cookies\nOxford City Council "
      "(24 001 234)", "\nOxford City Council (24 001 234)"),

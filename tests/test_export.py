@@ -7,6 +7,7 @@ import csv
 import json
 import sys
 import tempfile
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +20,9 @@ from typer.testing import CliRunner
 from extractor.cli import app
 from extractor.errors import ConfigError
 from extractor.models import Decision
-from extractor.runs.export import PARQUET_HINT, export
-from extractor.runs.store import RunConfig, Store
-from extractor.runs.tidy import TIDY_TABLES
+from extractor.store.export import PARQUET_HINT, export
+from extractor.store.store import RunConfig, Store
+from extractor.store.tidy import TIDY_TABLES
 from extractor.vocab import REASON_CODES
 
 SETTINGS = settings(max_examples=15, deadline=None,
@@ -48,8 +49,8 @@ def stored(store: Store, table: str, run_id: int | None = None) -> list[dict[str
         if table != "decisions" else "result_id"
     cur = store.conn.execute(f"SELECT * FROM {table} {where} ORDER BY {order}")
     names = [d[0] for d in cur.description]
-    return [{n: (bool(v) if n in flags and v is not None else v) for n, v in zip(names, row)}
-            for row in cur]
+    return [{n: (bool(v) if n in flags and v is not None else v)
+             for n, v in zip(names, row, strict=True)} for row in cur]
 
 
 def typed(value: str, kind: str) -> Any:
@@ -79,6 +80,22 @@ def csv_view(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{k: None if v == "" else v for k, v in row.items()} for row in rows]
 
 
+def real_date(text: str | None) -> date | None:
+    """A YYYY-MM-DD text that is a real date, as a date (Parquet's dates); else None."""
+    if text is None or len(text) != 10 or text[4] != "-" or text[7] != "-":
+        return None
+    try:
+        return date(int(text[:4]), int(text[5:7]), int(text[8:]))
+    except ValueError:
+        return None
+
+
+def parquet_view(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What Parquet carries: decision_date as a date."""
+    return [{k: real_date(v) if k == "decision_date" else v for k, v in row.items()}
+            for row in rows]
+
+
 @SETTINGS
 @given(records=st.lists(decisions, min_size=1, max_size=3),
        fmt=st.sampled_from(["csv", "jsonl", "parquet"]))
@@ -89,7 +106,8 @@ def test_export_round_trips(records, fmt):
         counts = export(store.conn, Path(tmp), fmt)
         for table in TIDY_TABLES:
             expected = stored(store, table)
-            expected = csv_view(expected) if fmt == "csv" else expected
+            expected = csv_view(expected) if fmt == "csv" else parquet_view(expected) \
+                if fmt == "parquet" else expected
             assert read_back(Path(tmp), table, fmt) == expected, table
             assert counts[table] == len(expected)
 
@@ -119,12 +137,41 @@ def test_dictionary_describes_every_column(tmp_path):
                    for r in store.conn.execute(f"PRAGMA table_info({t})")}
     rows = list(csv.DictReader((tmp_path / "dictionary.csv").open(encoding="utf-8")))
     assert {(r["table"], r["field"]) for r in rows} == columns
-    assert all(r["meaning"] and r["type"] in ("integer", "number", "string", "boolean")
+    assert all(r["meaning"] and r["type"] in ("integer", "number", "string", "boolean", "date")
                for r in rows), [r for r in rows if not r["meaning"]]
     codes = next(r for r in rows if (r["table"], r["field"]) == ("reasons", "code"))
     assert codes["vocabulary"].split(" | ") == list(REASON_CODES)
     page = (tmp_path / "dictionary.md").read_text(encoding="utf-8")
     assert page.count("\n## ") == len(TIDY_TABLES) and "| amount_gbp | number |" in page
+
+
+# (decision_date as written, investigated, decision_date read back from Parquet)
+TYPED_ROWS = [("2025-10-06", True, date(2025, 10, 6)),
+              ("2025-02-31", False, None),   # not a real date: null (its issue says why)
+              (None, None, None)]
+
+
+def test_parquet_is_typed_for_the_tools_that_read_it(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+    records = [Decision(reference=f"24 000 00{n}", decision_date=when, investigated=seen,
+                        payments=[{"amount_gbp": 150.5}])
+               for n, (when, seen, _) in enumerate(TYPED_ROWS)]
+    with Store(":memory:") as store:
+        fill(store, records)
+        export(store.conn, tmp_path, "parquet")
+    decisions = pq.read_table(tmp_path / "decisions.parquet")
+    types = dict(zip(decisions.schema.names, decisions.schema.types, strict=True))
+    assert (types["decision_date"], types["investigated"], types["decision_year"]) == (
+        pa.date32(), pa.bool_(), pa.int64())
+    assert pq.read_table(tmp_path / "payments.parquet").schema.field("amount_gbp").type == \
+        pa.float64()
+    assert decisions.column("decision_date").to_pylist() == [d for *_, d in TYPED_ROWS]
+    pd = pytest.importorskip("pandas")
+    frame = pd.read_parquet(tmp_path / "decisions.parquet")
+    assert (str(frame["investigated"].dtype), str(frame["fault_found"].dtype),
+            str(frame["decision_year"].dtype)) == ("boolean", "boolean", "Int64")
+    assert frame["decision_date"].dt.year.tolist()[:1] == [2025]
 
 
 def test_parquet_without_pyarrow_is_a_one_line_error(tmp_path, monkeypatch):

@@ -13,14 +13,14 @@ import pytest
 from harvestsite import HUGE_BYTES, HarvestSite, make_decisions
 from typer.testing import CliRunner
 
-import extractor.runs.night as night_module
+import extractor.harvest.night as night_module
 from extractor.cli import app
 from extractor.errors import ConfigError
+from extractor.harvest.fetch import Politeness, Site, SiteUnusable, retry_seconds
+from extractor.harvest.listing import is_decision_url, parse_listing, windows
+from extractor.harvest.run import HarvestOptions, HarvestSummary, harvest
 from extractor.pipeline import run_one
 from extractor.read.load import load_path
-from extractor.runs.fetch import Politeness, Site, SiteUnusable, retry_seconds
-from extractor.runs.harvest import HarvestOptions, HarvestSummary, harvest
-from extractor.runs.listing import is_decision_url, parse_listing, windows
 
 pytestmark = pytest.mark.block_network(allowed_hosts=[r"127\.0\.0\.1"])
 

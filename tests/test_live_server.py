@@ -67,13 +67,13 @@ My assessment
 Final decision
   7. We will not investigate Mr Ó’Brien’s complaint because he can appeal to the traffic tribunal.
 Investigator’s decision on behalf of the Ombudsman
-"""
+"""  # noqa: E501 (the page's long lines are what the test sends)
 
 
 def questions(text: str) -> list[Question]:
     """The questions the model pass asks about this decision (scope all)."""
-    facts, cleaned, seg = deterministic_pass(Document(text=text, source="x.txt"))
-    return plan_questions(facts, cleaned, seg, "all")
+    facts, ctx = deterministic_pass(Document(text=text, source="x.txt"))
+    return plan_questions(facts, ctx, "all")
 
 
 def offered(text: str) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from extractor.facts.extract import Context
 from extractor.model import answers
 from extractor.model.merge import (
     DISAGREES_RULE,
@@ -18,6 +19,7 @@ from extractor.model.merge import (
 from extractor.models import Decision, Payment, Reason
 from extractor.read.clean import clean_text
 from extractor.read.load import Document
+from extractor.read.segment import segment
 
 # Written for these tests (house style, atypical wording, curly apostrophes as pages have them).
 SOURCE = (
@@ -39,6 +41,7 @@ NOT_INVESTIGATED = "We will not investigate this complaint."
 SENTENCES = (TRIBUNAL, AGREED, NOT_DONE, FAULT, NOT_INVESTIGATED)
 DOC = Document(text=SOURCE, source="merge-test.txt")
 CLEANED = clean_text(SOURCE)
+CTX = Context(DOC, CLEANED, segment(CLEANED.text))
 
 
 def number(sentence: str) -> int:
@@ -75,7 +78,7 @@ def facts(**fields: object) -> Decision:
 
 
 def run(record: Decision, **answered: object) -> Decision:
-    return merge(record, DOC, CLEANED, dict(answered), [])
+    return merge(record, CTX, dict(answered), [])
 
 
 def rules_of(record: Decision) -> list[str]:
@@ -241,7 +244,7 @@ def test_payment_answers_that_do_not_fit_are_not_taken(model_status, purpose, ex
 
 def test_a_failed_question_is_one_error_issue_and_the_facts_stay():
     record = facts(reasons=[])
-    out = merge(record, DOC, CLEANED, {}, [Failure("reasons", ("reasons",),
+    out = merge(record, CTX, {}, [Failure("reasons", ("reasons",),
                                                    "3 validation error(s)\nfirst at x", 3)])
     [issue] = out.issues
     assert (issue.rule, issue.severity, issue.field) == (FAILED_RULE, "error", "reasons")

@@ -101,11 +101,11 @@ PAGE = ("Decision : Upheld\nDecision date : 2 March 2025\n\n"
 ])
 def test_an_offered_sentence_gets_the_values_labelled_on_it(labelled: str | None) -> None:
     doc = Document(PAGE, "page.txt")
-    facts, cleaned, seg = deterministic_pass(doc)
+    facts, ctx = deterministic_pass(doc)
     start = PAGE.index(labelled) if labelled else 0
     labels = [real.Label("page.txt", start, start + len(labelled), "remedy_kinds", kind)
               for kind in ("apology", "payment")] if labelled else []
-    case = real.Labelled(doc, facts, cleaned, seg, labels, {})
+    case = real.Labelled(doc, facts, ctx, labels, {})
     q = real.remedies_question(case.ask(remedy_kinds=[]))
     assert q is not None
     items = real.listed(q, case, "remedy_kinds", "kind")["items"]

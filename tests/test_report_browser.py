@@ -10,7 +10,7 @@ from test_review_browser import MIN_SCREENSHOT_BYTES, PNG_SIGNATURE, browser  # 
 from tidy_records import write_sample
 
 from extractor.runs.runreport import FIGURES, write_report
-from extractor.runs.store import Store
+from extractor.store.store import Store
 
 MIN_CHART_PX = 80        # a drawn chart is taller than this; an empty <svg> is 0
 # A hover title: "<row>: <number>[%] [series]".

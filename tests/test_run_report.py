@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from extractor.cli import app
 from extractor.runs.runreport import FIGURES, figures, write_report
 from extractor.runs.runreport.charts import render
-from extractor.runs.store import Store
+from extractor.store.store import Store
 
 runner = CliRunner()
 

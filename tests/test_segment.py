@@ -176,10 +176,10 @@ def test_header_decision_line_is_not_the_final_decision_section():
     assert seg.text[final.start:final.end] == "I have completed my investigation."
 
 
-def test_section_text_joins_named_sections():
+def test_ranges_select_the_named_sections_in_document_order():
     seg = segment(clean_text(MIRROR).text)
-    assert seg.section_text("assessment", "final_decision") == (
-        "Mr X could have appealed to the tribunal.\nWe will not investigate Mr X's complaint.")
+    assert [seg.text[a:b] for a, b in seg.ranges("final_decision", "assessment")] == [
+        "Mr X could have appealed to the tribunal.", "We will not investigate Mr X's complaint."]
 
 
 def test_seeds_have_every_standard_section():

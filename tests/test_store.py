@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import pytest
 
-from extractor.runs.migrations import MIGRATIONS, MIGRATIONS_TABLE, applied
-from extractor.runs.store import ResultRow, RunConfig, Store, StoreError
+from extractor.store.migrations import MIGRATIONS, MIGRATIONS_TABLE, applied
+from extractor.store.store import ResultRow, RunConfig, Store, StoreError
 
 CONFIG = RunConfig("local", "gemma", "abc123", "1.0")
 

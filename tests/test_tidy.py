@@ -13,11 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tidy_records import decisions, result_row
 
-import extractor.runs.store as store_module
+import extractor.store.store as store_module
 from extractor.models import Decision
-from extractor.runs import tidy
-from extractor.runs.migrations import MIGRATIONS, TIDY_CHILD_TABLES
-from extractor.runs.store import RunConfig, Store
+from extractor.store import tidy
+from extractor.store.migrations import MIGRATIONS, TIDY_CHILD_TABLES
+from extractor.store.store import RunConfig, Store
 
 SETTINGS = settings(max_examples=40, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

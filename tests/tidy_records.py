@@ -19,7 +19,7 @@ from extractor.models import (
     Usage,
 )
 from extractor.rules.policy import SEVERITY
-from extractor.runs.store import ResultRow, RunConfig, Store
+from extractor.store.store import ResultRow, RunConfig, Store
 from extractor.vocab import REASON_CODES, REFERRED_TO_CODES, REMEDY_KINDS
 
 # Text without NUL (CSV cannot carry it) and without lone surrogates (not UTF-8).

@@ -1,8 +1,8 @@
 """Training examples: the exact prompt the model pass sends, and the answer it should give.
 
 For each composed decision the project's own pipeline computes the facts
-(``pipeline.deterministic_pass``); each question is planned by ``extractor.model.prompt`` on a copy of
-the facts with that question's fields cleared (``scope="gaps"`` asks only where the rules
+(``pipeline.deterministic_pass``); each question is planned by ``extractor.model.prompt`` on a
+copy of the facts with that question's fields cleared (``scope="gaps"`` asks only where the rules
 abstain, so that is what the model sees at run time). The answer is the tool call's JSON
 (``answers.py`` models, keys in schema order: sentences by their number in the list offered),
 built from the composed labels.
@@ -23,6 +23,7 @@ import random
 from pathlib import Path
 from typing import Any
 
+from extractor.facts.extract import Context
 from extractor.model.answers import squash
 from extractor.model.prompt import (
     Doc,
@@ -65,10 +66,10 @@ def pairs_of(c: Composed, source: str, rng: random.Random, codes_share: float = 
              ) -> list[tuple[Question, dict[str, Any]]]:
     """(question as the model pass asks it, the answer it should get) for one decision."""
     doc = Document(text=c.text, source=source)
-    facts, cleaned, seg = deterministic_pass(doc)
+    facts, ctx = deterministic_pass(doc)
     out = []
     for build in (_reasons, _remedies, _payments, _status):
-        pair = build(c, facts, cleaned, seg, rng, codes_share)
+        pair = build(c, facts, ctx, rng, codes_share)
         if pair is not None:
             pair[0].response_model.model_validate(pair[1], context=pair[0].context)
             out.append(pair)
@@ -82,11 +83,11 @@ def examples_of(c: Composed, source: str, rng: random.Random, codes_share: float
             for q, answer in pairs_of(c, source, rng, codes_share)]
 
 
-def _reasons(c: Composed, facts: Decision, cleaned: Any, seg: Any, rng: random.Random,
+def _reasons(c: Composed, facts: Decision, ctx: Context, rng: random.Random,
              share: float = 0.0) -> tuple[Question, dict[str, Any]] | None:
     if c.outcome != "closed_after_initial_enquiries":
         return None
-    for doc in _asked(facts, cleaned, seg, rng, share, reasons=[]):
+    for doc in _asked(facts, ctx, rng, share, reasons=[]):
         q = reasons_question(doc)
         if q is None:
             continue
@@ -99,9 +100,9 @@ def _reasons(c: Composed, facts: Decision, cleaned: Any, seg: Any, rng: random.R
     return None
 
 
-def _remedies(c: Composed, facts: Decision, cleaned: Any, seg: Any, rng: random.Random,
+def _remedies(c: Composed, facts: Decision, ctx: Context, rng: random.Random,
               share: float = 0.0) -> tuple[Question, dict[str, Any]] | None:
-    for doc in _asked(facts, cleaned, seg, rng, share, remedy_kinds=[]):
+    for doc in _asked(facts, ctx, rng, share, remedy_kinds=[]):
         q = remedies_question(doc)
         if q is None:
             continue
@@ -111,7 +112,7 @@ def _remedies(c: Composed, facts: Decision, cleaned: Any, seg: Any, rng: random.
     return None
 
 
-def _asked(facts: Decision, cleaned: Any, seg: Any, rng: random.Random, share: float,
+def _asked(facts: Decision, ctx: Context, rng: random.Random, share: float,
            **cleared: Any) -> list[Doc]:
     """How a list question is asked, in order of preference: for a ``share`` of the decisions
     where the rules found some codes, in scope ``codes`` (the real facts; the reasons question
@@ -120,19 +121,19 @@ def _asked(facts: Decision, cleaned: Any, seg: Any, rng: random.Random, share: f
     scope ``gaps`` with the facts cleared. ``share`` 0 (run 2) always
     asks in scope ``gaps``."""
     field = next(iter(cleared))
-    gaps = Doc(gapped(facts, **cleared), cleaned, seg)
+    gaps = Doc(gapped(facts, **cleared), ctx)
     if share and getattr(facts, field) and rng.random() < share:
-        return [Doc(facts, cleaned, seg, scope="codes"), gaps]
+        return [Doc(facts, ctx, scope="codes"), gaps]
     return [gaps]
 
 
-def _payments(c: Composed, facts: Decision, cleaned: Any, seg: Any, rng: random.Random,
+def _payments(c: Composed, facts: Decision, ctx: Context, rng: random.Random,
               share: float = 0.0) -> tuple[Question, dict[str, Any]] | None:
     if not facts.payments:
         return None
     open_facts = gapped(facts, payments=[p.model_copy(update={"status": None, "purpose": None})
                                          for p in facts.payments])
-    q = payments_question(Doc(open_facts, cleaned, seg))
+    q = payments_question(Doc(open_facts, ctx))
     if q is None:
         return None
     items = []
@@ -143,12 +144,12 @@ def _payments(c: Composed, facts: Decision, cleaned: Any, seg: Any, rng: random.
     return q, {"items": items[:3]}
 
 
-def _status(c: Composed, facts: Decision, cleaned: Any, seg: Any, rng: random.Random,
+def _status(c: Composed, facts: Decision, ctx: Context, rng: random.Random,
             share: float = 0.0) -> tuple[Question, dict[str, Any]] | None:
     ask = rng.choice((("investigated",), ("fault_found",), ("investigated", "fault_found")))
     if c.outcome == "closed_after_initial_enquiries":
         ask = ("investigated",)
-    q = status_question(Doc(gapped(facts, **{name: None for name in ask}), cleaned, seg))
+    q = status_question(Doc(gapped(facts, **{name: None for name in ask}), ctx))
     sentence = find(q.sentences, c.status_sentence) if q is not None else None
     if q is None or sentence is None:
         return None

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args
 
+from extractor.facts.extract import Context
 from extractor.facts.patterns import iter_sentences
 from extractor.model.prompt import (
     Doc,
@@ -83,7 +84,8 @@ def load_doc(file: str, corpus: Path = CORPUS / "train") -> Document:
 def part_sentences(doc: Document) -> list[tuple[str, int, int, str]]:
     """(part, source start, source end, cleaned sentence) of every sentence the model pass may
     offer, in document order."""
-    _facts, cleaned, seg = deterministic_pass(doc)
+    _facts, ctx = deterministic_pass(doc)
+    cleaned, seg = ctx.cleaned, ctx.seg
     out = []
     for part in PARTS:
         for start, end in seg.ranges(part):
@@ -99,18 +101,17 @@ class Labelled:
 
     doc: Document
     facts: Any
-    cleaned: Any
-    seg: Any
+    ctx: Context
     labels: list[Label]
     gold: dict[str, Any]
 
     def ask(self, scope: str = "gaps", **cleared: Any) -> Doc:
         facts = self.facts.model_copy(deep=True, update=cleared) if cleared else self.facts
-        return Doc(facts, self.cleaned, self.seg, scope=scope)
+        return Doc(facts, self.ctx, scope=scope)
 
     def values_in(self, sentence: str, field: str) -> list[Any]:
         """The labelled values of ``field`` whose sentence is (mostly) this offered sentence."""
-        found = self.cleaned.find_source(sentence)
+        found = self.ctx.cleaned.find_source(sentence)
         if found is None:
             return []
         s, e = found
@@ -185,8 +186,8 @@ def cases(labels: list[Label], skip: set[str]) -> list[Labelled]:
     out = []
     for file in sorted({lab.file for lab in labels} - skip):
         doc = load_doc(file)
-        facts, cleaned, seg = deterministic_pass(doc)
-        out.append(Labelled(doc, facts, cleaned, seg,
+        facts, ctx = deterministic_pass(doc)
+        out.append(Labelled(doc, facts, ctx,
                             [lab for lab in labels if lab.file == file], gold[file]))
     return out
 
@@ -201,7 +202,7 @@ def examples(labels: list[Label], skip: set[str]) -> list[dict[str, Any]]:
 
 def show(file: str) -> None:
     doc = load_doc(file)
-    facts, _c, _s = deterministic_pass(doc)
+    facts, _ctx = deterministic_pass(doc)
     print(f"## {file} rules: reasons {[r.code for r in facts.reasons]} remedies "
           f"{facts.remedy_kinds} inv {facts.investigated} fault {facts.fault_found}")
     for part, start, end, sentence in part_sentences(doc):

@@ -70,7 +70,8 @@ def write_corpus(n: int, seed: int, out: Path) -> int:
         c = compose(rng, phrases_unseen)
         top, sub = category_of(c.text)
         ref = str(c.page["reference"]).replace(" ", "-")
-        url = f"https://www.lgo.org.uk/decisions/{slug(top or 'other')}/{slug(sub or 'other')}/{ref}"
+        path = f"{slug(top or 'other')}/{slug(sub or 'other')}/{ref}"
+        url = f"https://www.lgo.org.uk/decisions/{path}"
         file = f"{ref}__unseen_{i:04d}.json"
         (docs / file).write_text(json.dumps({"url": url, "text": c.text}, ensure_ascii=False),
                                  encoding="utf-8")

@@ -56,14 +56,22 @@ class Context:
         s, e = self.cleaned.to_source(start, end)
         return Span(text=self.doc.text[s:e], start=s, end=e)
 
-    def ranges(self, *names: str) -> list[tuple[int, int]]:
-        """(start, end) of the summary (when named) and of the named sections. A page with
-        neither a summary nor a section (an older summary page) is all summary after its
-        header lines."""
+    def ranges(self, *names: str, name_order: bool = False) -> list[tuple[int, int]]:
+        """(start, end) of the summary (when named) and of the named sections (in document
+        order, or with ``name_order`` in the order of ``names``). A page with neither a summary
+        nor a section (an older summary page) is all summary after its header lines."""
         if "summary" in names and "summary" not in self.seg.header and not self.seg.sections:
             body = max((f.end for f in self.seg.header.values()), default=0)
             return [(body, len(self.text))]
-        return self.seg.ranges(*names)
+        return self.seg.ranges(*names, name_order=name_order)
+
+    def source_span(self, text: str) -> Span | None:
+        """The source span of a string of the cleaned text (None when it is not in it)."""
+        found = self.cleaned.find_source(text)
+        if found is None:
+            return None
+        s, e = found
+        return Span(text=self.doc.text[s:e], start=s, end=e)
 
     def sentences(self, *names: str) -> list[tuple[int, int]]:
         """The sentences of the summary / named sections."""
@@ -79,11 +87,10 @@ class Context:
         return 0, self.seg.body_start()
 
 
-def extract_facts(doc: Document, cleaned: Cleaned, seg: Segmented) -> Decision:
-    """The deterministic record of one document; spans index ``doc.text``."""
-    ctx = Context(doc, cleaned, seg)
+def extract_facts(ctx: Context) -> Decision:
+    """The deterministic record of one document; spans index ``ctx.doc.text``."""
     rec = Decision()
-    url = p.parse_decision_url(doc.url)
+    url = p.parse_decision_url(ctx.doc.url)
     _reference(ctx, rec, url)
     _bodies(ctx, rec)
     _category(ctx, rec, url)

@@ -16,6 +16,7 @@ from urllib.parse import unquote
 
 # Money lives in ``money``; re-exported for the stages that read it from here.
 from extractor.facts.money import MONEY_REGEX, find_amounts, parse_amount  # noqa: F401
+from extractor.vocab.phrases import TITLE
 
 # --- Case references (DOMAIN §1.1, §1.4) ----------------------------------------------------
 
@@ -160,7 +161,7 @@ def parse_date(text: str) -> str | None:
 
 # --- Pseudonyms (DOMAIN §6) ----------------------------------------------------------------
 
-TITLE_REGEX_PART = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr)"
+TITLE_REGEX_PART = TITLE  # the vocabulary's one spelling of the titles
 # "Mr X", "Mrs B": a title and one capital letter that is a word of its own.
 PSEUDONYM_REGEX = re.compile(rf"\b{TITLE_REGEX_PART}\.? [A-Z](?![\w])")
 # Joint complainants: "Mr and Mrs X", "Mr X and Mrs X", "Dr X and Dr Y".
@@ -284,7 +285,7 @@ class SentenceIndex:
     def _holding(self, needles: tuple[str, ...]) -> list[int]:
         """Indexes of the sentences that contain one of the needles, in order."""
         found: set[int] = set()
-        for (block_start, _end), lowered in zip(self.blocks, self.lowered):
+        for (block_start, _end), lowered in zip(self.blocks, self.lowered, strict=True):
             for needle in needles:
                 at = lowered.find(needle)
                 while at != -1:

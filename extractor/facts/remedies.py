@@ -44,6 +44,11 @@ NOT_A_REMEDY_REGEX = re.compile(
 # A remedy word that describes a failure, not a remedy.
 NOT_GIVEN_REGEX = re.compile(
     r"\b(?:not|never|failed to|failure to|without|no|refused to|declined to|unable to)\b", _FLAGS)
+# How far (characters) before a remedy phrase NOT_GIVEN_REGEX cancels it: a rule's own phrase
+# ("did not apologise"), and the looser support cue a model answer is checked against, whose
+# cue words stand further from the negation ("did not, as we asked, apologise").
+NEGATION_WINDOW = 20
+SUPPORT_NEGATION_WINDOW = 40
 NEGATION_REGEX = re.compile(r"\b(?:not|no longer|declined|refused|never)\b", _FLAGS)
 # "£500 for the distress caused", "£150 to acknowledge the time and trouble".
 PURPOSE_REGEX = re.compile(

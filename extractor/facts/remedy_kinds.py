@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from extractor.facts.remedies import NOT_GIVEN_REGEX
+from extractor.facts.remedies import NEGATION_WINDOW, NOT_GIVEN_REGEX
 from extractor.vocab import REMEDIES, REMEDY
 from extractor.vocab.phrases import PERSON
 
@@ -68,7 +68,6 @@ WISH_REGEX = re.compile(
     r"|seeks?|sought|requests?|requested|is seeking|complain\w*|says?|said|claims?|claimed"
     r"|expects?|expected|hopes?|disagrees?|believes?|feels?|felt|thinks?|considers?"
     r"|argues?)\b|\boutcome (?:\w+ ){0,2}(?:wants?|wanted|seeks?|sought)\b", _FLAGS)
-NEGATION_WINDOW = 20  # characters before a kind's phrase where "not" / "failed to" cancels it
 
 # "other": where the items of an agreed action start ("agreed to", "will", "should", "we
 # recommend (that) the Council"), how they split, and what is not a remedy of its own.

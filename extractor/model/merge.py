@@ -5,7 +5,8 @@
 - Where the facts abstain (``None``, or a code missing from a list) the model may fill in, but
   only with evidence: the sentence it names (by number: ``item.quote`` is the project's own copy
   of it, so always in the source) must itself support the code (the vocabulary's ``support``
-  cues, looser than the facts' phrase rules but specific to each code). An answer without such support is dropped with a ``model_unsupported`` info issue.
+  cues, looser than the facts' phrase rules but specific to each code). An answer without such
+  support is dropped with a ``model_unsupported`` info issue.
   The model may add reason codes and remedy kinds to those the rules found, never remove one;
   a reason the model reads from the very sentence a rule read as another code is a
   disagreement, not an addition.
@@ -21,17 +22,17 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from extractor.facts.remedies import NOT_GIVEN_REGEX, STATUS_CUE_REGEX
+from extractor.facts.extract import Context
+from extractor.facts.remedies import (
+    NOT_GIVEN_REGEX,
+    STATUS_CUE_REGEX,
+    SUPPORT_NEGATION_WINDOW,
+)
 from extractor.model.answers import squash
 from extractor.models import Decision, Issue, Payment, Reason, Span
-from extractor.read.clean import Cleaned
-from extractor.read.load import Document
+from extractor.rules.policy import DISAGREES_RULE, FAILED_RULE, UNSUPPORTED_RULE
 from extractor.vocab import REASON, REMEDY, route_of
 from extractor.vocab.phrases import cue
-
-FAILED_RULE = "extraction_failed"
-UNSUPPORTED_RULE = "model_unsupported"
-DISAGREES_RULE = "model_disagrees"
 
 # What a model's sentence must say for its investigated / fault found answer to be taken.
 STATUS_SUPPORT: dict[tuple[str, str], re.Pattern[str]] = {
@@ -43,7 +44,6 @@ STATUS_SUPPORT: dict[tuple[str, str], re.Pattern[str]] = {
                                 r"(?:\w+ ){0,2}fault\b"),
     ("fault_found", "no"): cue(r"\b(?:no|not|without) (?:\w+ ){0,2}fault\b|\bnot at fault"),
 }
-NEGATION_WINDOW = 40  # characters before a remedy cue where "not" / "failed to" cancels it
 
 
 @dataclass(frozen=True)
@@ -61,19 +61,13 @@ class Merger:
     """Merges the answers of one document into a copy of its facts."""
 
     facts: Decision
-    doc: Document
-    cleaned: Cleaned
+    ctx: Context
 
     def __post_init__(self) -> None:
         self.record = self.facts.model_copy(deep=True)
 
     def span_of(self, sentence: str) -> Span | None:
-        """The source span of a sentence of the cleaned text (None when not found)."""
-        found = self.cleaned.find_source(sentence)
-        if found is None:
-            return None
-        s, e = found
-        return Span(text=self.doc.text[s:e], start=s, end=e)
+        return self.ctx.source_span(sentence)
 
     def note(self, rule: str, severity: str, fields: str, message: str,
              span: Span | None = None) -> None:
@@ -81,10 +75,10 @@ class Merger:
                                         field=fields, message=message, span=span))
 
 
-def merge(facts: Decision, doc: Document, cleaned: Cleaned, answers: dict[str, Any],
+def merge(facts: Decision, ctx: Context, answers: dict[str, Any],
           failures: list[Failure]) -> Decision:
     """The record: the facts, gaps filled by supported answers, and issues for the rest."""
-    m = Merger(facts, doc, cleaned)
+    m = Merger(facts, ctx)
     if "status" in answers:
         merge_status(m, answers["status"])
     if "reasons" in answers:
@@ -179,7 +173,7 @@ def supports_remedy(kind: str, sentence: str) -> bool:
         return False
     if unless is not None and unless.search(sentence):
         return False
-    window = sentence[max(0, found.start() - NEGATION_WINDOW):found.start()]
+    window = sentence[max(0, found.start() - SUPPORT_NEGATION_WINDOW):found.start()]
     return not NOT_GIVEN_REGEX.search(window)
 
 

@@ -1,6 +1,6 @@
 """What to ask the model about one document, and the messages that ask it.
 
-``plan_questions(facts, cleaned, seg, scope)`` returns the questions the rules leave open:
+``plan_questions(facts, ctx, scope)`` returns the questions the rules leave open:
 ``"gaps"``, fields the rules left empty; ``"codes"`` (the settings' default), those plus the list
 questions the rules answered only in part (reasons and remedy kinds they may have missed; the
 reasons question then offers only the sentences no rule reason came from); ``"all"``, every
@@ -9,7 +9,8 @@ question that applies (to compare the model with the rules). Each question carri
 numbered from 1), its answer model (``answers.py``: the model answers with sentence numbers and
 codes, never with document text) and the validation context. Only the parts that matter are
 sent: the Summary, My assessment / What I found, Agreed action and Final decision, a bounded
-number of sentences within a character budget. ``prompt_sha()`` hashes the ``prompts/`` files; every record carries it.
+number of sentences within a character budget. ``prompt_sha()`` hashes the ``prompts/`` files;
+every record carries it.
 """
 
 from __future__ import annotations
@@ -24,11 +25,11 @@ from typing import Any
 from pydantic import BaseModel
 
 from extractor.errors import ConfigError
+from extractor.facts.extract import Context
 from extractor.facts.patterns import find_amounts, iter_sentences
 from extractor.model import answers
 from extractor.models import Decision
 from extractor.read.clean import Cleaned
-from extractor.read.segment import Segmented
 
 PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
 SCOPES = ("gaps", "codes", "all")
@@ -80,14 +81,13 @@ def guidance(name: str) -> dict[str, str]:
     return {code.strip(): text.strip() for code, _, text in lines}
 
 
-def candidate_sentences(cleaned: Cleaned, seg: Segmented, parts: tuple[str, ...]
-                        ) -> tuple[str, ...]:
+def candidate_sentences(ctx: Context, parts: tuple[str, ...]) -> tuple[str, ...]:
     """Distinct sentences of the named parts, in part order, within the budgets."""
     out: list[str] = []
     used = 0
-    for start, end in seg.ranges(*parts, name_order=True):
-        for s, e in iter_sentences(cleaned.text, start, end):
-            sentence = _clip(cleaned.text[s:e])
+    for start, end in ctx.ranges(*parts, name_order=True):
+        for s, e in iter_sentences(ctx.text, start, end):
+            sentence = _clip(ctx.text[s:e])
             if len(sentence) < MIN_SENTENCE_CHARS or sentence in out:
                 continue
             if len(out) >= MAX_SENTENCES or used + len(sentence) > MAX_CHARS:
@@ -147,33 +147,32 @@ class Doc:
     """One document as the planners see it."""
 
     facts: Decision
-    cleaned: Cleaned
-    seg: Segmented
+    ctx: Context
     scope: str = "gaps"
     max_tokens: int = 512
 
     def sentences(self, parts: tuple[str, ...]) -> tuple[str, ...]:
-        return candidate_sentences(self.cleaned, self.seg, parts)
+        return candidate_sentences(self.ctx, parts)
 
     def rule_reason_in(self, sentence: str) -> bool:
         """Whether a reason the rules found was read from this sentence."""
-        found = self.cleaned.find_source(sentence)
+        found = self.ctx.cleaned.find_source(sentence)
         return found is not None and self.facts.rule_reason_at(*found) is not None
 
     def question(self, name: str, model: type[BaseModel], messages: list[dict[str, str]],
                  items: int, sentences: tuple[str, ...], per_item: int = TOKENS_PER_ITEM
                  ) -> Question:
         budget = min(self.max_tokens, TOKENS_OVERHEAD + items * per_item)
-        return Question(name, model, messages, validation_context(self.facts, self.cleaned),
+        return Question(name, model, messages, validation_context(self.facts, self.ctx.cleaned),
                         budget, sentences)
 
 
-def plan_questions(facts: Decision, cleaned: Cleaned, seg: Segmented, scope: str = "gaps",
+def plan_questions(facts: Decision, ctx: Context, scope: str = "gaps",
                    max_tokens: int = 512) -> list[Question]:
     """The questions to ask for this document (none when the rules settled everything)."""
     if scope not in SCOPES:
         raise ConfigError(f"unknown model scope {scope!r}; choose one of {', '.join(SCOPES)}")
-    doc = Doc(facts, cleaned, seg, scope, max_tokens)
+    doc = Doc(facts, ctx, scope, max_tokens)
     planned = (reasons_question(doc), remedies_question(doc), payments_question(doc),
                status_question(doc))
     return [q for q in planned if q is not None]
@@ -198,7 +197,7 @@ def reasons_question(doc: Doc, max_items: int = 2) -> Question | None:
 
 def remedies_question(doc: Doc, max_items: int = 3) -> Question | None:
     f = doc.facts
-    if not (f.outcome == "upheld" or doc.seg.section("agreed_action")):
+    if not (f.outcome == "upheld" or doc.ctx.seg.section("agreed_action")):
         return None
     sentences = doc.sentences(REMEDY_PARTS)
     if not sentences or (doc.scope == "gaps" and f.remedy_kinds):

@@ -41,7 +41,8 @@ FURNITURE_LINE_REGEX = re.compile(
 
 # List numbering at the start of a line: "  1. ", "12) ", "- ", "• ", "– ", "(a) ", "a) ".
 LIST_MARKER_REGEX = re.compile(
-    r"^[ ]*(?:\d{1,3}[.)]|\([a-z]{1,3}\)|[a-z]\)|[-\u2022\u2013\u2014*\u00b7\u25aa\u25e6\u2023\u2043])"
+    r"^[ ]*(?:\d{1,3}[.)]|\([a-z]{1,3}\)|[a-z]\)"
+    r"|[-\u2022\u2013\u2014*\u00b7\u25aa\u25e6\u2023\u2043])"
     r"[ ]+(?=\S)",
     re.MULTILINE)
 

@@ -73,9 +73,15 @@ def _folder_files(folder: str) -> list[str]:
     return [p if Path(p).suffix.lower() in FOLDER_SUFFIXES else Unsupported(p) for p in visible]
 
 
+def formats_read(command: str) -> str:
+    """What ``command`` (extract, batch, eval) reads, for its messages."""
+    return f"{command} reads {' '.join(FOLDER_SUFFIXES)} files and folders of them"
+
+
 def unsupported_error(path: str) -> InputError:
-    suffix = Path(path).suffix.lower() or "no suffix"
-    return InputError(f"{path}: not a format batch reads ({suffix}; it reads "
+    suffix = Path(path).suffix.lower()
+    kind = f"a {suffix} file" if suffix else "a file without a suffix"
+    return InputError(f"{path}: {kind} in a folder is not read (from folders: "
                       f"{' '.join(FOLDER_SUFFIXES)})")
 
 

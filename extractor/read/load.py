@@ -20,8 +20,8 @@ from pathlib import Path
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from extractor.errors import InputError
+from extractor.settings import DEFAULT_MAX_BYTES
 
-DEFAULT_MAX_BYTES = 5_000_000  # a long decision page is ~100 kB; 5 MB is generous
 SNIFF_BYTES = 8192
 HTML_DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "svg", "form",
                   "iframe", "template", "button")
@@ -160,10 +160,14 @@ def _record_document(obj: object, source: str, notes: list[str]) -> Document:
                              notes=list(notes)))
 
 
+def jsonl_lines(text: str) -> Iterator[tuple[int, str]]:
+    """The non-blank lines of a JSON Lines text with their line numbers (from 1): how every
+    JSON Lines file held in memory is read (documents, records, gold labels)."""
+    return ((n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip())
+
+
 def _jsonl_documents(text: str, path: str, notes: list[str]) -> Iterator[Document | InputError]:
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
+    for lineno, line in jsonl_lines(text):
         try:
             yield json_record(line, f"{path}:{lineno}", notes)
         except InputError as exc:

@@ -23,7 +23,8 @@ TITLE_REF_ALONE_REGEX = re.compile(r"^\((?P<ref>\d{2} ?\d{3} ?\d{3}[a-z]?)\)\s*$
 ORG_LINE_REGEX = re.compile(r"^[^.:]{3,200}$")
 # Header lines: "Label : value" (the site puts a space each side of the colon; copies may not).
 HEADER_LINE_REGEX = re.compile(
-    r"^(?P<label>Category|Decision date|Date of decision|Decision|Decided)\s*:\s*(?P<value>.+?)\s*$",
+    r"^(?P<label>Category|Decision date|Date of decision|Decision|Decided)"
+    r"\s*:\s*(?P<value>.+?)\s*$",
     re.IGNORECASE)
 # A header label alone on its line, its value on the next line(s) ("Category :" / "Housing" /
 # ">" / "Allocations"; "Decision :" / "Upheld"; "Decision date :" / "05 Mar 2025").
@@ -113,10 +114,6 @@ class Segmented:
         if name_order:
             chosen.sort(key=lambda s: names.index(s.name))
         return out + [(s.start, s.end) for s in chosen]
-
-    def section_text(self, *names: str) -> str:
-        """Joined text of the named sections (in document order), '' when absent."""
-        return "\n".join(self.text[s.start:s.end] for s in self.sections if s.name in names)
 
     def body_start(self) -> int:
         """Where the decision proper starts (after the header lines)."""

@@ -22,7 +22,7 @@ from extractor.errors import InputError
 from extractor.model.backends import BackendOptions, open_model_pass
 from extractor.models import Decision
 from extractor.pipeline import run_many
-from extractor.read.load import DEFAULT_MAX_BYTES
+from extractor.read.load import DEFAULT_MAX_BYTES, jsonl_lines
 from extractor.settings import Settings
 
 SCALAR_FIELDS = ("reference", "category_top", "category_sub", "outcome_header", "outcome_wording",
@@ -168,9 +168,7 @@ def load_gold(paths: Sequence[str]) -> list[dict[str, Any]]:
         p = Path(path)
         if not p.is_file():
             raise InputError(f"{path}: no such file")
-        for lineno, line in enumerate(p.read_text(encoding="utf-8").splitlines(), start=1):
-            if not line.strip():
-                continue
+        for lineno, line in jsonl_lines(p.read_text(encoding="utf-8")):
             try:
                 label = json.loads(line)
             except json.JSONDecodeError as exc:
@@ -196,7 +194,7 @@ def score(gold: Sequence[dict[str, Any]], records: Sequence[Decision]) -> Report
     report = Report(documents=len(gold), missing_results=0,
                     fields=[FieldScore(f, False) for f in SCALAR_FIELDS]
                     + [FieldScore(f, True) for f in SET_FIELDS])
-    for label, record in zip(gold, match(gold, records)):
+    for label, record in zip(gold, match(gold, records), strict=True):
         report.missing_results += record is None
         gv, pv = gold_view(label), EMPTY_VIEW if record is None else record_view(record)
         for fs in report.fields:

@@ -214,7 +214,8 @@ def record_html(record: Decision, source: str | None, n: int, total: int = 1) ->
     loose_html = f"<h3>Record issues</h3>{loose}" if loose else ""
     raw = escape(json.dumps(record.model_dump(mode="json"), indent=1, ensure_ascii=False))
     return (f'<section class="record" id="{prefix}"><div class="left">'
-            f"{_steps_html(n, total)}<h2>{escape(_title(record, n))}</h2><p class=src>{escape(record.meta.source)}</p>"
+            f"{_steps_html(n, total)}<h2>{escape(_title(record, n))}</h2>"
+            f"<p class=src>{escape(record.meta.source)}</p>"
             f"{loose_html}<table class=fields><colgroup><col class=name><col class=value><col>"
             f"<col class=issues></colgroup><thead><tr><th>field</th><th>value</th>"
             f"<th>evidence</th><th>issues</th></tr></thead><tbody>{rows}</tbody></table>"
@@ -275,7 +276,8 @@ mark.active{background:rgba(255,140,0,.55);outline:2px solid #e07000}
 table{border-collapse:collapse;width:100%;table-layout:fixed}th,td{border:1px solid #ddd;
 padding:.25rem .4rem;vertical-align:top;text-align:left;overflow-wrap:anywhere}
 .fields col.name{width:8.5rem}.fields col.value{width:24%}.fields col.issues{width:22%}
-q{display:-webkit-box;-webkit-line-clamp:3;-webkit-box-orient:vertical;overflow:hidden}.meta th{width:8.5rem}
+q{display:-webkit-box;-webkit-line-clamp:3;-webkit-box-orient:vertical;overflow:hidden}
+.meta th{width:8.5rem}
 .fields tbody th{font-family:ui-monospace,monospace}
 tr.has-span{cursor:pointer}tr.has-span:hover,tr.active{background:#eef4ff}
 tr.has-issue th{color:#b00}ul{margin:0;padding-left:1.1rem}.null{color:#999}

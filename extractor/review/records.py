@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from extractor.errors import InputError
 from extractor.models import Decision
-from extractor.read.load import Document, load_path
+from extractor.read.load import Document, jsonl_lines, load_path
 from extractor.rules import RULE_NAMES, check_decision
 
 
@@ -21,9 +21,7 @@ def read_records(path: str) -> list[Decision]:
     if not p.exists():
         raise InputError(f"{path}: no such file")
     records = []
-    for lineno, line in enumerate(p.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
+    for lineno, line in jsonl_lines(p.read_text(encoding="utf-8")):
         try:
             records.append(Decision.model_validate_json(line))
         except ValidationError as exc:

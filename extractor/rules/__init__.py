@@ -41,6 +41,7 @@ RULES: dict[str, Rule] = {
     "reason_citations": citations.rule_reason_citations,
     "grounding": source.rule_grounding,
     "not_a_decision": source.rule_not_a_decision,
+    "reference_missing": source.rule_reference_missing,
     "several_decisions": source.rule_several_decisions,
     "closed_consistency": consistency.rule_closed_consistency,
     "not_upheld_remedy": consistency.rule_not_upheld_remedy,

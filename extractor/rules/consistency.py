@@ -6,7 +6,7 @@ import math
 import re
 from typing import Any
 
-from extractor.models import Issue
+from extractor.models import PAYMENT_STATUSES, Issue
 from extractor.rules.base import (
     NOT_INVESTIGATED,
     Context,
@@ -26,7 +26,6 @@ from extractor.vocab import (
     UNPUBLISHED_CODES,
 )
 
-PAYMENT_STATUSES = ("agreed", "offered_by_body", "recommended")
 # Purposes of symbolic payments (distress and the like), as opposed to refunds of real loss.
 SYMBOLIC_PURPOSE_REGEX = re.compile(
     r"distress|symbolic|time and trouble|uncertainty|frustration|upset|anxiety|inconvenience",

@@ -1,4 +1,6 @@
-"""The severity policy: every rule id the rules can emit, with its default severity.
+"""Every issue id a record can carry, with its severity: the rules' ids (``SEVERITY``, the
+default policy) and the few noted outside the rules (``NOTED_SEVERITY``: the reading and the
+model stage). Every other module names an issue through this one.
 
 A caller tunes it per call (``check_decision(rec, text, severity={"category_sub_unknown":
 "info"})``); ``"off"`` silences a rule.
@@ -15,6 +17,8 @@ REF_BEFORE_BUSINESS_YEAR_SEVERITY = "warning"
 # Rule id -> default severity ("error" | "warning" | "info").
 SEVERITY: dict[str, str] = {
     "reference_format": "error",           # not "YY SSS SSS[x]"
+    "reference_missing": "warning",        # no reference in the text or URL (the input lacks it)
+    "bodies_missing": "warning",           # ... and no body named either
     "reference_prefix_range": "error",     # YY outside 13..current year
     "reference_serial_range": "warning",   # serial 0 or above a year's intake
     "reference_url_mismatch": "error",     # the URL's decision slug names another case
@@ -34,7 +38,7 @@ SEVERITY: dict[str, str] = {
     "citation_offsets": "error",           # source[start:end] is not the citation's text
     "ungrounded_text": "error",            # a quoted string that is not in the source
     "span_mismatch": "error",              # start/end do not select the quoted text
-    "closed_but_investigated": "warning",  # real pages: investigations discontinued under a "Closed" header
+    "closed_but_investigated": "warning",  # real: discontinued investigations headed "Closed"
     "closed_with_fault_finding": "warning",
     "not_upheld_with_remedy": "warning",
     "upheld_without_fault": "warning",
@@ -56,6 +60,20 @@ SEVERITY: dict[str, str] = {
 # (issues added elsewhere, such as ``extraction_failed``, are kept).
 RULE_NAMES: frozenset[str] = frozenset(SEVERITY)
 SEVERITY_LEVELS = ("error", "warning", "info", "off")
+
+# Issues noted outside the rules, each always with the severity below (not tunable).
+INPUT_DECODING = "input_decoding"      # the reading: how bytes that were not UTF-8 were read
+FAILED_RULE = "extraction_failed"      # a model question (or the whole model pass) failed
+UNSUPPORTED_RULE = "model_unsupported"  # a model answer the text does not support: dropped
+DISAGREES_RULE = "model_disagrees"     # a model answer against the rules' value: rules kept
+NOTED_SEVERITY: dict[str, str] = {
+    FAILED_RULE: "error",
+    UNSUPPORTED_RULE: "info",
+    DISAGREES_RULE: "warning",
+    INPUT_DECODING: "info",
+}
+# Every issue id a record can carry (the data dictionary lists these).
+ISSUE_IDS: tuple[str, ...] = (*SEVERITY, *NOTED_SEVERITY)
 
 
 def policy(overrides: Mapping[str, str] | None) -> dict[str, str]:

@@ -54,13 +54,33 @@ def rule_grounding(ctx: Context) -> list[Issue]:
     return issues
 
 
-def rule_not_a_decision(ctx: Context) -> list[Issue]:
+def _not_a_decision(ctx: Context) -> bool:
+    """No reference, category, outcome or citation, and a source without LGSCO wording."""
     d = ctx.decision
     cat = get(d, "category")
     empty = (get(d, "reference") is None and get(d, "outcome") is None
              and get(cat, "top") is None and get(cat, "sub") is None
              and not items(d, "citations"))
-    if ctx.source is None or not empty or LGSCO_MARKER_REGEX.search(ctx.source):
+    return ctx.source is not None and empty and not LGSCO_MARKER_REGEX.search(ctx.source)
+
+
+def rule_reference_missing(ctx: Context) -> list[Issue]:
+    """A decision whose text (and URL) holds no case reference: never a silent null, since
+    such a record looks complete and cannot be joined to anything (a peer harvester's dump
+    without its URL); nor its body, when none is named either."""
+    d = ctx.decision
+    if get(d, "reference") is not None or _not_a_decision(ctx):
+        return []
+    found = [issue("reference_missing", "reference", "no case reference in the text or its "
+                   "URL: the record cannot be matched to its decision by reference")]
+    if not items(d, "bodies"):
+        found.append(issue("bodies_missing", "bodies", "no case reference and no body named: "
+                           "nothing says which decision or council this is"))
+    return found
+
+
+def rule_not_a_decision(ctx: Context) -> list[Issue]:
+    if not _not_a_decision(ctx):
         return []
     return [issue("not_a_decision", None,
                   "no reference, category, outcome or citation, and no LGSCO wording: "

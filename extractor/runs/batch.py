@@ -22,16 +22,17 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from extractor.errors import InputError
+from extractor.facts.extract import Context
+from extractor.harvest.harvest_store import harvested_items
 from extractor.model.backends import BackendOptions
 from extractor.model.llm import ModelPass
 from extractor.models import SCHEMA_VERSION, Decision
 from extractor.pipeline import deterministic_pass, model_stage, stamp_backend
 from extractor.read.inputs import Item, count, expand, iter_items
 from extractor.read.load import DEFAULT_MAX_BYTES
-from extractor.runs.harvest_store import harvested_items
 from extractor.runs.results import failed_row, finished_row, reason
-from extractor.runs.store import ResultRow, RunConfig, Store, StoreError
 from extractor.settings import shown_url
+from extractor.store.store import ResultRow, RunConfig, Store, StoreError
 
 WRITE_QUEUE_SIZE = 512      # finished documents waiting for the writer (bounds memory)
 NAMED_FAILURES = 5          # failed documents the summary names with their reasons
@@ -74,6 +75,7 @@ class RunSummary:
     started: float = field(default_factory=time.perf_counter)
     seconds: float | None = None
     harvested: bool = False     # the run also took the harvested pages without a result
+    limit: int | None = None    # --limit: at most this many documents are run
 
     @property
     def processed(self) -> int:
@@ -144,7 +146,7 @@ def run_batch(inputs: Iterable[str], db_path: str, model_pass: ModelPass | None 
         harvested, pages = harvested_items(store, config.sha, options.retry_failed) \
             if options.harvested else (0, iter(()))
         summary = RunSummary(run_id=run_id, total=count(paths) + harvested,
-                             harvested=options.harvested)
+                             harvested=options.harvested, limit=options.limit)
         runner = Runner(store, config, model_pass, options, summary, progress)
         runner.run(chain(iter_items(paths, options.max_bytes), pages))
         if options.jsonl is not None:
@@ -216,8 +218,7 @@ class Prepared:
 
     item: Item
     record: Decision
-    cleaned: Any
-    seg: Any
+    ctx: Context
     seconds: float
 
 
@@ -294,14 +295,14 @@ class Runner:
             return
         started = time.perf_counter()
         try:
-            record, cleaned, seg = deterministic_pass(item.doc)
+            record, ctx = deterministic_pass(item.doc)
         except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
             self.writer.queue.put(failed_row(item, reason(exc)))
             return
         if self.model_pass is None:
             self.writer.queue.put(finished_row(item, record, started))
             return
-        prepared = Prepared(item, record, cleaned, seg, time.perf_counter() - started)
+        prepared = Prepared(item, record, ctx, time.perf_counter() - started)
         self.slots.acquire()
         pool.submit(self._model_row, prepared).add_done_callback(self._model_done)
 
@@ -310,8 +311,7 @@ class Runner:
         started = time.perf_counter() - prep.seconds
         facts = prep.record.model_copy(deep=True)
         try:
-            record = model_stage(prep.record, prep.item.doc, prep.cleaned, prep.seg,
-                                 self.model_pass)
+            record = model_stage(prep.record, prep.ctx, self.model_pass)
         except Exception as exc:  # noqa: BLE001 - recorded as failed with its reason
             stamp_backend(facts, self.model_pass)
             return finished_row(prep.item, facts, started, failure=exc)

@@ -20,10 +20,10 @@ from rich.progress import (
 )
 from rich.table import Column
 
-from extractor.read.inputs import FOLDER_SUFFIXES
+from extractor.harvest.listing import Window
+from extractor.harvest.run import HarvestSummary
+from extractor.read.inputs import formats_read
 from extractor.runs.batch import RunSummary
-from extractor.runs.harvest import HarvestSummary
-from extractor.runs.listing import Window
 
 PLAIN_EVERY_SECONDS = 10.0
 FAILURE_CHARS = 160  # a failure's reason as the summary shows it (runs show: all of it)
@@ -73,7 +73,7 @@ class PlainProgress:
 
     def start(self, summary: RunSummary) -> None:
         self.last = time.monotonic()
-        self._line(f"batch: run {summary.run_id}, {summary.total} documents")
+        self._line(f"batch: run {summary.run_id}, {planned(summary)}")
 
     def update(self, summary: RunSummary) -> None:
         if time.monotonic() - self.last >= self.every:
@@ -171,14 +171,25 @@ def extract_progress(err: Console, total: int, uses_model: bool,
         else ExtractProgress(err, total)
 
 
+def planned(summary: RunSummary) -> str:
+    """How many documents the run will take: all it found, or ``--limit`` of them."""
+    if summary.limit is not None and summary.limit < summary.total:
+        return f"at most {summary.limit} of {documents(summary.total)} (--limit {summary.limit})"
+    return documents(summary.total)
+
+
+def documents(n: int) -> str:
+    return f"{n} document" if n == 1 else f"{n} documents"
+
+
 def format_summary(summary: RunSummary) -> str:
     head = f"run {summary.run_id} {summary.status} in {summary.elapsed:.1f}s: "
     if summary.processed == 0:
         return head + _nothing_done(summary)
     lines = [
-        head + f"{summary.processed} documents processed, {_already_done(summary)}",
-        (f"  ok {summary.ok} · with issues {summary.issues} (errors {summary.with_errors}) · "
-         f"failed {summary.failed}"),
+        head + f"{documents(summary.processed)} processed, {_already_done(summary)}",
+        (f"  ok {summary.ok} · with issues {summary.issues} · failed {summary.failed} · "
+         f"with error issues {summary.with_errors} of {summary.processed}"),
         *_failure_lines(summary),
         "  top rules: " + (", ".join(f"{rule} {n}" for rule, n in summary.rules.most_common(5))
                            or "none fired"),
@@ -206,7 +217,7 @@ def _nothing_done(summary: RunSummary) -> str:
         return f"nothing to do: {_already_done(summary)}"
     if summary.harvested:
         return "nothing to do: every harvested page has a result for this configuration"
-    return f"no documents found (batch reads {' '.join(FOLDER_SUFFIXES)} files and folders of them)"
+    return f"no documents found ({formats_read('batch')})"
 
 
 def _failure_lines(summary: RunSummary) -> list[str]:

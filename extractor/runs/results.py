@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from extractor.errors import ExtractorError
-from extractor.model.merge import FAILED_RULE  # also noted by merge for a question that failed
 from extractor.models import Decision, Issue
 from extractor.pipeline import finish
 from extractor.read.inputs import Item
-from extractor.runs.store import ResultRow
+from extractor.rules.policy import FAILED_RULE, NOTED_SEVERITY
 from extractor.settings import redact
+from extractor.store.store import ResultRow
 
 MAX_REASON_CHARS = 500
 
@@ -31,7 +31,8 @@ def finished_row(item: Item, record: Decision, started: float,
         return failed_row(item, reason(exc))
     if failure is not None:
         record.meta.attempts = max(record.meta.attempts, getattr(failure, "attempts", 0))
-        record.issues.append(Issue(rule=FAILED_RULE, severity="error", message=reason(failure)))
+        record.issues.append(Issue(rule=FAILED_RULE, severity=NOTED_SEVERITY[FAILED_RULE],
+                                    message=reason(failure)))
     why = extraction_failure(record)
     return _row(item, "failed" if why else status_of(record), record, why)
 

@@ -23,8 +23,10 @@ COURT_WORDS = (r"courts?|magistrates|judicial review|legal (?:action|proceedings
                r"|(?:civil|small|negligence|damages|personal injury) claims?"
                r"|claims? (?:for|of) (?:damages|negligence|compensation)")
 MINISTER_WORDS = r"Secretary of State|Planning Inspector(?:ate)?|government minister|Minister"
+# The titles a pseudonym takes ("Mr X", "Mx B"): the one spelling every pattern uses.
+TITLE = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr)"
 # The person whose route it is (a pseudonym, a pronoun, "the complainant").
-PERSON = (r"(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr) [A-Z]\b|\b(?:he|she|they)\b"
+PERSON = (rf"(?:{TITLE} [A-Z]\b|\b(?:he|she|they)\b"
           r"|\bthe (?:complainant|applicant|claimant|landowner|tenant|parent)s?\b)")
 # Modality of a route that is open to the person: "can", "could (reasonably) have", "had the
 # right to", "a right of", "it is reasonable (to expect him) to (have)", "it was open to her to".

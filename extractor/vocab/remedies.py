@@ -1,4 +1,4 @@
-"""Remedy kinds (DOMAIN.md §6): every kind defined once, with what each stage needs of it.
+"""Remedy kinds (DOMAIN.md §5.1): every kind defined once, with what each stage needs of it.
 
 - ``description``: the line the model is offered (``prompts/remedy_kinds.txt``).
 - ``pattern`` / ``needles``: the facts' phrase rule and its fast-path strings.
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractor.vocab.phrases import FLAGS, cue
+from extractor.vocab.phrases import FLAGS, TITLE, cue
 from extractor.vocab.phrases import W as _W
 
 
@@ -40,10 +40,10 @@ REMEDIES: tuple[RemedyKind, ...] = (
             rf"\b(?:symbolic|financial|remedy|redress|time and trouble|compensat\w+|ex gratia"
             rf"|goodwill|distress) payments?\b|\bfinancial (?:remedy|redress)"
             rf"|\bpay(?:s|ing)? {_W}{{0,4}}(?:£|redress|compensation|a sum|an amount|remedy"
-            rf"|the sum|the amount)|\bpay(?:s|ing)? (?:him|her|them|Mr \w|Mrs \w|Ms \w|Miss \w"
-            rf"|Dr \w)\b|\b(?:make|makes|made|making) {_W}{{0,2}}payments?\b|\bpayment of £"
+            rf"|the sum|the amount)|\bpay(?:s|ing)? (?:him|her|them|{TITLE} \w)\b"
+            rf"|\b(?:make|makes|made|making) {_W}{{0,2}}payments?\b|\bpayment of £"
             rf"|\bcompensat(?:e|ion)\b|\b(?:offer|award|give|gave|pay)\w* (?:\w+ ){{0,2}}£\s?\d"
-            rf"|£[\d,]+ (?:payment|to (?:(?:Mr|Mrs|Ms|Miss|Dr) [A-Z]\b(?!['’]s)|him|her"
+            rf"|£[\d,]+ (?:payment|to (?:{TITLE} [A-Z]\b(?!['’]s)|him|her"
             rf"|them)|for (?:the|his|her|their) (?:distress|time|trouble|uncertainty"
             rf"|frustration|inconvenience|injustice|lost))", FLAGS),
         needles=("pay", "financial", "£", "compensat", "redress"),
@@ -124,7 +124,8 @@ REMEDIES: tuple[RemedyKind, ...] = (
         "refund_or_waiver", "money refunded, reimbursed, waived, credited or written off",
         pattern=re.compile(
             rf"\brefund\w*|\breimburs\w*|\bwaiv(?:e|ed|es|ing)\b|\bwrit(?:e|es|ten) off\b"
-            rf"|\bcredit(?:s|ed|ing)?\b|\bdeduct (?:the|this|any|an?) {_W}{{0,3}}(?:fees?|charges?|costs?)\b"
+            rf"|\bcredit(?:s|ed|ing)?\b"
+            rf"|\bdeduct (?:the|this|any|an?) {_W}{{0,3}}(?:fees?|charges?|costs?)\b"
             rf"|\bcancel\w* {_W}{{0,3}}(?:fees?|charges?|invoices?|debt|arrears|penalty|PCNs?"
             rf"|fines?)|\bremov(?:e|al|ed) (?:of )?{_W}{{0,4}}(?:fees?|charges?|costs?)\b"
             rf"|\breduc(?:e|ed|tion)\w* {_W}{{0,4}}(?:invoice|bill|fees?|charges?|debt|arrears)",

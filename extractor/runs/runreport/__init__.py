@@ -20,7 +20,7 @@ from extractor.runs.runreport.figures import (
     remedy_kinds,
     upheld_by_body,
 )
-from extractor.runs.store import Store
+from extractor.store.store import Store
 
 FIGURES = (outcomes_by_category, upheld_by_body, payments, reasons, remedy_kinds, referrals,
            issues, model_usage)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 
-from extractor.model.merge import UNSUPPORTED_RULE
+from extractor.rules.policy import UNSUPPORTED_RULE
 from extractor.runs.runreport.figures import SEVERITIES, Figure, Numbers, Panel
 
 USAGE_SQL = """

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from extractor.models import OUTCOMES
-from extractor.runs.tidy import PURPOSE_KIND_NAMES
+from extractor.store.tidy import PURPOSE_KIND_NAMES
 
 UNKNOWN = "(not found)"
 SEVERITIES = ("error", "warning", "info")

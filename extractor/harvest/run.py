@@ -17,9 +17,9 @@ from dataclasses import asdict
 from datetime import date, timedelta
 
 from extractor.errors import ConfigError
-from extractor.runs.fetch import Fetcher, Politeness, Site
-from extractor.runs.harvest_store import HarvestLog
-from extractor.runs.night import (
+from extractor.harvest.fetch import Fetcher, Politeness, Site
+from extractor.harvest.harvest_store import HarvestLog
+from extractor.harvest.night import (
     HarvestOptions,
     HarvestProgress,
     HarvestSummary,
@@ -27,7 +27,7 @@ from extractor.runs.night import (
     Night,
     TooManyFailures,
 )
-from extractor.runs.store import Store
+from extractor.store.store import Store
 
 __all__ = ["HarvestOptions", "HarvestProgress", "HarvestSummary", "LimitReached",
            "TooManyFailures", "harvest", "open_night"]

@@ -17,11 +17,11 @@ from datetime import date
 from typing import Any
 
 from extractor.errors import ExtractorError, InputError
+from extractor.harvest.fetch import Page
+from extractor.harvest.listing import Entry, Listing, Window
 from extractor.read.inputs import Item, failed, ok
 from extractor.read.load import load_bytes
-from extractor.runs.fetch import Page
-from extractor.runs.listing import Entry, Listing, Window
-from extractor.runs.store import Store, _alive, now
+from extractor.store.store import Store, _alive, now
 
 RESUMABLE = ("interrupted", "limited")  # and "running" when its process is gone
 TO_FETCH = ("pending", "stale", "failed")

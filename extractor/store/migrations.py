@@ -1,4 +1,4 @@
-"""Append-only, named migrations of the run store (``extractor/runs/store.py``).
+"""Append-only, named migrations of the run store (``extractor/store/store.py``).
 
 Each migration is a function ``mNNN_name(conn)`` registered in order with ``@migration``. Applied
 names are recorded in ``_extractor_migrations``; ``migrate`` runs the missing ones, each in its own
@@ -101,7 +101,7 @@ def m005_run_process(conn: sqlite3.Connection) -> None:
 
 @migration
 def m006_harvest(conn: sqlite3.Connection) -> None:
-    """The harvester's tables (``extractor/runs/harvest.py``): nights, their listing windows
+    """The harvester's tables (``extractor/harvest/run.py``): nights, their listing windows
     and listing pages (the checkpoints), one row per decision URL (its state), and the stored
     raw pages, one row per version."""
     conn.execute("""
@@ -118,7 +118,7 @@ def m006_harvest(conn: sqlite3.Connection) -> None:
             totals TEXT,                    -- JSON, written when the night ends
             pid INTEGER,
             host TEXT
-        )""")
+        )""")  # noqa: E501 (a released migration: its SQL is never edited)
     conn.execute("""
         CREATE TABLE harvest_windows (
             id INTEGER PRIMARY KEY,
@@ -152,7 +152,7 @@ def m006_harvest(conn: sqlite3.Connection) -> None:
             tried_night INTEGER,            -- the last night that fetched (or refused) it
             first_seen TEXT NOT NULL,
             updated TEXT NOT NULL
-        )""")
+        )""")  # noqa: E501 (a released migration: its SQL is never edited)
     conn.execute("CREATE INDEX harvest_urls_state ON harvest_urls (state)")
     conn.execute("""
         CREATE TABLE harvest_pages (
@@ -172,7 +172,7 @@ def m006_harvest(conn: sqlite3.Connection) -> None:
         )""")
 
 
-# The tidy tables (``extractor/runs/tidy.py`` keeps them current): one row per decision, the
+# The tidy tables (``extractor/store/tidy.py`` keeps them current): one row per decision, the
 # latest result with a record (ok or issues) per document and configuration, and one child table
 # per list field, keyed to it. The store's ``issues`` table is the child table of rule issues.
 TIDY_CHILD_TABLES = {
@@ -229,7 +229,7 @@ def m007_tidy_tables(conn: sqlite3.Connection) -> None:
         conn.execute(f"CREATE TABLE {table} (result_id INTEGER NOT NULL REFERENCES "
                      f"decisions(result_id) ON DELETE CASCADE, position INTEGER NOT NULL, "
                      f"{columns}, PRIMARY KEY (result_id, position)) WITHOUT ROWID")
-    from extractor.runs.tidy import rebuild  # here: tidy reads the store these migrations make
+    from extractor.store.tidy import rebuild  # here: tidy reads the store these migrations make
     rebuild(conn)
 
 

@@ -21,8 +21,8 @@ from urllib.robotparser import RobotFileParser
 import httpx2 as httpx
 
 from extractor.errors import ExtractorError
-from extractor.runs.store import now
-from extractor.settings import Settings
+from extractor.settings import DEFAULT_MAX_BYTES, Settings
+from extractor.store.store import now
 
 PRODUCT = "extractor"           # the User-Agent product token robots.txt rules are matched on
 VERSION = "0.1.0"
@@ -57,7 +57,7 @@ class Politeness:
     retries: int = 3
     backoff: float = 2.0
     max_wait: float = 300.0
-    max_bytes: int = 5_000_000
+    max_bytes: int = DEFAULT_MAX_BYTES
     contact: str | None = None
 
     @classmethod

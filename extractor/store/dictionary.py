@@ -11,14 +11,15 @@ import sqlite3
 from dataclasses import dataclass
 
 from extractor.facts.taxonomy import CATEGORIES
-from extractor.model.merge import DISAGREES_RULE, FAILED_RULE, UNSUPPORTED_RULE
-from extractor.models import OUTCOMES
-from extractor.rules.policy import SEVERITY
-from extractor.runs.tidy import PURPOSE_KIND_NAMES, RECORD_STATUSES, TIDY_TABLES
+from extractor.models import OUTCOMES, PAYMENT_STATUSES, SEVERITIES
+from extractor.rules.policy import ISSUE_IDS
+from extractor.store.tidy import PURPOSE_KIND_NAMES, RECORD_STATUSES, TIDY_TABLES
 from extractor.vocab import REASON_CODES, REFERRED_TO_CODES, REMEDY_KINDS
 
 # SQLite declared type -> the type named in the dictionary and used by the exports.
 TYPES = {"INTEGER": "integer", "REAL": "number", "TEXT": "string", "BOOLEAN": "boolean"}
+# Text columns that hold an ISO date (YYYY-MM-DD): type "date" (a date in Parquet).
+DATE_COLUMNS = {("decisions", "decision_date")}
 
 KEYS = {
     "result_id": "the stored result (results.id) this decision comes from; joins every table",
@@ -38,10 +39,14 @@ MEANINGS: dict[str, dict[str, str]] = {
         "reference": "LGSCO case reference, YY SSS SSS[x]",
         "category_top": "top-level category of the decision page",
         "category_sub": "sub-category of the decision page",
-        "outcome": "the decision as headed on the page", "decision_date": "ISO date YYYY-MM-DD",
+        "outcome": "the decision as headed on the page", "decision_date": "the date of the "
+        "decision: YYYY-MM-DD text in CSV and JSON Lines, a date in Parquet (null there when "
+        "the page's date is not a real one: see the decision_date_invalid issue)",
         "decision_year": "the year of decision_date", "complainant": "the pseudonym (Mr X, …)",
-        "investigated": "whether the Ombudsman investigated (null: not stated)",
-        "fault_found": "whether fault was found (null: not decided or not stated)",
+        "investigated": "whether the Ombudsman investigated: true, false or null (not "
+        "stated); a nullable boolean (pandas reads the Parquet file as its boolean dtype)",
+        "fault_found": "whether fault was found: true, false or null (not decided or not "
+        "stated); a nullable boolean like investigated",
         "summary": "the decision's own summary paragraph",
         "backend": "none, local or openai", "model": "the model that answered, if any",
         "prompt_sha": "hash of the prompt files", "schema_version": "record schema version",
@@ -56,8 +61,10 @@ MEANINGS: dict[str, dict[str, str]] = {
     "reasons": {"code": "why the Ombudsman did not investigate (or stopped)",
                 "evidence": QUOTE, "origin": ORIGIN},
     "referred_to": {"code": "a body the complainant is pointed to"},
-    "payments": {"amount_gbp": "the sum in pounds", "status": "agreed, offered by the body, "
-                 "or recommended", "purpose": "what the payment is for, as worded",
+    "payments": {"amount_gbp": "the sum in pounds as a decimal number, pence after the point "
+                 "(a float64 in Parquet: 150.5 is £150.50)",
+                 "status": "agreed, offered by the body, or recommended",
+                 "purpose": "what the payment is for, as worded",
                  "purpose_kind": "purpose grouped by keywords (tidy.PURPOSE_KINDS)",
                  "evidence": QUOTE, "origin": ORIGIN},
     "remedy_kinds": {"kind": "a kind of remedy agreed or recommended"},
@@ -76,14 +83,13 @@ VOCABULARIES: dict[tuple[str, str], tuple[str, ...]] = {
     ("decisions", "backend"): ("none", "local", "openai"),
     ("reasons", "code"): REASON_CODES,
     ("reasons", "origin"): ("rule", "model"),
-    ("payments", "status"): ("agreed", "offered_by_body", "recommended"),
+    ("payments", "status"): PAYMENT_STATUSES,
     ("payments", "purpose_kind"): PURPOSE_KIND_NAMES,
     ("payments", "origin"): ("rule", "model"),
     ("referred_to", "code"): REFERRED_TO_CODES,
     ("remedy_kinds", "kind"): REMEDY_KINDS,
-    ("issues", "rule"): (*SEVERITY, FAILED_RULE, UNSUPPORTED_RULE, DISAGREES_RULE,
-                         "input_decoding"),
-    ("issues", "severity"): ("error", "warning", "info"),
+    ("issues", "rule"): ISSUE_IDS,
+    ("issues", "severity"): SEVERITIES,
 }
 
 
@@ -102,7 +108,7 @@ class Field:
 
 def columns(conn: sqlite3.Connection, table: str) -> list[tuple[str, str]]:
     """(name, dictionary type) of each column of ``table``, in table order."""
-    return [(name, TYPES.get(decl.upper(), "string"))
+    return [(name, "date" if (table, name) in DATE_COLUMNS else TYPES.get(decl.upper(), "string"))
             for _, name, decl, *_ in conn.execute(f"PRAGMA table_info({table})")]
 
 

@@ -14,10 +14,9 @@ from datetime import date
 from typing import Any, Protocol
 
 from extractor.errors import ExtractorError, InputError
-from extractor.read.load import decode_bytes, has_decision_article, load_bytes
-from extractor.runs.fetch import Fetcher, FetchFailed, Page, Refused, SiteUnusable
-from extractor.runs.harvest_store import HarvestLog, Owed
-from extractor.runs.listing import (
+from extractor.harvest.fetch import Fetcher, FetchFailed, Page, Refused, SiteUnusable
+from extractor.harvest.harvest_store import HarvestLog, Owed
+from extractor.harvest.listing import (
     WINDOW_CEILING,
     Entry,
     Listing,
@@ -26,6 +25,7 @@ from extractor.runs.listing import (
     parse_listing,
     windows,
 )
+from extractor.read.load import decode_bytes, has_decision_article, load_bytes
 from extractor.settings import Settings
 
 GONE = (404, 410)

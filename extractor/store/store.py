@@ -22,8 +22,8 @@ from typing import Any
 
 from extractor.errors import ExtractorError
 from extractor.models import Decision
-from extractor.runs import tidy
-from extractor.runs.migrations import migrate
+from extractor.store import tidy
+from extractor.store.migrations import migrate
 
 PRAGMAS = (
     "PRAGMA journal_mode=WAL",      # readers never block the writer; a crash loses no commit

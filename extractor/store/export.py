@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sqlite3
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
 from extractor.errors import ConfigError, InputError
-from extractor.runs.dictionary import Field, columns, dictionary, markdown
-from extractor.runs.tidy import DECISION_TABLE, ISSUES_TABLE, TIDY_TABLES
+from extractor.store.dictionary import Field, columns, dictionary, markdown
+from extractor.store.tidy import DECISION_TABLE, ISSUES_TABLE, TIDY_TABLES
 
 FORMATS = ("csv", "jsonl", "parquet")
 CHUNK_ROWS = 5000
@@ -145,17 +147,48 @@ def _pyarrow() -> Any:
     return pyarrow
 
 
+# Dictionary type -> (pandas_type, dtype) in the pandas metadata of a Parquet file: pandas
+# then reads nullable booleans and integers as its nullable dtypes (not object / float64) and
+# dates as dates (pyarrow's date32 dtype, with the .dt accessor), not as Python objects.
+PANDAS_TYPES = {"boolean": ("bool", "boolean"), "integer": ("int64", "Int64"),
+                "number": ("float64", "float64"), "date": ("date", "date32[day][pyarrow]"),
+                "string": ("unicode", "object")}
+ISO_DATE_REGEX = re.compile(r"\d{4}-\d{2}-\d{2}")  # the form the records write dates in
+
+
+def iso_date(value: str | None) -> date | None:
+    """A YYYY-MM-DD text as a date; None when it is not a real date (the record's issue says)."""
+    if value is None or not ISO_DATE_REGEX.fullmatch(value):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def pandas_metadata(cols: list[tuple[str, str]]) -> str:
+    return json.dumps({"index_columns": [], "column_indexes": [], "columns": [
+        {"name": name, "field_name": name, "pandas_type": PANDAS_TYPES[kind][0],
+         "numpy_type": PANDAS_TYPES[kind][1], "metadata": None} for name, kind in cols],
+        "creator": {"library": "extractor"}})
+
+
 class ParquetSink:
     """One Parquet file written row group by row group, typed from the dictionary."""
 
     def __init__(self, path: Path, cols: list[tuple[str, str]]):
         pa = _pyarrow()
-        types = {"integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_()}
-        self.pa = pa
-        self.schema = pa.schema([(name, types.get(kind, pa.string())) for name, kind in cols])
+        types = {"integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_(),
+                 "date": pa.date32()}
+        self.pa, self.dates = pa, [name for name, kind in cols if kind == "date"]
+        self.schema = pa.schema([(name, types.get(kind, pa.string())) for name, kind in cols],
+                                metadata={"pandas": pandas_metadata(cols)})
         self.writer = pa.parquet.ParquetWriter(str(path), self.schema)
 
     def write(self, rows: list[dict[str, Any]]) -> None:
+        for row in rows:
+            for name in self.dates:
+                row[name] = iso_date(row[name])
         self.writer.write_table(self.pa.Table.from_pylist(rows, schema=self.schema))
 
     def close(self) -> None:
