@@ -22,7 +22,8 @@ Faults (``site.faults[path] = [behaviour, ...]``, consumed one per request to th
 normal answers; the path of a listing is ``/Decisions/SearchResults``): ``429`` (with
 ``Retry-After``), ``500``, ``hang`` (no answer for ``hang_seconds``), ``drop`` (the connection
 closed without an answer), ``404``, ``no_article`` (a 200 page without the article),
-``no_count`` (a listing page without its count: an empty page), ``redirect_offsite`` (302 to
+``no_count`` (a listing page without its count: an empty page), ``shell`` (a listing
+page with the search form only), ``redirect_offsite`` (302 to
 ``elsewhere``), ``huge`` (a body over any limit, streamed without Content-Length) and
 ``huge_announced`` (a Content-Length over any limit). ``offsite_cards`` adds listing cards
 that link to ``elsewhere``. Every request is logged in ``site.requests``.
@@ -343,6 +344,8 @@ def _handler(site: HarvestSite) -> type[BaseHTTPRequestHandler]:
                 self._send(200, decision_page(d, with_article=False))
             elif behaviour == "no_count":
                 self._send(200, chrome("Decisions", "<p></p>"))
+            elif behaviour == "shell":
+                self._send(200, shell_page())
             elif behaviour == "redirect_offsite":
                 self._send(302, "", headers={"Location": site.elsewhere + path})
             else:

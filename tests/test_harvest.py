@@ -673,6 +673,23 @@ def test_search_shell_always_lists_from_the_archive(tmp_path):
     assert len(urls) == 9 and all(ARCHIVE_PATH in u for u in urls)
 
 
+def test_a_shell_on_a_second_page_lists_the_whole_window_from_the_archive(tmp_path):
+    db = tmp_path / "runs.sqlite"
+    with new_site() as site:
+        site.faults[SEARCH_PATH] = ["ok", "shell", "shell"]  # January's page 2, twice
+        summary = night(db, site)
+    assert (summary.status, summary.new, summary.listed) == ("done", DECISIONS, DECISIONS)
+    assert listing_requests(site)[:6] == ["/decisions", SEARCH_PATH, SEARCH_PATH, "/decisions",
+                                          SEARCH_PATH, ARCHIVE_PATH]
+    assert summary.listing_pages == 1 + 9  # the search's page 1, then each window's Archive
+    with sqlite3.connect(db) as conn:
+        january = conn.execute("SELECT l.page, l.url FROM harvest_listings l JOIN "
+                               "harvest_windows w ON w.id = l.window_id WHERE w.fd = "
+                               "'2025-01-01'").fetchall()
+    assert [(page, ARCHIVE_PATH in url) for page, url in january] == [(1, True)]
+    assert set(Counter(site.paths()).values()) == {1}
+
+
 def test_shell_always_blocks_the_night_with_one_line(tmp_path):
     db = tmp_path / "runs.sqlite"
     with new_site(shell_always=(SEARCH_PATH, ARCHIVE_PATH)) as site:
