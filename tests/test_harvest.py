@@ -41,6 +41,7 @@ from extractor.runs.listing import (
     unpadded,
     windows,
 )
+from extractor.runs.report import format_harvest
 
 pytestmark = pytest.mark.block_network(allowed_hosts=[r"127\.0\.0\.1"])
 
@@ -671,6 +672,8 @@ def test_search_shell_always_lists_from_the_archive(tmp_path):
     with sqlite3.connect(db) as conn:
         urls = [u for (u,) in conn.execute("SELECT url FROM harvest_listings")]
     assert len(urls) == 9 and all(ARCHIVE_PATH in u for u in urls)
+    assert summary.listing == "Archive"
+    assert "then from the Archive listing: the search served its form" in format_harvest(summary)
 
 
 def test_a_shell_on_a_second_page_lists_the_whole_window_from_the_archive(tmp_path):

@@ -3,12 +3,12 @@
 One request at a time, spaced by a pacer (the configured rate, or the site's robots.txt
 Crawl-delay when longer); one HTTP session per night that keeps the site's cookies; the Accept
 and Accept-Language headers a browser sends for pages, with an honest User-Agent that names the
-tool and the contact (nothing else about the client is disguised); a deadline per request; retries with
-doubling backoff on 429, 5xx, timeouts and dropped connections, honouring Retry-After up to a
-ceiling. Only URLs on the configured site are requested: a link or a redirect elsewhere is
-refused (``Refused``) before any byte goes out, and so is a path robots.txt disallows. A body
-over the size limit is refused as soon as its announced length or its bytes pass the limit,
-never read whole.
+tool and the contact (nothing else about the client is disguised); a deadline per request;
+retries with doubling backoff on 429, 5xx, timeouts and dropped connections, honouring
+Retry-After up to a ceiling. Only URLs on the configured site are requested: a link or a
+redirect elsewhere is refused (``Refused``) before any byte goes out, and so is a path
+robots.txt disallows. A body over the size limit is refused as soon as its announced length or
+its bytes pass the limit, never read whole.
 """
 
 from __future__ import annotations

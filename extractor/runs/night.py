@@ -87,6 +87,7 @@ class HarvestSummary:
     error: str | None = None
     windows: int = 0
     listing_pages: int = 0
+    listing: str = SEARCH.name  # the listing the night ended on (the Archive after shells)
     listed: int = 0
     new: int = 0
     changed: int = 0
@@ -217,7 +218,7 @@ class Night:
                     exc, ShellServed) else str(exc)
                 tried.append(f"the {source.name} listing for {window} ({answer})")
                 continue
-            self.source = source
+            self.source, self.summary.listing = source, source.name
             return entries
         raise SiteUnusable(f"{shell.url}: the site served its search form without results (no "
                            f"count, no cards); tried {'; '.join(tried)}; stopped")

@@ -23,7 +23,7 @@ from rich.table import Column
 from extractor.read.inputs import FOLDER_SUFFIXES
 from extractor.runs.batch import RunSummary
 from extractor.runs.harvest import HarvestSummary
-from extractor.runs.listing import Window
+from extractor.runs.listing import SEARCH, Window
 
 PLAIN_EVERY_SECONDS = 10.0
 FAILURE_CHARS = 160  # a failure's reason as the summary shows it (runs show: all of it)
@@ -303,13 +303,19 @@ def _harvest_counts(s: HarvestSummary) -> str:
             f"{s.requests} requests, {s.rate:.2f}/s")
 
 
+def _listing_note(s: HarvestSummary) -> str:
+    if s.listing == SEARCH.name:
+        return ""
+    return f" (then from the {s.listing} listing: the search served its form without results)"
+
+
 def format_harvest(s: HarvestSummary) -> str:
     resumed = ", resumed" if s.resumed else ""
     return "\n".join([
         (f"night {s.night_id} {s.status} in {s.seconds:.1f}s: decisions dated {s.since} to "
          f"{s.until}{resumed}"),
         (f"  windows {s.windows} (failed {s.failed_windows}) · listing pages "
-         f"{s.listing_pages} · listed {s.listed}"),
+         f"{s.listing_pages}{_listing_note(s)} · listed {s.listed}"),
         (f"  new {s.new} · changed {s.changed} · unchanged {s.unchanged} · not found "
          f"{s.not_found} · skipped {s.skipped} · failed {s.failed}"),
         f"  {s.requests} requests, {s.rate:.2f} requests/second",
