@@ -25,6 +25,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import urllib.request
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -43,6 +44,7 @@ STORE_QUERIES = [
     "SELECT version, COUNT(*) FROM harvest_pages GROUP BY version",
     "SELECT state, COUNT(*) FROM harvest_urls GROUP BY state",
     "SELECT COUNT(*) FROM harvest_urls WHERE card IS NOT NULL",
+    "SELECT card FROM harvest_urls ORDER BY first_seen, url LIMIT 1",
     "SELECT COUNT(*) FROM harvest_listings",
 ]
 
@@ -76,6 +78,18 @@ def site_saw(site: HarvestSite) -> None:
     print(f"#   and {len(pages)} decision pages ({len(set(pages))} distinct){named}")
 
 
+def probe(site: HarvestSite) -> None:
+    """What a client without the session gets (what the harvester got before issue 25)."""
+    url = f"{site.url}{SEARCH_PATH}?fd=2025-1-1&td=2025-1-14&page=1"
+    with urllib.request.urlopen(url) as answer:
+        page = answer.read().decode()
+    shown = "the search form" if "<form" in page else "no form"
+    shown += ", a count" if "Your search has" in page else ", no count"
+    shown += ", cards" if "/decisions/" in page else ", no cards"
+    site.requests.clear()
+    print(f"# a client without the session: GET {url} -> HTTP {answer.status}, {shown}")
+
+
 def show_store(db: Path) -> None:
     with sqlite3.connect(db) as conn:
         for sql in STORE_QUERIES:
@@ -90,6 +104,7 @@ def until_primed(folder: Path) -> None:
     with HarvestSite(decisions, needs_session=True, session_pages=6) as site:
         print(f"# {len(decisions)} decisions dated {DAYS[0]} to {DAYS[-1]}; the search listing "
               "serves its form only without a live session (6 listing pages each)")
+        probe(site)
         harvest(db, site, "--since", SINCE.isoformat(), "--until", UNTIL.isoformat())
         site_saw(site)
         edited = site.decisions[7]
@@ -107,6 +122,7 @@ def always(folder: Path) -> None:
     db = folder / "runs.sqlite"
     with HarvestSite(make_decisions(DAYS), shell_always=(SEARCH_PATH, ARCHIVE_PATH)) as site:
         print("# the search listing and the Archive serve their form only, whatever the client")
+        probe(site)
         harvest(db, site, "--since", SINCE.isoformat(), "--until", UNTIL.isoformat())
         site_saw(site)
     print()
