@@ -3,24 +3,45 @@ two nights, every fault the harvester must survive or refuse, and ``batch --harv
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections import Counter
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import httpx2 as httpx
 import pytest
-from harvestsite import HUGE_BYTES, HarvestSite, make_decisions
+from harvestsite import (
+    ARCHIVE_PATH,
+    HUGE_BYTES,
+    SEARCH_PATH,
+    SESSION_COOKIE,
+    Decision,
+    HarvestSite,
+    make_decisions,
+)
 from typer.testing import CliRunner
 
 import extractor.harvest.night as night_module
 from extractor.cli import app
 from extractor.errors import ConfigError
 from extractor.harvest.fetch import Politeness, Site, SiteUnusable, retry_seconds
-from extractor.harvest.listing import is_decision_url, parse_listing, windows
+from extractor.harvest.listing import (
+    ARCHIVE,
+    SEARCH,
+    Card,
+    Window,
+    card_facts,
+    is_decision_url,
+    parse_listing,
+    unpadded,
+    windows,
+)
 from extractor.harvest.run import HarvestOptions, HarvestSummary, harvest
 from extractor.pipeline import run_one
 from extractor.read.load import load_path
+from extractor.runs.report import format_harvest
 
 pytestmark = pytest.mark.block_network(allowed_hosts=[r"127\.0\.0\.1"])
 
@@ -30,6 +51,7 @@ FEBRUARY = [date(2025, 2, 3 + 2 * i) for i in range(11)]
 APRIL = [date(2025, 4, 10 + 2 * i) for i in range(9)]        # and March: no decisions
 DECISIONS = len(JANUARY) + len(FEBRUARY) + len(APRIL)
 LISTING_PAGES = 10    # 9 windows of 14 days, January's on two pages
+LANDING = 1           # /decisions, opened before the first listing page of a run
 FAST = Politeness(rate=200.0, timeout=0.4, retries=2, backoff=0.02, max_wait=3.0,
                   max_bytes=500_000, contact="harvest-tests@example.org")
 FAST_ENV = {"EXTRACTOR_HARVEST_RATE": "200", "EXTRACTOR_HARVEST_TIMEOUT": "0.4",
@@ -65,19 +87,91 @@ def invoke(*args: str, **env: str) -> object:
 
 # -- the website's layout, and the fetcher's rules (tables) ------------------------------------
 
-COUNTS = [
-    ("<p>Your search has 23 results</p>", 23),
-    ("<p>Your search has 1 result</p>", 1),                  # singular
-    ("<p>Your search has 1,234 results</p>", 1234),          # thousands separator
-    ("<p>Your   search has\n 0 results</p>", 0),             # a month with no decisions
-    ("<p>Archive has 12 results</p>", None),                 # another page's wording
-    ("<p></p>", None),                                       # the empty page a blocker serves
+COUNTS = [  # (listing, page body, count)
+    (SEARCH, "<p>Your search has 23 results</p>", 23),
+    (SEARCH, "<p>Your search has 1 result</p>", 1),                  # singular
+    (SEARCH, "<p>Your search has 1,234 results</p>", 1234),          # thousands separator
+    (SEARCH, "<p>Your   search has\n 0 results</p>", 0),             # a month with no decisions
+    (SEARCH, "<p>Your search has <b>7</b> results</p>", 7),         # the number in bold
+    (SEARCH, "<p>Archive has 12 results</p>", None),                 # the other listing's
+    (SEARCH, "<p></p>", None),                                       # an empty page
+    (ARCHIVE, "<p>Archive has 12 results</p>", 12),
+    (ARCHIVE, "<p>Archive has 1 result</p>", 1),
+    (ARCHIVE, "<p>Your search has 23 results</p>", None),
 ]
 
 
-@pytest.mark.parametrize(("body", "count"), COUNTS, ids=[str(c) for _, c in COUNTS])
-def test_listing_count(body, count):
-    assert parse_listing(f"<html><body>{body}</body></html>", "https://x.test/").count == count
+@pytest.mark.parametrize(("source", "body", "count"), COUNTS,
+                         ids=[f"{s.name}-{c}" for s, _, c in COUNTS])
+def test_listing_count(source, body, count):
+    page = f"<html><body>{body}</body></html>"
+    assert parse_listing(page, "https://x.test/", source).count == count
+
+
+CARD = ('<li><a href="/decisions/housing/homelessness/24-021-016">Eastvale Borough Council '
+        "(24 021 016)</a><p>Statement Upheld Homelessness 03-Mar-2025</p></li>")
+FORM = '<form action="/Decisions/SearchResults"><input name="fd"></form>'
+VERDICTS = [  # (page body, verdict)
+    (f"{FORM}<p>Your search has 1 result</p><ul>{CARD}</ul>", "results"),
+    (f"{FORM}<p>Your search has 0 results</p>", "results"),          # no decisions: fine
+    (f"<h1>Search decisions</h1>{FORM}", "shell"),                   # the form only
+    ("<p>Sorry, this page is being updated</p>", "empty"),           # no form, no count
+    (f"{FORM}<p>We found 1 result</p><ul>{CARD}</ul>", "no_count"),  # count reworded
+    (f"{FORM}<p>Your search has 3 results</p><p>Eastvale</p>", "no_cards"),  # cards changed
+]
+
+
+@pytest.mark.parametrize(("body", "verdict"), VERDICTS, ids=[v for _, v in VERDICTS])
+def test_listing_verdict(body, verdict):
+    assert parse_listing(f"<html><body>{body}</body></html>", "https://x.test/").verdict == verdict
+
+
+EASTVALE = Card("Eastvale Borough Council", "24 021 016", "Upheld", "Homelessness", "2025-03-03",
+                "Mr B complained about the Council's delay.")
+CARDS = [  # (card markup, its facts): the same card written as different pages write it
+    (('<li><h3><a href="{u}">Eastvale Borough Council (24 021 016)</a></h3><p>Statement Upheld '
+      "Homelessness 03-Mar-2025</p><p>Summary: Mr B complained about the Council's delay.</p>"
+      "</li>"), EASTVALE),
+    (('<div data-href="https://x.test{u}"><h2><span>Eastvale Borough Council</span> <span>'
+      "(24 021 016)</span></h2><div><span>Statement</span> <span>Upheld</span> <span>"
+      "Homelessness</span> <time>03-Mar-2025</time></div><div>Mr B complained about the "
+      "Council's delay.</div></div>"), EASTVALE),                        # no link element
+    (('<tr onclick="location.href=\'{u}\'"><td>Eastvale Borough Council (24-021-016)</td><td>'
+      "Statement Upheld Homelessness 3-Mar-2025</td><td>Summary: Mr B complained about the "
+      "Council's delay.</td></tr>"), EASTVALE),                         # a table row
+    (('<li><a href="{u}">Read this decision</a><p>Report Not upheld Homelessness 03-Mar-2025'
+      "</p></li>"), Card(None, "24 021 016", "Not upheld", "Homelessness", "2025-03-03", None)),
+]
+
+
+@pytest.mark.parametrize(("markup", "card"), CARDS, ids=["site", "data-href", "row", "bare"])
+def test_cards_are_found_by_their_path_and_read(markup, card):
+    path = "/decisions/housing/homelessness/24-021-016"
+    body = markup.format(u=path)
+    body = f"<table>{body}</table>" if body.startswith("<tr") else body
+    listing = parse_listing(f"<html><body><p>Your search has 1 result</p>{body}"
+                            "<footer>Updated today</footer></body></html>", "https://x.test/s")
+    assert [(e.url, e.card) for e in listing.entries] == [("https://x.test" + path, card)]
+    assert card_facts("<p>nothing here</p>", "https://x.test" + path) == Card(
+        reference="24 021 016", summary="nothing here")
+
+
+QUERY_DATES = [(date(2026, 4, 28), "2026-4-28"), (date(2026, 12, 1), "2026-12-1"),
+               (date(2025, 1, 6), "2025-1-6"), (date(2025, 10, 10), "2025-10-10")]
+
+
+@pytest.mark.parametrize(("day", "written"), QUERY_DATES, ids=[w for _, w in QUERY_DATES])
+def test_query_dates_are_unpadded(day, written):
+    assert unpadded(day) == written
+
+
+def test_listing_urls_as_the_site_writes_them():
+    window = Window(date(2026, 4, 1), date(2026, 4, 28))
+    assert SEARCH.url("https://x.test", window, 2) == (
+        "https://x.test/Decisions/SearchResults?fd=2026-4-1&td=2026-4-28&page=2")
+    assert ARCHIVE.url("https://x.test", window, 1) == (
+        "https://x.test/Decisions/Archive?t=both&fd=2026-4-1&td=2026-4-28&dc=c%2Bnu%2Bu%2B"
+        "&sortOrder=descending&page=1")
 
 
 DECISION_URLS = [
@@ -205,7 +299,7 @@ def test_recheck_revalidates_pages_whose_card_did_not_change(tmp_path):
         quiet = night(db, site)
         site.requests.clear()
         loud = night(db, site, recheck=True)
-    assert (quiet.changed, quiet.unchanged, quiet.requests) == (0, 0, 1 + LISTING_PAGES)
+    assert (quiet.changed, quiet.unchanged, quiet.requests) == (0, 0, 1 + LANDING + LISTING_PAGES)
     assert (loud.changed, loud.unchanged) == (1, DECISIONS - 1)
     assert all(r.headers.get("if-none-match") for r in site.requests if r.path != deep.path
                and r.path.startswith("/decisions/"))  # the rest answered 304, without a body
@@ -223,7 +317,7 @@ def test_a_night_without_since_continues_from_the_last_complete_night(tmp_path):
         summary = harvest(str(db), HarvestOptions(site=site.url, window_days=14,
                                                   overlap_days=10), FAST, today=date(2025, 5, 9))
     assert (summary.since, summary.until) == (date(2025, 4, 20), date(2025, 5, 9))
-    assert site.requests[1].query.startswith("fd=2025-04-20&td=2025-05-03")
+    assert site.requests[2].query.startswith("fd=2025-4-20&td=2025-5-3")
     assert (summary.new, summary.listed) == (1, 5)  # Apr 20..28 re-listed, not re-fetched
 
 
@@ -340,7 +434,7 @@ def test_robots_disallowing_the_listing_exits_1(tmp_path):
                         "2025-01-01", "--site", site.url)
     assert result.exit_code == 1 and result.stderr.count("\n") == 1
     assert "robots.txt disallows" in result.stderr
-    assert [r.path for r in site.requests] == ["/robots.txt"]
+    assert [r.path for r in site.requests] == ["/robots.txt"]  # not even the landing page
 
 
 def test_offsite_link_and_redirect_are_recorded_never_followed(tmp_path):
@@ -431,8 +525,8 @@ def test_busy_window_is_halved(tmp_path, monkeypatch):
                              "'split'").fetchall()
     assert split == [("2025-01-01", "2025-01-14", None)]
     queries = [r.query for r in site.requests if r.path == "/Decisions/SearchResults"]
-    assert "fd=2025-01-01&td=2025-01-07&page=1" in queries  # the halves
-    assert "fd=2025-01-08&td=2025-01-14&page=1" in queries
+    assert "fd=2025-1-1&td=2025-1-7&page=1" in queries  # the halves
+    assert "fd=2025-1-8&td=2025-1-14&page=1" in queries
 
 
 # -- what batch makes of the store -----------------------------------------------------------
@@ -494,3 +588,156 @@ def test_store_survives_a_blocked_night(tmp_path):
                                                   overlap_days=0), FAST, today=UNTIL)
     assert summary.since == date(2025, 1, 31) and summary.new == DECISIONS - len(JANUARY)
 
+
+
+# -- how the site treats a script: sessions, the shell, other markup, unpadded dates ---------
+
+
+def listing_requests(site: HarvestSite) -> list[str]:
+    """The paths of the landing page and listing pages, in order."""
+    return [r.path for r in site.requests if r.path in ("/decisions", SEARCH_PATH, ARCHIVE_PATH)]
+
+
+def card_of(db: Path, url: str) -> dict[str, str] | None:
+    with sqlite3.connect(db) as conn:
+        (card,) = conn.execute("SELECT card FROM harvest_urls WHERE url = ?", (url,)).fetchone()
+    return json.loads(card) if card else None
+
+
+def facts(d: Decision) -> dict[str, str]:
+    return {"body": d.body, "reference": d.spaced_ref, "decision": d.outcome,
+            "sub_category": d.sub, "date": d.day.isoformat(), "summary": d.summary[:120].strip()}
+
+
+def test_the_site_serves_the_shell_to_a_client_without_its_session():
+    """The loopback site does what the tests below rely on: no session, no results."""
+    with new_site(needs_session=True) as site:
+        query = "?fd=2025-1-1&td=2025-1-14&page=1"
+        bare = httpx.get(site.url + SEARCH_PATH + query).text
+        with httpx.Client() as browser:
+            browser.get(site.url + "/decisions")
+            primed = browser.get(site.url + SEARCH_PATH + query).text
+    assert "<form" in bare and "Your search has" not in bare and "/decisions/" not in bare
+    assert "Your search has 12 results" in primed
+
+
+def test_shell_until_primed_two_nights_store_every_decision_once(tmp_path):
+    db = tmp_path / "runs.sqlite"
+    with new_site(needs_session=True) as site:
+        first = night(db, site)
+        edited = site.decisions[3]
+        edited.summary = edited.summary.replace("mishandled", "delayed")
+        site.decisions += make_decisions([date(2025, 4, 11)], first=DECISIONS)
+        site.requests.clear()
+        second = night(db, site)
+        requests = list(site.requests)
+    assert (first.status, first.new, first.exit_code) == ("done", DECISIONS, 0)
+    assert (second.new, second.changed, second.unchanged, second.exit_code) == (1, 1, 0, 0)
+    assert sorted(r.path for r in requests if r.path.startswith("/decisions/")) == sorted(
+        [edited.path, site.decisions[-1].path])
+    assert [r.path for r in requests[:3]] == ["/robots.txt", "/decisions", SEARCH_PATH]
+    landing = requests[1]  # it set the cookie that every listing request sends back
+    assert all(SESSION_COOKIE in r.headers.get("cookie", "") for r in requests
+               if r.path == SEARCH_PATH) and "cookie" not in landing.headers
+    for r in requests:  # a browser's Accept headers; the User-Agent names the contact
+        assert r.headers["accept"].startswith("text/html") and "en-GB" in r.headers[
+            "accept-language"] and "harvest-tests@example.org" in r.headers["user-agent"]
+    versions = Counter(url for url, _ in stored(db))
+    assert len(versions) == DECISIONS + 1 and versions[site.url + edited.path] == 2
+    assert set(versions.values()) == {1, 2} and sum(versions.values()) == DECISIONS + 2
+
+
+def test_an_expired_session_is_opened_again_and_the_page_retried(tmp_path):
+    db = tmp_path / "runs.sqlite"
+    with new_site(needs_session=True, session_pages=4) as site:
+        summary = night(db, site)
+    assert (summary.status, summary.new, summary.listing_pages) == ("done", DECISIONS,
+                                                                   LISTING_PAGES)
+    order = listing_requests(site)
+    assert order[:6] == ["/decisions"] + [SEARCH_PATH] * 4 + [SEARCH_PATH]  # 5th: the shell
+    assert order[6:8] == ["/decisions", SEARCH_PATH]                          # and again
+    assert order.count("/decisions") == 3 and ARCHIVE_PATH not in order
+    assert set(Counter(site.paths()).values()) == {1}
+
+
+def test_search_shell_always_lists_from_the_archive(tmp_path):
+    db = tmp_path / "runs.sqlite"
+    with new_site(shell_always=(SEARCH_PATH,)) as site:
+        summary = night(db, site)
+    assert (summary.status, summary.new, summary.exit_code) == ("done", DECISIONS, 0)
+    order = listing_requests(site)
+    assert order[:5] == ["/decisions", SEARCH_PATH, "/decisions", SEARCH_PATH, ARCHIVE_PATH]
+    assert order.count(SEARCH_PATH) == 2  # once the Archive answered, the night stays on it
+    assert len(order) == 4 + 9  # 9 windows, each on one Archive page (twenty cards a page)
+    with sqlite3.connect(db) as conn:
+        urls = [u for (u,) in conn.execute("SELECT url FROM harvest_listings")]
+    assert len(urls) == 9 and all(ARCHIVE_PATH in u for u in urls)
+    assert summary.listing == "Archive"
+    assert "then from the Archive listing: the search served its form" in format_harvest(summary)
+
+
+def test_a_shell_on_a_second_page_lists_the_whole_window_from_the_archive(tmp_path):
+    db = tmp_path / "runs.sqlite"
+    with new_site() as site:
+        site.faults[SEARCH_PATH] = ["ok", "shell", "shell"]  # January's page 2, twice
+        summary = night(db, site)
+    assert (summary.status, summary.new, summary.listed) == ("done", DECISIONS, DECISIONS)
+    assert listing_requests(site)[:6] == ["/decisions", SEARCH_PATH, SEARCH_PATH, "/decisions",
+                                          SEARCH_PATH, ARCHIVE_PATH]
+    assert summary.listing_pages == 1 + 9  # the search's page 1, then each window's Archive
+    with sqlite3.connect(db) as conn:
+        january = conn.execute("SELECT l.page, l.url FROM harvest_listings l JOIN "
+                               "harvest_windows w ON w.id = l.window_id WHERE w.fd = "
+                               "'2025-01-01'").fetchall()
+    assert [(page, ARCHIVE_PATH in url) for page, url in january] == [(1, True)]
+    assert set(Counter(site.paths()).values()) == {1}
+
+
+def test_shell_always_blocks_the_night_with_one_line(tmp_path):
+    db = tmp_path / "runs.sqlite"
+    with new_site(shell_always=(SEARCH_PATH, ARCHIVE_PATH)) as site:
+        result = invoke("harvest", "--db", str(db), "--since", "2025-01-01", "--until",
+                        "2025-04-30", "--site", site.url)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("error: ")
+    line = result.stderr
+    assert "the site served its search form without results" in line
+    assert "a new session from /decisions (opened)" in line
+    assert "the Archive listing for 2025-01-01..2025-01-14" in line
+    assert listing_requests(site) == ["/decisions", SEARCH_PATH, "/decisions", SEARCH_PATH,
+                                      ARCHIVE_PATH]
+    assert stored(db) == [] and site.paths() == []
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT status, error FROM harvest_nights").fetchall() == [
+            ("blocked", line.removeprefix("error: ").strip())]
+        assert conn.execute("SELECT COUNT(*) FROM harvest_urls").fetchone() == (0,)
+
+
+def test_cards_in_other_markup_are_harvested_with_their_facts(tmp_path):
+    db = tmp_path / "runs.sqlite"
+    with new_site(markup="other") as site:
+        summary = night(db, site)
+    assert (summary.new, summary.listed, summary.exit_code) == (DECISIONS, DECISIONS, 0)
+    for d in site.decisions:
+        assert card_of(db, site.url + d.path) == facts(d)
+
+
+def test_unpadded_dates_are_what_the_site_reads(tmp_path):
+    db = tmp_path / "runs.sqlite"
+    with new_site(unpadded_only=True) as site:
+        summary = night(db, site)
+    assert (summary.new, summary.listed) == (DECISIONS, DECISIONS)
+    queries = [r.query for r in site.requests if r.path == SEARCH_PATH]
+    assert len(queries) == LISTING_PAGES and queries[0] == "fd=2025-1-1&td=2025-1-14&page=1"
+
+
+def test_a_page_that_fails_to_download_keeps_its_card(tmp_path):
+    db = tmp_path / "runs.sqlite"
+    with new_site() as site:
+        broken = site.decisions[5]
+        site.faults[broken.path] = ["500"] * 3
+        summary = night(db, site)
+    assert (summary.failed, summary.new) == (1, DECISIONS - 1)
+    assert url_state(db, site.url + broken.path)[0] == "failed"
+    assert site.url + broken.path not in {url for url, _ in stored(db)}
+    assert card_of(db, site.url + broken.path) == facts(broken)

@@ -1,12 +1,14 @@
 """A polite HTTP fetcher for one website (the harvester's only way out to the network).
 
 One request at a time, spaced by a pacer (the configured rate, or the site's robots.txt
-Crawl-delay when longer); an identifying User-Agent; a deadline per request; retries with
-doubling backoff on 429, 5xx, timeouts and dropped connections, honouring Retry-After up to a
-ceiling. Only URLs on the configured site are requested: a link or a redirect elsewhere is
-refused (``Refused``) before any byte goes out, and so is a path robots.txt disallows. A body
-over the size limit is refused as soon as its announced length or its bytes pass the limit,
-never read whole.
+Crawl-delay when longer); one HTTP session per night that keeps the site's cookies; the Accept
+and Accept-Language headers a browser sends for pages, with an honest User-Agent that names the
+tool and the contact (nothing else about the client is disguised); a deadline per request;
+retries with doubling backoff on 429, 5xx, timeouts and dropped connections, honouring
+Retry-After up to a ceiling. Only URLs on the configured site are requested: a link or a
+redirect elsewhere is refused (``Refused``) before any byte goes out, and so is a path
+robots.txt disallows. A body over the size limit is refused as soon as its announced length or
+its bytes pass the limit, never read whole.
 """
 
 from __future__ import annotations
@@ -30,6 +32,11 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_REDIRECTS = 5
 CHUNK_BYTES = 65_536
+# What a browser asks for when it opens a page (sites serve some pages only to such requests).
+PAGE_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "en-GB,en;q=0.9",
+}
 
 
 class SiteUnusable(ExtractorError):
@@ -139,19 +146,24 @@ class Pacer:
 
 
 class Fetcher:
-    """``get(url)`` politely; ``load_robots()`` first. One instance per harvest."""
+    """``get(url)`` politely; ``load_robots()`` first. One instance (one session, its cookies
+    kept) per harvest."""
 
     def __init__(self, site: Site, polite: Politeness, client: httpx.Client | None = None,
                  sleep: Callable[[float], None] = time.sleep):
         self.site, self.polite, self.sleep = site, polite, sleep
         self.pacer = Pacer(1.0 / polite.rate if polite.rate > 0 else 0.0, sleep)
         self.client = client or httpx.Client(
-            headers={"User-Agent": polite.user_agent}, follow_redirects=False,
+            headers={"User-Agent": polite.user_agent, **PAGE_HEADERS}, follow_redirects=False,
             timeout=httpx.Timeout(polite.timeout))
         self.robots: RobotFileParser | None = None
 
     def close(self) -> None:
         self.client.close()
+
+    def new_session(self) -> None:
+        """Forget the site's cookies: the next request starts a new session."""
+        self.client.cookies.clear()
 
     def load_robots(self) -> None:
         """Read the site's robots.txt (4xx: no rules; 401/403: nothing allowed; else unusable)."""

@@ -1,4 +1,5 @@
-"""The harvester's side of the run store (tables of migration ``m006_harvest``).
+"""The harvester's side of the run store (tables of migrations ``m006_harvest`` and
+``m008_harvest_cards``).
 
 Every write that a killed harvest must not half-do is one transaction: a listing page with the
 URLs it lists (the checkpoint), and a fetched page with its URL's new state. So a rerun knows
@@ -118,15 +119,26 @@ class HarvestLog:
             return None
         return Listing(row[0], [Entry(url, card) for url, card in json.loads(row[1])])
 
+    def listing_url(self, window_id: int, page: int) -> str | None:
+        """The URL a checkpointed listing page was read from (None: not checkpointed)."""
+        row = self.conn.execute("SELECT url FROM harvest_listings WHERE window_id = ? AND "
+                                "page = ?", (window_id, page)).fetchone()
+        return str(row[0]) if row else None
+
     def save_listing(self, window_id: int, page: int, url: str, listing: Listing) -> None:
-        """The listing page and every URL on it, in one transaction."""
+        """The listing page and every URL on it (with its card's facts), in one transaction."""
         entries = [[e.url, e.card_sha256] for e in listing.entries]
         with self.store.transaction() as conn:
             conn.execute("INSERT INTO harvest_listings (window_id, page, url, count, entries, "
                          "fetched) VALUES (?, ?, ?, ?, ?, ?)",
                          (window_id, page, url, listing.count, json.dumps(entries), now()))
-            conn.executemany(LISTED_SQL, [(e.url, e.card_sha256, now(), now())
+            conn.executemany(LISTED_SQL, [(e.url, e.card_sha256, _card_json(e), now(), now())
                                           for e in listing.entries])
+
+    def drop_listings(self, window_id: int) -> None:
+        """Forget a window's checkpointed pages (it is about to be listed from another
+        listing, whose pages are not these); the URLs they listed stay."""
+        self.conn.execute("DELETE FROM harvest_listings WHERE window_id = ?", (window_id,))
 
     # -- decision URLs and pages --------------------------------------------------------------
 
@@ -217,11 +229,19 @@ def page_item(url: str, body: bytes) -> Item:
     return ok(doc, url)
 
 
+def _card_json(entry: Entry) -> str | None:
+    """The card's header facts as JSON (None when the card showed none of them)."""
+    facts = entry.card.as_dict() if entry.card is not None else {}
+    return json.dumps(facts) if any(v is not None for v in facts.values()) else None
+
+
 # A URL seen on a listing: new ones are pending; a fetched one whose card changed is stale.
+# The card's facts are the latest card's (kept when a card shows none).
 LISTED_SQL = """
-    INSERT INTO harvest_urls (url, state, listed_card, first_seen, updated)
-    VALUES (?, 'pending', ?, ?, ?)
+    INSERT INTO harvest_urls (url, state, listed_card, card, first_seen, updated)
+    VALUES (?, 'pending', ?, ?, ?, ?)
     ON CONFLICT (url) DO UPDATE SET listed_card = excluded.listed_card,
+        card = COALESCE(excluded.card, harvest_urls.card),
         updated = excluded.updated,
         state = CASE WHEN harvest_urls.state IN ('stored', 'not_found', 'skipped', 'failed')
                       AND harvest_urls.card_sha256 IS NOT excluded.listed_card

@@ -1,9 +1,13 @@
 """One night of the harvester (see ``harvest.py``): its options, its summary, and the walk.
 
-The walk reads robots.txt, lists each date window page by page (from its checkpoints when the
-night is resumed), fetches every page the window owes, then whatever earlier nights still owe.
-A site that blocks the client (``SiteUnusable``) or too many failures (``TooManyFailures``)
-end the night at once; ``--limit`` ends it to be resumed (``limited``).
+The walk reads robots.txt, opens the decisions landing page before the first listing page (the
+site sets its session cookie there), lists each date window page by page (from its checkpoints
+when the night is resumed), fetches every page the window owes, then whatever earlier nights
+still owe. A listing that serves its search form without results (a *shell*, see
+``listing.py``) is asked again in a new session, then the window is listed from the Archive;
+only then is the night blocked. A site that blocks the client (``SiteUnusable``) or too many
+failures (``TooManyFailures``) end the night at once; ``--limit`` ends it to be resumed
+(``limited``).
 """
 
 from __future__ import annotations
@@ -17,12 +21,16 @@ from extractor.errors import ExtractorError, InputError
 from extractor.harvest.fetch import Fetcher, FetchFailed, Page, Refused, SiteUnusable
 from extractor.harvest.harvest_store import HarvestLog, Owed
 from extractor.harvest.listing import (
+    LANDING_PATH,
+    SEARCH,
+    SOURCES,
     WINDOW_CEILING,
     Entry,
     Listing,
+    Source,
     Window,
-    listing_url,
     parse_listing,
+    source_of,
     windows,
 )
 from extractor.read.load import decode_bytes, has_decision_article, load_bytes
@@ -37,6 +45,14 @@ class TooManyFailures(ExtractorError):
 
 class LimitReached(Exception):
     """``--limit`` decision pages were fetched: the night stops, to be resumed."""
+
+
+class ShellServed(Exception):
+    """A listing page with the search form and neither a count nor cards."""
+
+    def __init__(self, url: str):
+        super().__init__(f"{url}: the search form without results")
+        self.url = url
 
 
 @dataclass(frozen=True)
@@ -71,6 +87,7 @@ class HarvestSummary:
     error: str | None = None
     windows: int = 0
     listing_pages: int = 0
+    listing: str = SEARCH.name  # the listing the night ended on (the Archive after shells)
     listed: int = 0
     new: int = 0
     changed: int = 0
@@ -111,6 +128,8 @@ class Night:
         self.log, self.fetcher, self.options = log, fetcher, options
         self.summary, self.progress = summary, progress
         self.fetches = 0
+        self.source = SEARCH            # the listing tonight's windows are read from
+        self.session: str | None = None  # how the session was opened (None: not yet)
 
     def run(self) -> None:
         if self.progress is not None:
@@ -159,7 +178,7 @@ class Night:
     def _walk_window(self, window_id: int, window: Window) -> str:
         """List the window and fetch what it owes; its new status."""
         try:
-            entries = self._entries(window_id, window)
+            entries = self._listed(window_id, window)
         except FetchFailed as exc:
             self._window_failed(window_id, window, str(exc))
             return "failed"
@@ -171,9 +190,47 @@ class Night:
         self.log.set_window(window_id, status)
         return status
 
-    def _entries(self, window_id: int, window: Window) -> list[Entry] | None:
+    def _listed(self, window_id: int, window: Window) -> list[Entry] | None:
+        """The window's cards (see ``_entries``). After a shell: once more in a new session,
+        then from the other listing; when that fails too, the night is blocked."""
+        try:
+            return self._entries(window_id, window, self._source(window_id))
+        except ShellServed:
+            first = self.session
+        self.session = self._open_session()
+        try:
+            return self._entries(window_id, window, self._source(window_id))
+        except ShellServed as shell:
+            again = (f"a new session from {LANDING_PATH} ({self.session}) and the "
+                     f"{self.source.name} listing again")
+            tried = [f"the session from {LANDING_PATH} ({first})", again]
+            return self._other_listing(window_id, window, shell, tried)
+
+    def _other_listing(self, window_id: int, window: Window, shell: ShellServed,
+                       tried: list[str]) -> list[Entry] | None:
+        """The window from the listings not tried yet; the night blocked if none answers."""
+        for source in (s for s in SOURCES if s != self.source):
+            self.log.drop_listings(window_id)  # its pages are not the other listing's
+            try:
+                entries = self._entries(window_id, window, source)
+            except (ShellServed, SiteUnusable, FetchFailed) as exc:
+                answer = "its search form without results too" if isinstance(
+                    exc, ShellServed) else str(exc)
+                tried.append(f"the {source.name} listing for {window} ({answer})")
+                continue
+            self.source, self.summary.listing = source, source.name
+            return entries
+        raise SiteUnusable(f"{shell.url}: the site served its search form without results (no "
+                           f"count, no cards); tried {'; '.join(tried)}; stopped")
+
+    def _source(self, window_id: int) -> Source:
+        """The listing a window is read from: the one its checkpoints came from, if any."""
+        saved = self.log.listing_url(window_id, 1)
+        return source_of(saved) if saved else self.source
+
+    def _entries(self, window_id: int, window: Window, source: Source) -> list[Entry] | None:
         """Every card of the window, page after page (None: too many, split the window)."""
-        first = self._listing(window_id, window, 1)
+        first = self._listing(window_id, window, 1, source)
         assert first.count is not None
         if first.count > WINDOW_CEILING and window.days > 1:
             return None
@@ -181,7 +238,7 @@ class Night:
         entries, seen, page = list(first.entries), {e.url for e in first.entries}, 1
         while len(entries) < first.count:
             page += 1
-            fresh = [e for e in self._listing(window_id, window, page).entries
+            fresh = [e for e in self._listing(window_id, window, page, source).entries
                      if e.url not in seen]
             if not fresh:
                 raise FetchFailed(f"listing {window} ended on page {page} after "
@@ -190,26 +247,49 @@ class Night:
             seen.update(e.url for e in fresh)
         return entries
 
-    def _listing(self, window_id: int, window: Window, page: int) -> Listing:
+    def _listing(self, window_id: int, window: Window, page: int, source: Source) -> Listing:
         """A listing page: from its checkpoint, else fetched, checked and checkpointed."""
         if (saved := self.log.listing(window_id, page)) is not None:
             return saved
-        url = listing_url(self.fetcher.site.base, window, page)
-        listing = parse_listing(self._listing_page(url), url)
-        if listing.count is None:
+        url = source.url(self.fetcher.site.base, window, page)
+        listing = parse_listing(self._listing_page(url), url, source)
+        self._check(listing, url)
+        self.log.save_listing(window_id, page, url, listing)
+        self.summary.listing_pages += 1
+        return listing
+
+    def _check(self, listing: Listing, url: str) -> None:
+        """Raise unless ``listing`` is a listing of results (or of none) on this site."""
+        verdict = listing.verdict
+        if verdict == "shell":
+            raise ShellServed(url)
+        if verdict == "empty":
             raise SiteUnusable(f"{url}: the listing shows no result count (an empty or blocking "
                                "page, not 'no decisions'); stopped")
-        if listing.count and not listing.entries:
+        if verdict == "no_count":
+            raise SiteUnusable(f"{url}: the listing links to {len(listing.entries)} decision "
+                               "pages but shows no result count (has the layout changed?); "
+                               "stopped")
+        if verdict == "no_cards":
             raise SiteUnusable(f"{url}: the listing counts {listing.count} results but links "
                                "to no decision page (has the layout changed?); stopped")
         if listing.entries and not any(self.fetcher.site.owns(e.url) for e in listing.entries):
             raise SiteUnusable(f"{url}: the listing links only to other hosts (is --site "
                                f"{self.fetcher.site.base} the address the site uses?); stopped")
-        self.log.save_listing(window_id, page, url, listing)
-        self.summary.listing_pages += 1
-        return listing
+
+    def _open_session(self) -> str:
+        """Open the decisions landing page in a new session (the site sets its session cookie
+        there): "opened", or why not (for the line of a night the listing still refuses)."""
+        self.fetcher.new_session()
+        try:
+            page = self.fetcher.get(self.fetcher.site.url(LANDING_PATH))
+        except (Refused, FetchFailed) as exc:
+            return f"not opened: {exc}"
+        return "opened" if page.status == 200 else f"not opened: HTTP {page.status}"
 
     def _listing_page(self, url: str) -> str:
+        if self.session is None and self.fetcher.allowed(url):  # this run's first listing page
+            self.session = self._open_session()
         try:
             fetched = self.fetcher.get(url)
         except Refused as exc:

@@ -20,7 +20,7 @@ from rich.progress import (
 )
 from rich.table import Column
 
-from extractor.harvest.listing import Window
+from extractor.harvest.listing import SEARCH, Window
 from extractor.harvest.run import HarvestSummary
 from extractor.read.inputs import formats_read
 from extractor.runs.batch import RunSummary
@@ -318,13 +318,19 @@ def _harvest_counts(s: HarvestSummary) -> str:
             f"{s.requests} requests, {s.rate:.2f}/s")
 
 
+def _listing_note(s: HarvestSummary) -> str:
+    if s.listing == SEARCH.name:
+        return ""
+    return f" (then from the {s.listing} listing: the search served its form without results)"
+
+
 def format_harvest(s: HarvestSummary) -> str:
     resumed = ", resumed" if s.resumed else ""
     return "\n".join([
         (f"night {s.night_id} {s.status} in {s.seconds:.1f}s: decisions dated {s.since} to "
          f"{s.until}{resumed}"),
         (f"  windows {s.windows} (failed {s.failed_windows}) · listing pages "
-         f"{s.listing_pages} · listed {s.listed}"),
+         f"{s.listing_pages}{_listing_note(s)} · listed {s.listed}"),
         (f"  new {s.new} · changed {s.changed} · unchanged {s.unchanged} · not found "
          f"{s.not_found} · skipped {s.skipped} · failed {s.failed}"),
         f"  {s.requests} requests, {s.rate:.2f} requests/second",

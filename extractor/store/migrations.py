@@ -233,6 +233,13 @@ def m007_tidy_tables(conn: sqlite3.Connection) -> None:
     rebuild(conn)
 
 
+@migration
+def m008_harvest_cards(conn: sqlite3.Connection) -> None:
+    """Each harvested URL keeps the header facts of its latest listing card (body, reference,
+    decision, sub-category, date, summary), so a page that never downloads still has them."""
+    conn.execute("ALTER TABLE harvest_urls ADD COLUMN card TEXT")  # JSON, NULL: none shown
+
+
 def applied(conn: sqlite3.Connection) -> list[str]:
     conn.execute(f"CREATE TABLE IF NOT EXISTS {MIGRATIONS_TABLE} "
                  "(name TEXT PRIMARY KEY, applied TEXT NOT NULL)")
