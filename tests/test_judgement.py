@@ -147,10 +147,91 @@ def test_reason_wording(sentence, expected):
     assert reasons_and_referrals(sentence)[0] == expected
 
 
+# --- reasons by meaning (issue 24), each with near misses -----------------------------------
+# (text, reasons, referred_to)
+MEANINGS = [
+    # the body has put it right, or offered enough
+    ("The Council has since withdrawn the penalty charge notice.",
+     {"satisfied_with_remedy"}, set()),
+    ("After Mr B complained, the Council cancelled the invoice and refunded his fee.",
+     {"satisfied_with_remedy"}, set()),
+    ("The Council accepted it had made an error and apologised to Mrs C.",
+     {"satisfied_with_remedy"}, set()),
+    ("The Council has offered to reassess Ms D's needs.", {"satisfied_with_remedy"}, set()),
+    ("A payment of £100 is enough to acknowledge the frustration Mr E experienced.",
+     {"satisfied_with_remedy"}, set()),
+    ("We could not achieve anything more for Miss F by investigating.",
+     {"satisfied_with_remedy"}, set()),
+    ("The Council has not withdrawn the notice.", set(), set()),
+    ("The Council refused to cancel the penalty.", set(), set()),
+    ("Mr G wants the Council to cancel the charge and refund his fee.", set(), set()),
+    ("The Council withdrew its offer of a flat in May.", set(), set()),      # not a remedy
+    ("In its reply the Council apologised for the confusion.", set(), set()),   # its reply
+    ("An investigation would serve no purpose and would achieve nothing.",
+     {"no_worthwhile_outcome"}, set()),
+    # the fault changed nothing, versus an injustice too small
+    ("Even if the officer erred, we could not say it affected the outcome.",
+     {"no_injustice_from_fault"}, set()),
+    ("The mistake made no difference to the decision on Mrs H's application.",
+     {"no_injustice_from_fault"}, set()),
+    ("Mr J has not lost out because of the delay.", {"no_injustice_from_fault"}, set()),
+    ("Investigating further would not change the outcome for Ms K.",
+     {"no_different_outcome"}, set()),                    # what we would change: not injustice
+    ("The delay caused Mr L only minor inconvenience.", {"injustice_not_significant"}, set()),
+    ("Any impact on Mrs M from the missed visit is slight.",
+     {"injustice_not_significant"}, set()),
+    ("Any fault did not cause Mr N significant injustice.",
+     {"injustice_not_significant"}, set()),
+    ("The Council did not sufficiently explain its decision to Ms O.", set(), set()),
+    ("There is not enough evidence of fault causing significant injustice.",
+     {"no_evidence_of_fault"}, set()),                    # the doubt is about the fault
+    ("We are unlikely to find fault by the care provider that caused Mrs A significant "
+     "injustice.", {"no_evidence_of_fault"}, set()),
+    ("There is no sign the Council was at fault or that its letter caused Ms O a significant "
+     "injustice.", {"no_evidence_of_fault", "injustice_not_significant"}, set()),   # two doubts
+    ("The delay did not cause Mr P an injustice. Any distress was not significant.",
+     {"no_injustice_from_fault"}, set()),                 # one injustice reason: the first
+    # what the person wants is not ours to give
+    ("Mrs Q wants the officer disciplined, which is not something we can do.",
+     {"cannot_achieve_outcome_sought"}, set()),
+    ("We cannot overturn the Council's refusal of Mr R's application.",
+     {"cannot_achieve_outcome_sought"}, set()),
+    ("The outcome Ms S seeks is not one we could achieve.",
+     {"cannot_achieve_outcome_sought"}, set()),
+    ("We cannot tell the Council to give Mr T a larger home.",
+     {"cannot_achieve_outcome_sought"}, set()),
+    ("Mrs U wants the Council to apologise.", set(), set()),     # a wish alone
+    ("The Council cannot make a decision until it has the form.", set(), set()),
+    # complaint handling as the reason, not as the subject of the complaint
+    ("We will not investigate the Council's complaint handling on its own.",
+     {"complaint_handling_only"}, set()),
+    ("We will not investigate this complaint about how the Council dealt with Mr V's "
+     "complaint because any injustice is not significant.",
+     {"injustice_not_significant"}, set()),
+    # a court or tribunal as the place to decide: the reason points there
+    ("The courts are the proper place to decide who owns the wall.",
+     {"court_remedy_available"}, {"courts"}),
+    ("Mr W has the option of taking legal action against the contractor.",
+     {"court_remedy_available"}, {"courts"}),
+    ("Mrs Y should make a claim against the Council's insurers.",
+     {"court_remedy_available"}, {"courts"}),
+    ("The Tribunal is independent and in the best position to decide whether the charge "
+     "was due.", {"tribunal_appeal_available"}, {"tribunal"}),
+    ("Mr Z appealed to the tribunal, which is the right place to decide it.",
+     {"tribunal_appeal_used"}, set()),                    # a route already taken
+    ("The Council started court action to recover the arrears.", set(), set()),
+]
+
+
+@pytest.mark.parametrize(("text", "reasons", "referred"), MEANINGS)
+def test_reasons_by_meaning(text, reasons, referred):
+    assert reasons_and_referrals(text) == (reasons, referred)
+
+
 def test_every_phrase_match_holds_a_needle():
     """The fast path skips a sentence without any needle of a code: every match of a code's
     phrases over the tables must contain one."""
-    sentences = [row[0] for row in ROUTES + WORDING + KINDS]
+    sentences = [row[0] for row in ROUTES + WORDING + MEANINGS + KINDS]
     for entry in [*REASONS, *REFERRALS]:
         for phrase in entry.phrases:
             for s in sentences:

@@ -62,9 +62,25 @@ DISCRETIONARY: tuple[ReasonCode, ...] = (
             rf"\b(?:no|insufficient|not enough) evidence (?:that )?(?:the|any|this|that|its) fault"
             rf" (?:\w+ ){{0,2}}(?:caused|led to|resulted in) {_W}{{0,4}}injustice",
             r"\bno (?:personal |significant |direct |claimed )?injustice (?:to|for|caused)",
-            rf"\bnot (?:caused|suffered) {_W}{{0,2}}injustice"),
-            unless=re.compile(r"significant", FLAGS)),),
-        needles=("injustice",),
+            rf"\bnot (?:caused|suffered) {_W}{{0,2}}injustice",
+            # the person is no worse off: "has not lost out", "was not disadvantaged"
+            r"\b(?:has|have|had|was|were|is|are|did) not (?:been )?(?:lost out|disadvantaged"
+            r"|suffer(?:ed)? (?:any |a )?(?:loss|disadvantage|detriment|financial loss))\b"),
+            unless=re.compile(r"significant", FLAGS)),
+            # the fault changed nothing: "we could not say it affected the outcome", "the error
+            # made no difference to the decision" (not what an investigation would change)
+            Phrase(any_of(
+                rf"\b(?:not|unlikely|cannot say|could not say|no evidence)\b {_W}{{0,8}}?"
+                rf"(?:affected|changed|altered|made (?:a |any )?difference to) (?:the|its|his|her"
+                rf"|their) (?:[\w'’]+ ){{0,2}}?(?:outcome|decision|result|response)",
+                rf"\b(?:made|make|makes) no (?:material |real )?difference to (?:the|its|his|her"
+                rf"|their) (?:[\w'’]+ ){{0,2}}?(?:outcome|decision|result)",
+                r"\bwould (?:still )?have (?:been|reached|made) the same (?:outcome|decision"
+                r"|result)"),
+                unless=re.compile(r"\binvestigat|\bour involvement|\bsignificant|\bwe\b"
+                                  r"(?! could not say| cannot say)", FLAGS))),
+        needles=("injustice", "lost out", "disadvantaged", "loss", "detriment", "affected",
+                 "changed", "altered", "difference", "same"),
         support=cue(r"\b(?:not|no|any) (?:\w+ ){0,4}(?:caus|le[ad]|result)\w* "
                     r"(?:\w+ ){0,3}injustice|\binjustice (?:\w+ ){0,3}caused"
                     # the fault changed nothing: "we could not say it affected the outcome"
@@ -80,9 +96,18 @@ DISCRETIONARY: tuple[ReasonCode, ...] = (
             rf"|impact|harm|loss|distress|effect|disadvantage)",
             rf"\b(?:injustice|impact) {_W}{{0,6}}(?:does|do|would|did) not (?:warrant|justify)",
             rf"\binjustice {_W}{{0,5}}(?:is|was|are|were) not {_W}{{0,2}}significant",
-            r"\bnot significant enough", r"\bnot (?:sufficiently|serious enough|great enough)",
-            r"\b(?:no|not|insufficient|unlikely)\b[^.\n]{0,150}\bsignificant (?:personal )?"
-            r"injustice",
+            r"\bnot significant enough",
+            r"\bnot (?:sufficiently (?:serious|significant|great)|serious enough|great enough)",
+            # a negation of the injustice, not of the fault before it ("not enough evidence of
+            # fault causing significant injustice" doubts the fault)
+            r"\b(?:no|not|insufficient|unlikely)\b(?:(?!fault (?:\w+ ){0,4}(?:caus|le[ad]|result))"
+            r"[^.\n]){0,150}\bsignificant "
+            r"(?:personal )?injustice",
+            # only a small effect: "caused only minor inconvenience", "any impact is slight"
+            r"\bonly (?:a )?(?:minor|slight|limited|small|low-level|modest) (?:inconvenience"
+            r"|frustration|injustice|impact|distress|upset|effect)",
+            rf"\b(?:injustice|impact|inconvenience|effect) {_W}{{0,7}}(?:is|was|are|were|would be)"
+            rf" (?:only |relatively |at most )?(?:minor|slight|minimal|limited|modest|small)\b",
             rf"\binjustice {_W}{{0,4}}(?:too small|minor|limited)\b",
             # "insufficient personal injustice", "not enough impact on her to warrant ..."
             r"\b(?:insufficient|not enough|not sufficient|little) (?:\w+ ){0,2}(?:injustice"
@@ -91,7 +116,7 @@ DISCRETIONARY: tuple[ReasonCode, ...] = (
             rf"|would be) (?:not|too) {_W}{{0,2}}(?:significant|serious|great|small|minor)",
             r"\bnot (?:been )?significantly (?:affected|impacted|disadvantaged|harmed)")),),
         needles=("significant", "sufficiently", "serious enough", "great enough", "injustice",
-                 "impact", "harm"),
+                 "impact", "harm", "inconvenience", "frustration", "distress", "upset", "effect"),
         support=cue(r"\bsignificant|\bserious enough|\btoo small"),
         grounds=DISCRETION, route="injustice"),
     ReasonCode(
@@ -113,7 +138,11 @@ DISCRETIONARY: tuple[ReasonCode, ...] = (
             rf"|results?|decision|view|conclusion)",
             # "unlikely the outcome would have been different"
             rf"\b(?:unlikely|not|cannot say|could not say)\b {_W}{{0,8}}(?:outcome|decision"
-            rf"|result) would (?:have been|be) (?:any )?different")),),
+            rf"|result) would (?:have been|be) (?:any )?different",
+            # what an investigation would change: "investigating would not change the outcome"
+            rf"\b(?:investigation|investigating|our involvement|further enquiries)\b {_W}{{0,6}}?"
+            rf"(?:not|unlikely to|no) {_W}{{0,2}}(?:change|alter|affect|make (?:a |any )?"
+            rf"difference to) (?:the|its|this) (?:\w+ )?(?:outcome|decision|result)")),),
         needles=("outcome", "result", "decision", "view", "conclusion"),
         support=cue(r"\bdifferent (?:outcome|result|decision)"),
         grounds=DISCRETION),
@@ -124,17 +153,32 @@ DISCRETIONARY: tuple[ReasonCode, ...] = (
             rf"|provide|give|deliver|secure|get) {_W}{{0,4}}(?:outcomes?|remed(?:y|ies)"
             rf"|results?) {_W}{{0,3}}(?:wants?|sought|seeks?|seeking|wanted|desired)",
             r"\boutcome (?:\w+ ){0,4}(?:wants?|seeks?|sought) is not (?:one|something) (?:we"
-            r"|the Ombudsman) can",
+            r"|the Ombudsman) (?:can|could)",
             # what the Ombudsman has no power to do: order a body, award damages, discipline
             rf"\b(?:cannot|can ?not|could not|no (?:legal )?power to|not able to|unable to) "
-            rf"{_W}{{0,2}}(?:order|force|require|direct|compel|make) (?:the |a |an )?(?:Council"
+            rf"{_W}{{0,2}}(?:order|force|require|direct|compel|make|tell|instruct) (?:the |a |an )?(?:Council"
             rf"|Provider|Authority|Trust|body|school|organisation|police|court|landlord)\b",
             r"\b(?:cannot|can ?not|could not|no (?:legal )?power to|not able to|unable to) "
             r"(?:award|recommend|order) (?:\w+ )?(?:damages|compensation)",
             r"\b(?:cannot|can ?not|no (?:legal )?power to) (?:\w+ )?(?:discipline|dismiss|sack"
-            r"|punish)")),),
+            r"|punish)",
+            # undoing a decision is not ours: "we cannot overturn the refusal"
+            rf"\b(?:cannot|can ?not|could not|no (?:legal )?power to|not able to|unable to) "
+            rf"{_W}{{0,1}}(?:overturn|reverse|quash|set aside|revoke|cancel|rescind)\b",
+            r"\b(?:beyond|outside) (?:our|the Ombudsman['’]s) (?:legal )?powers\b")),
+            # the wish and the limit in one sentence: "Mr X wants the officer disciplined,
+            # which is not something we can do"
+            Phrase(any_of(r"\bnot (?:something|one|an outcome|a remedy|what) (?:that )?(?:we"
+                          r"|the Ombudsman) (?:can|could|are able to|is able to) (?:achieve"
+                          r"|do|provide|give|deliver|recommend|ask for|secure)\b",
+                          r"\b(?:we|the Ombudsman) (?:cannot|can ?not|could not|are not able to"
+                          r"|is not able to) (?:achieve|provide|give|deliver|secure) (?:this|that"
+                          r"|what (?:he|she|they|(?:Mr|Mrs|Ms|Miss|Mx|Dr) [A-Z]) (?:wants?"
+                          r"|seeks?|is seeking|asks? for|wanted))\b"), in_wish=True)),
         needles=("outcome", "remed", "result", "order", "force", "require", "direct", "compel",
-                 "make", "damages", "compensation", "discipline", "dismiss", "sack", "punish"),
+                 "make", "damages", "compensation", "discipline", "dismiss", "sack", "punish",
+                 "tell", "instruct", "overturn", "reverse", "quash", "set aside", "revoke",
+                 "cancel", "rescind", "powers", "something", "one", "what", "this", "that"),
         support=cue(r"\b(?:cannot|can ?not|could not|unable to) "
                     r"(?:\w+ ){0,3}(?:achieve|provide|give|get|order)"),
         grounds=DISCRETION),
@@ -145,7 +189,8 @@ DISCRETIONARY: tuple[ReasonCode, ...] = (
             rf"\b(?:not|unlikely to) {_W}{{0,2}}achieve (?:anything|a worthwhile|a meaningful|any "
             rf"(?:meaningful|worthwhile))",
             r"\b(?:no|serve no) (?:useful |worthwhile |real )?purpose\b"),
-            unless=re.compile(r"\bthan\b", FLAGS)),),
+            # "would not achieve anything more": more than the body did (satisfied_with_remedy)
+            unless=re.compile(r"\bthan\b|\bachieve (?:\w+ )?(?:more|further)\b", FLAGS)),),
         needles=("worthwhile", "achieve", "purpose"),
         support=cue(r"\bworthwhile\b"),
         grounds=DISCRETION),
@@ -175,7 +220,7 @@ DISCRETIONARY: tuple[ReasonCode, ...] = (
                    unless=re.compile(rf"{TRIBUNAL_WORDS}|{COURT_WORDS}|{MINISTER_WORDS}",
                                      FLAGS))),
         needles=("placed", "suited", "appropriate", "reasonable", "information commissioner",
-                 "ico", "ombudsman", "phso"),
+                 "ico", "ombudsman", "phso", "right", "proper", "correct"),
         support=cue(r"\b(?:better|best|more appropriately) (?:placed|suited|considered"
                     r"|dealt with|decided|handled)|\bappropriate (?:body|organisation)"),
         grounds=DISCRETION),
@@ -208,9 +253,13 @@ DISCRETIONARY: tuple[ReasonCode, ...] = (
             r"\bnot (?:a )?good use of public\b",
             rf"\bcomplaints?[- ]handling {_W}{{0,8}}(?:alone|on its own|in isolation|standalone"
             rf"|stand-alone|separately)",
-            rf"\b(?:not|no) {_W}{{0,3}}(?:investigate|look at|look into|consider) {_W}{{0,4}}"
-            rf"(?:complaints?[- ]handling|complaints procedures?|how (?:the|it) (?:\w+ ){{0,2}}"
-            rf"(?:handled|dealt with|responded to) (?:[\w'’]+ ){{0,2}}complaint)")),),
+            # the handling itself as what is not investigated ("we will not investigate the
+            # Council's complaint handling"), not the subject of the complaint ("this complaint
+            # about how the Council dealt with Mr X's complaint")
+            rf"\b(?:not|no) {_W}{{0,3}}(?:investigate|look at|look into|consider) "
+            rf"(?:(?:the|its|their|[\w'’]+['’]s?) )?(?:complaints?[- ]handling|complaints "
+            rf"procedures?|how (?:the|it) (?:\w+ ){{0,2}}(?:handled|dealt with|responded to)"
+            rf" (?:[\w'’]+ ){{0,2}}complaint)")),),
         needles=("good use of public", "complaint"),
         # the Ombudsman declining the complaint handling, not a story of the complaint's
         # progress
@@ -246,13 +295,42 @@ DISCRETIONARY: tuple[ReasonCode, ...] = (
             # cancelled the penalty", "already put things right"
             r"\b(?:Council|Authority|Provider|Home|Trust|organisation|it|they) (?:has|have) (?:now "
             r"|since |also )?(?:apologi[sz]ed|remedied|refunded|reimbursed|cancelled|waived)\b",
+            # money given back, told in the past too: "the Council refunded the fee"
+            r"\b(?:Council|Authority|Provider|Home|Trust|organisation|it|they) (?:had )?(?:now "
+            r"|since |also |then |later |subsequently )?(?:refunded|reimbursed|waived)\b",
             r"\b(?:has|have|had) (?:now |already |since |also )?(?:put|set) (?:things|this|it"
             r"|matters|the matter) right\b",
             r"\bno further (?:remedy|action) (?:is |was )?(?:needed|required|necessary"
-            r"|warranted)")),),
+            r"|warranted)",
+            # the body undid what was complained of: "the Council has since withdrawn the
+            # penalty", "it cancelled the invoice and refunded the fee", "accepted it was at
+            # fault and apologised"
+            rf"\b(?:Council|Authority|Provider|Home|Trust|organisation|it|they) (?:has |have |had )?"
+            rf"(?:now |since |already |also |then |later |subsequently |quickly |promptly )?"
+            rf"(?:withdr[ea]w\w*|cancell?ed|revoked|rescinded|reversed|removed|written off|wrote"
+            rf" off) {_W}{{0,3}}(?:penalty|charge|PCN|notice|invoice|bill|fees?|fines?|debt"
+            rf"|arrears|summons|liability order|warrant|demand|decision|sanction|ban|warning"
+            rf"|restriction|surcharge|overpayment)s?\b",
+            r"\b(?:accepted|acknowledged|admitted) (?:that )?(?:it|there) (?:was|were|had been"
+            r"|had) (?:at fault|fault|an? (?:error|mistake|delay)|failings?|made (?:an? )?"
+            r"(?:error|mistake))\b[^.]{0,60}\b(?:apologi[sz]ed|offered|agreed|refunded|paid)",
+            # the body's offer or action is enough
+            r"\b(?:enough|sufficient|adequate|appropriate) to (?:remedy|put (?:it|things|this|"
+            r"matters) right|acknowledge|reflect|recognise|address) (?:the|any|this|that|his|her"
+            r"|their|Mr|Mrs|Ms|Miss)\b",
+            rf"\b(?:Council|Authority|Provider|Home|Trust|organisation|it|they) (?:has |have "
+            rf"|had )?(?:now |since |already |subsequently )?(?:agreed|offered|decided) to "
+            rf"(?:apologi[sz]e|pay|refund|reimburse|waive|cancel|withdraw|reassess|review"
+            rf"|reconsider|remove|correct|backdate|reinstate|write off)\b",
+            # nothing left to gain: "we could not achieve anything more for Mr X"
+            r"\bachieve (?:anything |something |much |significantly )?(?:more|further)\b"
+            r"(?! than)")),),
         needles=("than", "already", "remed", "action", "response", "steps", "in line with",
                  "satisfied", "what we would", "agreed to", "offer", "apolog", "payment",
-                 "refund", "redress", "right", "cancelled", "waived", "reimbursed"),
+                 "refund", "redress", "right", "cancel", "waived", "reimbursed", "withdr",
+                 "revoked", "rescinded", "reversed", "removed", "written off", "wrote off",
+                 "accepted", "acknowledged", "admitted", "enough", "sufficient", "adequate",
+                 "appropriate", "decided to", "more", "further"),
         support=cue(r"\b(?:already|offered|remed\w+|apologi\w+|put (?:it|things)"
                     r" right|more than)\b"),
         # DOMAIN gives s24A(7) (s30(1B)/s34H(1) after investigating); assessment statements

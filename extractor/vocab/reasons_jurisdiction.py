@@ -9,6 +9,7 @@ import re
 from extractor.vocab.phrases import (
     APPEAL_AVAILABLE,
     APPEAL_USED,
+    BEST_PLACE,
     COURT_WORDS,
     FLAGS,
     MINISTER_WORDS,
@@ -34,7 +35,8 @@ JURISDICTIONAL: tuple[ReasonCode, ...] = (
         phrases=(Phrase(any_of(rf"(?:{APPEAL_AVAILABLE}) {_W}{{0,8}}(?:{TRIBUNAL_WORDS})",
                                rf"(?:{OPEN_MODAL}) {WN}{{0,3}}(?:{ROUTE_VERBS}) {_W}{{0,8}}"
                                rf"(?:{TRIBUNAL_WORDS})",
-                               rf"(?:{TRIBUNAL_WORDS})\b[^.;]{{0,80}}(?:{APPEAL_AVAILABLE})"),
+                               rf"(?:{TRIBUNAL_WORDS})\b[^.;]{{0,80}}(?:{APPEAL_AVAILABLE})",
+                               rf"\b(?:{TRIBUNAL_WORDS}) {BEST_PLACE}"),
                         unless=re.compile(APPEAL_USED, FLAGS)),),
         needles=TRIBUNAL_NEEDLES,
         support=cue(r"\btribunal|\bappeal panel"),
@@ -74,8 +76,7 @@ JURISDICTIONAL: tuple[ReasonCode, ...] = (
             r" |be able to )?(?:decide|determine|rule|resolve|consider|settle|award|order)",
             r"\b(?:matter|one|issue|question|dispute)s? for (?:the |a )?courts?\b",
             r"\bfor (?:the |a )?courts? to (?:decide|determine|consider|resolve)",
-            r"\b(?:court|courts|magistrates'? court|county court) (?:is|are|would be) (?:better"
-            r"|best) placed"),
+            rf"\b(?:court|courts|magistrates'? court|county court) {BEST_PLACE}"),
             # not a route already taken, one unreasonable to expect, or the body's own route
             # ("the Council can take enforcement action through the courts")
             unless=re.compile(
