@@ -100,8 +100,8 @@ DISCRETIONARY: tuple[ReasonCode, ...] = (
             r"\bnot (?:sufficiently (?:serious|significant|great)|serious enough|great enough)",
             # a negation of the injustice, not of the fault before it ("not enough evidence of
             # fault causing significant injustice" doubts the fault)
-            r"\b(?:no|not|insufficient|unlikely)\b(?:(?!fault (?:\w+ ){0,4}(?:caus|le[ad]|result))"
-            r"[^.\n]){0,150}\bsignificant "
+            r"\b(?:no|not|insufficient|unlikely)\b(?:(?!fault (?:(?!(?:or|and) )\w+ ){0,5}(?:caus"
+            r"|le[ad]|result))[^.\n]){0,150}\bsignificant "
             r"(?:personal )?injustice",
             # only a small effect: "caused only minor inconvenience", "any impact is slight"
             r"\bonly (?:a )?(?:minor|slight|limited|small|low-level|modest) (?:inconvenience"
