@@ -292,6 +292,42 @@ KINDS = [
 ]
 
 
+# Remedy kinds by what the remedy does (issue 24), and what the body had already done.
+KINDS += [
+    ("The Council had already apologised to Mr B. We recommend it pays him £200 for his "
+     "distress.", True, {"payment"}),                       # the earlier apology is context
+    ("The Council had already apologised to Mrs C, which is a suitable remedy.", True,
+     {"apology"}),                                          # accepted as the remedy
+    ("The Council had already refunded the fee. It has agreed to review its charging "
+     "procedure.", True, {"service_improvement"}),
+    ("The Council apologised to Mr D in its final reply.", True, {"apology"}),  # no other
+    ("The Council will share this decision with its housing officers.", True,
+     {"service_improvement"}),
+    ("The Council has agreed to consider what steps it can take to stop this happening "
+     "again.", True, {"service_improvement"}),
+    ("It will arrange refresher training for its planning team.", True,
+     {"service_improvement"}),
+    ("The Council should carry out an audit of similar cases.", True, {"service_improvement"}),
+    ("Mr E shared the letter with his neighbours.", True, set()),
+    ("The Council did not arrange training for its staff.", True, set()),
+    ("We recommend a payment to Mrs G for the avoidable distress.", True, {"payment"}),
+    ("The Council agreed to meet the cost of the replacement boiler.", True, {"payment"}),
+    ("Mrs H wants the Council to meet her legal costs.", True, set()),
+    ("The Council will respond to Mr J's appeal within four weeks.", True,
+     {"reassessment_or_review"}),
+    ("The Council should carry out a carer's assessment for Mrs K.", True,
+     {"reassessment_or_review"}),
+    ("The Council agreed to look again at Ms L's application.", True,
+     {"reassessment_or_review"}),
+    ("The Council agreed to remind staff to complete assessments on time.", True,
+     {"service_improvement"}),                              # the reminder's content
+    ("The rules say how councils must go about calculating benefit.", True, set()),
+    ("The Council will write to Mr M to say sorry.", True, {"apology"}),
+    ("The Council will confirm in writing the date of the works.", True, {"other"}),
+    ("The Council will confirm to us that it has done this.", True, set()),   # compliance
+]
+
+
 @pytest.mark.parametrize(("text", "fault", "expected"), KINDS)
 def test_remedy_kinds_under_a_frame(text, fault, expected):
     found = find_remedy_kinds(text, [(_sentences(text), False)], expected=fault)

@@ -8,6 +8,12 @@ recommended"). The complainant's wish ("Mr X wants the Council to apologise") go
 nothing, and a negation just before the phrase ("did not apologise", "failed to review")
 cancels it.
 
+What the body has since done ("has since reassessed her") is a remedy. What it had already
+done before ("had already apologised", "already refunded", "the Council apologised in its
+reply") is the remedy only where the decision gives none of its own (no agreed, recommended or
+since-given kind), or where its sentence accepts it ("already apologised, which is suitable
+action"): beside an agreed remedy, an earlier apology or refund is context.
+
 The catch-all ``other`` is an agreed action that no kind names: an item of a frame's list
 ("agreed to apologise, pay £250 and explain what it has done") whose verb is one of the
 vocabulary's ``item_verbs``, read only when the caller says a remedy is expected (fault found).
@@ -49,6 +55,9 @@ DONE_FRAME = (
     r"|later |subsequently )?(?:apologi[sz]ed|refunded|reimbursed|waived|cancelled|credited"
     r"|offered|paid)\b")
 FRAME_REGEX = re.compile(rf"(?P<forward>{FORWARD_FRAME})|(?P<done>{DONE_FRAME})", _FLAGS)
+# A done frame told as before the Ombudsman looked: "had ...", "already", a plain past ("the
+# Council apologised"), not "has since" / "has now".
+BEFORE_FRAME_REGEX = re.compile(r"had\b|.*\balready\b|(?!ha(?:s|ve)\b)", _FLAGS)
 PERSON_BEFORE_REGEX = re.compile(rf"{PERSON}\s+$", _FLAGS)
 # "should have reassessed", "to have apologised": what was not done.
 MODAL_BEFORE_REGEX = re.compile(r"\b(?:should|could|would|might|must|ought to|to|may)\s+$",
@@ -69,6 +78,14 @@ WISH_REGEX = re.compile(
     r"|expects?|expected|hopes?|disagrees?|believes?|feels?|felt|thinks?|considers?"
     r"|argues?)\b|\boutcome (?:\w+ ){0,2}(?:wants?|wanted|seeks?|sought)\b", _FLAGS)
 NEGATION_WINDOW = 20  # characters before a kind's phrase where "not" / "failed to" cancels it
+
+# A sentence that accepts what the body did as its remedy: "which is suitable action", "its
+# apology was proportionate", "we are satisfied with".
+ACCEPTED_REGEX = re.compile(
+    r"\b(?:suitable|appropriate|proportionate|adequate|sufficient|satisfactory|fair|enough)"
+    r" (?:remedy|remedies|action|response|steps|offer|apology)\b|\b(?:is|was|are|were) (?:a |an"
+    r" )?(?:suitable|appropriate|proportionate|reasonable|adequate|sufficient|satisfactory"
+    r"|fair|enough)\b|\bsatisfied\b|\bin line with (?:what we|our guidance)", _FLAGS)
 
 # "other": where the items of an agreed action start ("agreed to", "will", "should", "we
 # recommend (that) the Council"), how they split, and what is not a remedy of its own.
@@ -102,6 +119,7 @@ def find_remedy_kinds(text: str, parts: Iterable[Part], expected: bool = False
     (fault was found): read the catch-all "other", and count every kind a body has already
     given."""
     found: dict[str, tuple[str, int, int]] = {}
+    before: dict[str, tuple[str, int, int]] = {}  # given by the body before: context or remedy
     for sentences, listed in parts:
         if not sentences:
             continue
@@ -111,12 +129,15 @@ def find_remedy_kinds(text: str, parts: Iterable[Part], expected: bool = False
             if i in hits or (carry and expected):  # a list line may hold an "other" action
                 inherit = carry or (INCLUDES_REGEX.match(text, start, end) is not None
                                     and FRAME_REGEX.search(text, *previous) is not None)
-                for kind in _sentence_kinds(text, start, end, hits.get(i, []), inherit,
-                                            expected):
-                    found.setdefault(kind, (kind, start, end))
+                for kind, via in _sentence_kinds(text, start, end, hits.get(i, []), inherit,
+                                                 expected):
+                    given = via != "before" or ACCEPTED_REGEX.search(text, start, end)
+                    (found if given else before).setdefault(kind, (kind, start, end))
             carry = carry or (text[start:end].rstrip().endswith(":")
                               and FRAME_REGEX.search(text, start, end) is not None)
             previous = (start, end)
+    if not found:
+        found = before
     return sorted(found.values(), key=lambda k: k[1])
 
 
@@ -140,26 +161,27 @@ def _kind_hits(text: str, sentences: list[tuple[int, int]], expected: bool
 
 
 def _sentence_kinds(text: str, start: int, end: int, hits: list[tuple[str, int]],
-                    listed: bool, expected: bool) -> list[str]:
-    """The kinds of a sentence's phrases (``hits``) it gives, and "other" when a remedy is
-    expected."""
+                    listed: bool, expected: bool) -> list[tuple[str, str]]:
+    """(kind, "forward" / "done" / "before") of each kind of a sentence's phrases (``hits``)
+    it gives, and "other" when a remedy is expected."""
     governors = _governors(text, start, end)
     if not governors and not listed and not PASSIVE_FRAME_REGEX.search(text, start, end):
         return []
-    kinds: list[str] = []
+    kinds: list[tuple[str, str]] = []
     for kind, pos in hits:
-        allowed = ("forward", "done") if expected or kind in DONE_KINDS_WITHOUT_FAULT \
+        allowed = ("forward", "done", "before") if expected or kind in DONE_KINDS_WITHOUT_FAULT \
             else ("forward",)
-        if kind not in kinds and _governor(text, pos, end, governors, listed) in allowed:
-            kinds.append(kind)
+        via = _governor(text, pos, end, governors, listed)
+        if via in allowed and not any(k == kind for k, _v in kinds):
+            kinds.append((kind, via))
     if expected and _other_action(text, start, end, listed):
-        kinds.append("other")
+        kinds.append(("other", "forward"))
     return kinds
 
 
 def _governors(text: str, start: int, end: int) -> list[tuple[int, str]]:
-    """(position, "forward" / "done" / "wish") of each frame and wish of a sentence, in
-    order."""
+    """(position, "forward" / "done" / "before" / "wish") of each frame and wish of a
+    sentence, in order."""
     found = [(m.start(), _frame_label(text, start, m)) for m in FRAME_REGEX.finditer(
         text, start, end)]
     found += [(m.start(), "wish") for m in WISH_REGEX.finditer(text, start, end)]
@@ -167,14 +189,17 @@ def _governors(text: str, start: int, end: int) -> list[tuple[int, str]]:
 
 
 def _frame_label(text: str, start: int, m: re.Match[str]) -> str:
-    """"forward" / "done"; "wish" for a frame in a condition, or a done frame whose subject is
-    the person ("Mr X has paid") or that follows a modal ("should have reassessed")."""
+    """"forward" / "done" / "before"; "wish" for a frame in a condition, or a done frame whose
+    subject is the person ("Mr X has paid") or that follows a modal ("should have
+    reassessed")."""
     before = text[max(start, m.start() - 40):m.start()]
     if HYPOTHETICAL_BEFORE_REGEX.search(before):
         return "wish"
     if m.lastgroup == "done" and (PERSON_BEFORE_REGEX.search(before)
                                   or MODAL_BEFORE_REGEX.search(before)):
         return "wish"
+    if m.lastgroup == "done" and BEFORE_FRAME_REGEX.match(m.group()):
+        return "before"
     return m.lastgroup or ""
 
 

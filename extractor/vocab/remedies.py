@@ -31,8 +31,9 @@ class RemedyKind:
 REMEDIES: tuple[RemedyKind, ...] = (
     RemedyKind(
         "apology", "an apology to the person",
-        pattern=re.compile(r"\bapologi[sz](?:e|ed|es|ing)\b|\bapolog(?:y|ies)\b", FLAGS),
-        needles=("apolog",),
+        pattern=re.compile(r"\bapologi[sz](?:e|ed|es|ing)\b|\bapolog(?:y|ies)\b"
+                           r"|\bsay(?:s|ing)? sorry\b", FLAGS),
+        needles=("apolog", "sorry"),
         support=cue(r"\bapolog")),
     RemedyKind(
         "payment", "a payment of money to the person (symbolic or for loss)",
@@ -45,8 +46,17 @@ REMEDIES: tuple[RemedyKind, ...] = (
             rf"|\bcompensat(?:e|ion)\b|\b(?:offer|award|give|gave|pay)\w* (?:\w+ ){{0,2}}£\s?\d"
             rf"|£[\d,]+ (?:payment|to (?:(?:Mr|Mrs|Ms|Miss|Dr) [A-Z]\b(?!['’]s)|him|her"
             rf"|them)|for (?:the|his|her|their) (?:distress|time|trouble|uncertainty"
-            rf"|frustration|inconvenience|injustice|lost))", FLAGS),
-        needles=("pay", "financial", "£", "compensat", "redress"),
+            rf"|frustration|inconvenience|injustice|lost))"
+            # a payment named by what it is for, without an amount: "a payment to Mrs B for her
+            # time and trouble", "meet part of the costs of the move", "make good the loss"
+            rf"|\b(?:a|the) payment (?:to (?:him|her|them|Mr|Mrs|Ms|Miss|Mx|Dr)\b|for (?:the |his "
+            rf"|her |their )?(?:distress|time|trouble|uncertainty|frustration|inconvenience"
+            rf"|injustice|lost|loss|avoidable)|in recognition|to (?:recognise|acknowledge|reflect"
+            rf"|remedy|compensate))|\b(?:meet|cover|pay (?:for|towards)|contribut\w* (?:to|towards))"
+            rf" (?:[\w'’]+ ){{0,5}}(?:costs?|expenses|fees|bills?)\b|\bmake good {_W}{{0,3}}loss",
+            FLAGS),
+        needles=("pay", "financial", "£", "compensat", "redress", "meet", "cover", "contribut",
+                 "make good"),
         # the paying itself; an amount alone may be a refund, a credit or the sum in dispute
         support=cue(r"\b(?:pay|pays|paid|paying|payments?)\b|\bcompensat"
                     r"|\b(?:financial|symbolic) (?:remedy|award)"
@@ -81,11 +91,27 @@ REMEDIES: tuple[RemedyKind, ...] = (
             rf"|won't|are not|is not|don't) (?:be )?(?:happen|repeated|recur|reoccur)"
             rf"|\bin (?:the )?future\b|\b(?:ensure|make sure) {_W}{{0,3}}(?:staff|officers"
             rf"|employees|workers|teams?) (?:are|is|understand|know|follow)\b"
-            rf"|\bmake {_W}{{0,3}}(?:staff|officers|employees|workers) aware\b", FLAGS),
+            rf"|\bmake {_W}{{0,3}}(?:staff|officers|employees|workers) aware\b"
+            # sharing a decision with the people who do the work, a change that stops it
+            # recurring, training arranged, an audit of other cases
+            rf"|\bshare {_W}{{0,4}}(?:with|among|across) {_W}{{0,3}}(?:staff|officers|teams?"
+            rf"|employees|colleagues|managers|workers|practitioners|social workers)\b"
+            rf"|\b(?:stop|prevent|avoid) {_W}{{0,4}}(?:happening again|recurr\w*|reoccurr\w*"
+            rf"|being repeated)|\bdoes not happen again\b"
+            rf"|\b(?:arrange|deliver|organi[sz]e|hold|run|complete|undertake)\w* {_W}{{0,3}}"
+            rf"training\b|\b(?:carry out|undertake|complete|conduct)\w* (?:an? )?audit\b"
+            rf"|\b(?:consider|look at|decide|explain) how (?:it|they) (?:can|could|will|might"
+            rf"|should|would) (?:improve|prevent|avoid|ensure|change|stop)\b"
+            rf"|\bimprov\w* (?:its|their|the) {_W}{{0,3}}?(?:handling|communication|record[- ]"
+            rf"keeping|response times|monitoring|oversight)\b"
+            rf"|\b(?:introduc|develop|establish|adopt|put in place)\w* {_W}{{0,3}}(?:system|process"
+            rf"|procedure|checks?|polic(?:y|ies)|protocol|guidance|checklist)s?\b", FLAGS),
         needles=("service improvement", "remind", "training", "train", "guidance", "review",
                  "brief", "share", "amend", "update", "chang", "improve", "revis", "rewrit",
                  "action plan", "steps to", "prevent", "lesson", "learn", "write to",
-                 "implement", "identify", "ensure", "make sure", "future"),
+                 "implement", "identify", "ensure", "make sure", "future", "happening again",
+                 "recur", "reoccur", "repeated", "happen again", "audit", "how it", "how they",
+                 "system", "process", "procedure", "check", "polic", "protocol"),
         # a change for the future: staff reminded or trained, or a procedure changed or reviewed
         support=cue(r"\b(?:remind\w*|training|train|lessons|improve\w*)\b"
                     r"|\b(?:review|chang|updat|amend|revis|rewrit)\w* (?:\w+ ){0,3}"
@@ -108,9 +134,21 @@ REMEDIES: tuple[RemedyKind, ...] = (
             rf"{_W}{{0,5}}(?:assessment|review)\b"
             # the statutory children's procedure: "consider the complaint at stage two"
             rf"|\b(?:consider|escalat|progress|take|put)\w* {_W}{{0,4}}(?:complaint|it) (?:at|to"
-            rf"|through) stag(?:e|es) (?:2|3|two|three)\b", FLAGS),
+            rf"|through) stag(?:e|es) (?:2|3|two|three)\b"
+            # a fresh look at the person's own case: an appeal answered, an assessment carried
+            # out, a decision looked at again, what is owed worked out
+            rf"|\b(?:respond to|consider|hear|decide|determine|deal with)\b {_W}{{0,3}}appeal\b"
+            rf"|\b(?:carry out|carries out|complete|completes|undertake|arrange|conduct)\b"
+            rf" (?:a|an|the|his|her|their|(?:Mr|Mrs|Ms|Miss|Mx|Dr) [A-Z]['’]s) {_W}{{0,2}}"
+            rf"(?:re)?assessment\b(?! of (?:its|the|their) (?:\w+ )?(?:procedures?"
+            rf"|polic(?:y|ies)|practices?|guidance|process))"
+            rf"|\blook again at\b|\btake a fresh look\b|\bafresh\b"
+            rf"|\bcalculat(?:e|es)\b {_W}{{0,8}}(?:allowances?|entitlement|benefits?|awards?"
+            rf"|contributions?|charges?|payments?|arrears|fees|budget|personal budget)\b",
+            FLAGS),
         needles=("assess", "review", "hearing", "reconsider", "re-consider", "appeal",
-                 "investigation", "calculat", "determin", "decision", "stage"),
+                 "investigation", "calculat", "determin", "decision", "stage", "look again",
+                 "fresh", "afresh"),
         # a fresh look at the person's own case: reviewing as a verb, or a new
         # assessment / decision
         support=cue(r"\bre-?assess\w*|\bre-?consider\w*"
@@ -143,7 +181,9 @@ REMEDIES: tuple[RemedyKind, ...] = (
                     "draw", "send", "register", "restore", "reinstate", "assist", "help",
                     "support", "install", "carry", "agree", "set", "amend", "update", "publish",
                     "investigate", "consult", "visit", "obtain", "seek", "refer", "enforce",
-                    "advise", "notify"),
+                    "advise", "notify", "confirm", "reply", "respond", "pass",
+                    "forward", "transfer", "decide", "check", "clarify", "resolve", "finalise",
+                    "process", "approve", "attach", "return", "share"),
         missing="the catch-all: no phrase or cue can state it; the facts read it as an agreed "
                 "action whose verb (item_verbs) no other kind names"),
 )
