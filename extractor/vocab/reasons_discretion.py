@@ -156,7 +156,8 @@ DISCRETIONARY: tuple[ReasonCode, ...] = (
             r"|the Ombudsman) (?:can|could)",
             # what the Ombudsman has no power to do: order a body, award damages, discipline
             rf"\b(?:cannot|can ?not|could not|no (?:legal )?power to|not able to|unable to) "
-            rf"{_W}{{0,2}}(?:order|force|require|direct|compel|make|tell|instruct) (?:the |a |an )?(?:Council"
+            rf"{_W}{{0,2}}(?:order|force|require|direct|compel|make|tell|instruct) (?:the |a |an )?"
+            rf"(?:Council"
             rf"|Provider|Authority|Trust|body|school|organisation|police|court|landlord)\b",
             r"\b(?:cannot|can ?not|could not|no (?:legal )?power to|not able to|unable to) "
             r"(?:award|recommend|order) (?:\w+ )?(?:damages|compensation)",
@@ -305,8 +306,9 @@ DISCRETIONARY: tuple[ReasonCode, ...] = (
             # the body undid what was complained of: "the Council has since withdrawn the
             # penalty", "it cancelled the invoice and refunded the fee", "accepted it was at
             # fault and apologised"
-            rf"\b(?:Council|Authority|Provider|Home|Trust|organisation|it|they) (?:has |have |had )?"
-            rf"(?:now |since |already |also |then |later |subsequently |quickly |promptly )?"
+            rf"\b(?:Council|Authority|Provider|Home|Trust|organisation|it|they) (?:has |have "
+            rf"|had )?(?:now |since |already |also |then |later |subsequently |quickly "
+            rf"|promptly )?"
             rf"(?:withdr[ea]w\w*|cancell?ed|revoked|rescinded|reversed|removed|written off|wrote"
             rf" off) {_W}{{0,3}}(?:penalty|charge|PCN|notice|invoice|bill|fees?|fines?|debt"
             rf"|arrears|summons|liability order|warrant|demand|decision|sanction|ban|warning"

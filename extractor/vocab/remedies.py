@@ -52,7 +52,8 @@ REMEDIES: tuple[RemedyKind, ...] = (
             rf"|\b(?:a|the) payment (?:to (?:him|her|them|Mr|Mrs|Ms|Miss|Mx|Dr)\b|for (?:the |his "
             rf"|her |their )?(?:distress|time|trouble|uncertainty|frustration|inconvenience"
             rf"|injustice|lost|loss|avoidable)|in recognition|to (?:recognise|acknowledge|reflect"
-            rf"|remedy|compensate))|\b(?:meet|cover|pay (?:for|towards)|contribut\w* (?:to|towards))"
+            rf"|remedy|compensate))"
+            rf"|\b(?:meet|cover|pay (?:for|towards)|contribut\w* (?:to|towards))"
             rf" (?:[\w'’]+ ){{0,5}}(?:costs?|expenses|fees|bills?)\b|\bmake good {_W}{{0,3}}loss",
             FLAGS),
         needles=("pay", "financial", "£", "compensat", "redress", "meet", "cover", "contribut",
