@@ -74,6 +74,17 @@ SECTION_REGEXES: dict[str, re.Pattern[str]] = {
 }
 # The mirror sites print a metadata run: "Reference 24-005-669 Sector ... Decided 29 July 2024".
 MIRROR_REFERENCE_REGEX = re.compile(r"\bReference\s+(?P<ref>\d{2}-\d{3}-\d{3}[a-z]?)\b")
+# Other renders put the date in one metadata line after the reference and the category path,
+# fields split by middle dots (DOMAIN §2.1): "24-019-174 · Planning › Enforcement · Decision
+# date: 3 June 2025 · View <body> scorecard". The reference, when the line starts with one.
+META_DATE_LINE_REGEX = re.compile(
+    r"^(?:(?P<ref>\d{2}-\d{3}-\d{3}[a-z]?)\b)?[^\n]{0,160}?(?:^|[·•|]\s*|\s)(?:Decision date|Date of "
+    r"decision|Decided)\s*:?\s*(?P<value>\d[^·•|\n]{0,38}?)\s*(?:[·•|][^\n]*)?$", re.IGNORECASE)
+# inquirytracker.uk's first line carries the decision value: "LGO (Local Government & Social
+# Care Ombudsman) Not Upheld" ("Other" there says nothing).
+SOURCE_DECISION_LINE_REGEX = re.compile(
+    r"^LGO \(Local Government (?:&|and) Social Care Ombudsman\)\s+(?P<value>Upheld|Not upheld"
+    r"|Closed after initial enquiries)\s*$", re.IGNORECASE)
 
 
 @dataclass
@@ -206,7 +217,25 @@ def _header_lines(seg: Segmented, lines: list[tuple[int, int]], i: int) -> int:
     if m and "mirror_ref" not in seg.header:
         seg.header["mirror_ref"] = Field(m.group("ref"), start + m.start("ref"),
                                          start + m.end("ref"))
-    return 0
+    m = SOURCE_DECISION_LINE_REGEX.match(line)
+    if m and "decision" not in seg.header:
+        seg.header["decision"] = Field(m.group("value"), start + m.start("value"),
+                                       start + m.end("value"))
+        return 1
+    return _meta_date_line(seg, line, start)
+
+
+def _meta_date_line(seg: Segmented, line: str, start: int) -> int:
+    """A metadata line holding the decision date (and maybe the reference): 1, else 0."""
+    m = META_DATE_LINE_REGEX.match(line) if "ate" in line else None
+    if not m or "decision_date" in seg.header:
+        return 0
+    seg.header["decision_date"] = Field(m.group("value"), start + m.start("value"),
+                                        start + m.end("value"))
+    if m.group("ref") and "mirror_ref" not in seg.header:
+        seg.header["mirror_ref"] = Field(m.group("ref"), start + m.start("ref"),
+                                         start + m.end("ref"))
+    return 1
 
 
 def _title(seg: Segmented, lines: list[tuple[int, int]], i: int) -> bool:
