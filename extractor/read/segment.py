@@ -78,8 +78,9 @@ MIRROR_REFERENCE_REGEX = re.compile(r"\bReference\s+(?P<ref>\d{2}-\d{3}-\d{3}[a-
 # fields split by middle dots (DOMAIN §2.1): "24-019-174 · Planning › Enforcement · Decision
 # date: 3 June 2025 · View <body> scorecard". The reference, when the line starts with one.
 META_DATE_LINE_REGEX = re.compile(
-    r"^(?:(?P<ref>\d{2}-\d{3}-\d{3}[a-z]?)\b)?[^\n]{0,160}?(?:^|[·•|]\s*|\s)(?:Decision date|Date of "
-    r"decision|Decided)\s*:?\s*(?P<value>\d[^·•|\n]{0,38}?)\s*(?:[·•|][^\n]*)?$", re.IGNORECASE)
+    r"^(?:(?P<ref>\d{2}-\d{3}-\d{3}[a-z]?)\b)?[^\n]{0,160}?(?:^|[·•|]\s*|\s)"
+    r"(?:Decision date|Date of decision|Decided)\s*:?\s*(?P<value>\d[^·•|\n]{0,38}?)\s*"
+    r"(?:[·•|][^\n]*)?$", re.IGNORECASE)
 # inquirytracker.uk's first line carries the decision value: "LGO (Local Government & Social
 # Care Ombudsman) Not Upheld" ("Other" there says nothing).
 SOURCE_DECISION_LINE_REGEX = re.compile(
