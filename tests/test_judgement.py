@@ -358,6 +358,17 @@ FAULT_WORDING = [
      "closed_after_initial_enquiries"),
     ("We will not investigate because any fault has not caused injustice.",
      "closed_after_initial_enquiries"),
+    # no finding in words, but a remedy given: upheld (issue 24)
+    ("Mr C complained about the care his mother received. The Care Provider has agreed to "
+     "apologise and pay Mr C £300.", "upheld"),
+    ("We recommended the Council reconsider Mrs D's application.", "upheld"),
+    ("The Council has agreed to take action to remedy the injustice to Ms E.", "upheld"),
+    ("The Council has not agreed to pay Mr F anything.", None),          # refused
+    ("Mr G wants the Council to apologise and pay him.", None),          # a wish
+    ("We will not investigate because the Council has agreed to review its decision.",
+     "closed_after_initial_enquiries"),                     # an early remedy, no investigation
+    ("We did not find fault, although the Council agreed to pay Mrs H's costs as a gesture.",
+     "not_upheld"),
 ]
 
 
@@ -371,7 +382,7 @@ def test_every_wording_match_holds_a_needle():
     patterns = {"discontinued": outcome.DISCONTINUED_REGEX,
                 "not_investigating": outcome.NOT_INVESTIGATING_REGEX,
                 "fault": outcome.FAULT_FOUND_REGEX, "no_fault": outcome.NO_FAULT_REGEX,
-                "failing": outcome.FAILING_STATED_REGEX}
+                "failing": outcome.FAILING_STATED_REGEX, "remedy": outcome.REMEDY_GIVEN_REGEX}
     assert set(patterns) == set(outcome.NEEDLES)
     for signal, pattern in patterns.items():
         for summary, _expected in FAULT_WORDING:
@@ -459,3 +470,19 @@ def test_a_lead_in_cue_holds_for_its_items():
             "says how organisations should apologise;\npay Mrs P £500 for her distress.")
     hits = find_payments(text, [(_sentences(text), True)])
     assert [(h.amount, h.status) for h in hits] == [(500.0, "agreed")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The Ombudsman's final decision\nSummary: Mrs B complained about how the Council handled "
+     "her son's school transport. The Council has agreed to apologise and pay Mrs B £200 for "
+     "her time and trouble.\nThe complaint\nMrs B complains about the transport.\n",
+     ("upheld", True, True)),
+    ("The Ombudsman's final decision\nSummary: Mr C complained about his care charges. We "
+     "recommended the Council reconsider the charges and remind its staff of the guidance.\n",
+     ("upheld", True, True)),
+    ("The Ombudsman's final decision\nSummary: Mr D complained about his care charges. Mr D "
+     "wants the Council to apologise.\n", (None, None, None)),      # a wish: nothing known
+])
+def test_a_page_without_a_header_upheld_from_its_remedy(text, expected):
+    rec = record(text)
+    assert (rec.outcome, rec.investigated, rec.fault_found) == expected
