@@ -325,6 +325,8 @@ KINDS += [
     ("The Council will write to Mr M to say sorry.", True, {"apology"}),
     ("The Council will confirm in writing the date of the works.", True, {"other"}),
     ("The Council will confirm to us that it has done this.", True, set()),   # compliance
+    ("The Council will now consider a payment for the care Ms N missed.", True,
+     {"reassessment_or_review"}),                           # a new decision, no payment yet
 ]
 
 

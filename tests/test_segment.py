@@ -234,3 +234,12 @@ def test_source_line_decision_value(first_line, value):
                              "decision\nSummary: We found fault.\n").text)
     got = seg.header.get("decision")
     assert (got.value if got else None) == value
+
+
+@pytest.mark.parametrize("heading", ["Agreed action", "Remedy", "Recommended remedies",
+                                     "Putting things right", "What the Council has agreed to do",
+                                     "Action the Council has agreed to take"])
+def test_agreed_action_headings(heading):
+    seg = segment(clean_text(f"The Ombudsman's final decision\nSummary: We found fault.\n"
+                             f"{heading}\nThe Council will apologise to Mrs X.\n").text)
+    assert [s.name for s in seg.sections] == ["final_decision_heading", "agreed_action"]

@@ -58,7 +58,10 @@ SECTION_HEADINGS: dict[str, str] = {
     "assessment": r"My assessment|Assessment",
     "what_found": r"What I found|Findings?|My findings",
     "agreed_action": r"Agreed actions?|Recommended actions?|Recommendations?|Action|Actions"
-                     r"|Recommended and agreed action|Agreed and recommended action",
+                     r"|Recommended and agreed action|Agreed and recommended action"
+                     r"|(?:Agreed |Recommended )?[Rr]emed(?:y|ies)|Putting things right"
+                     r"|What (?:the \w+ )?(?:has|have) agreed to do"
+                     r"|Action (?:the \w+ )?(?:has|have) agreed to take",
     "final_decision": r"Final decision|Decision|Conclusions?|My decision",
     "not_investigated_parts": r"Parts of the complaint (?:that )?I did not investigate"
                               r"|Parts of the complaint I have not investigated",

@@ -144,12 +144,14 @@ REMEDIES: tuple[RemedyKind, ...] = (
             rf"(?:re)?assessment\b(?! of (?:its|the|their) (?:\w+ )?(?:procedures?"
             rf"|polic(?:y|ies)|practices?|guidance|process))"
             rf"|\blook again at\b|\btake a fresh look\b|\bafresh\b"
+            # a new decision on a remedy of the person's own: "now consider a financial remedy"
+            rf"|\bconsider (?:a|an|making a) (?:\w+ )?(?:remedy|payment|award)\b"
             rf"|\bcalculat(?:e|es)\b {_W}{{0,8}}(?:allowances?|entitlement|benefits?|awards?"
             rf"|contributions?|charges?|payments?|arrears|fees|budget|personal budget)\b",
             FLAGS),
         needles=("assess", "review", "hearing", "reconsider", "re-consider", "appeal",
                  "investigation", "calculat", "determin", "decision", "stage", "look again",
-                 "fresh", "afresh"),
+                 "fresh", "afresh", "consider"),
         # a fresh look at the person's own case: reviewing as a verb, or a new
         # assessment / decision
         support=cue(r"\bre-?assess\w*|\bre-?consider\w*"
