@@ -325,6 +325,9 @@ KINDS += [
     ("The Council will write to Mr M to say sorry.", True, {"apology"}),
     ("The Council will confirm in writing the date of the works.", True, {"other"}),
     ("The Council will confirm to us that it has done this.", True, set()),   # compliance
+    ("The Council has since arranged a meeting with Mr O and his son.", True, {"other"}),
+    ("The Council has already arranged a meeting with Mr O. It will apologise to him.", True,
+     {"apology"}),                                          # before: context beside a remedy
     ("The Council will now consider a payment for the care Ms N missed.", True,
      {"reassessment_or_review"}),                           # a new decision, no payment yet
 ]

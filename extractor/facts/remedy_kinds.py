@@ -92,7 +92,9 @@ ACCEPTED_REGEX = re.compile(
 ITEM_FRAME_REGEX = re.compile(
     r"\b(?:agree(?:s|d)?|agreeing|offer(?:s|ed)?|undert\w+) to\s+"
     r"|\b(?:will|should|must|shall)\s+(?!not\b|have\b|be\b|need\b)"
-    r"|\brecommend(?:s|ed)?(?: that)?\s+(?:the (?:\w+ ){1,2}?(?:should )?)?", _FLAGS)
+    r"|\brecommend(?:s|ed)?(?: that)?\s+(?:the (?:\w+ ){1,2}?(?:should )?)?"
+    # what the body has since done, its items in the past ("has since arranged a meeting")
+    r"|\b(?:has|have) (?:since|now|subsequently)\s+", _FLAGS)
 ITEM_ADVERBS = frozenset(("also", "then", "now", "further", "immediately", "promptly", "still"))
 ITEM_SPLIT_REGEX = re.compile(r"\s*[,;:]\s*(?:and |or |then )?|\s+(?:and|or|then) (?:to )?")
 # "the need to consider and record": the second verb shares the first one's "to".
@@ -234,13 +236,21 @@ def _other_action(text: str, start: int, end: int, listed: bool) -> bool:
     return False
 
 
+def _base_verb(word: str) -> str:
+    """The listed verb a word is a form of ("explains", "arranged", "added" -> "add"), else the
+    word."""
+    for suffix in ("s", "d", "ed"):
+        if word.endswith(suffix) and word[:-len(suffix)] in OTHER_VERBS:
+            return word[:-len(suffix)]
+    return word
+
+
 def _is_other(item: str) -> bool:
     item = item.replace("_", " ")
     words = [w for w in item.lower().split(maxsplit=3) if w not in ITEM_ADVERBS]
     if not words:
         return False
-    verb = words[0]
-    verb = verb[:-1] if verb.endswith("s") and verb[:-1] in OTHER_VERBS else verb
+    verb = _base_verb(words[0])
     if verb not in OTHER_VERBS or NOT_AN_ACTION_REGEX.search(item):
         return False
     return not any(r.search(item) for r in REMEDY_KIND_REGEXES.values())
