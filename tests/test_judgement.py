@@ -191,6 +191,13 @@ MEANINGS = [
      "injustice.", {"no_evidence_of_fault", "injustice_not_significant"}, set()),   # two doubts
     ("The delay did not cause Mr P an injustice. Any distress was not significant.",
      {"no_injustice_from_fault"}, set()),                 # one injustice reason: the first
+    # the body did it right: no sign of fault
+    ("The Council made a decision it was entitled to make.", {"no_evidence_of_fault"}, set()),
+    ("There is no basis for us to question how the Council banded Ms B.",
+     {"no_evidence_of_fault"}, set()),
+    ("The officer acted in line with the guidance.", set(), set()),   # reading, not a reason
+    ("Mr C says the Council made a decision it was not entitled to make.", set(), set()),
+    ("Investigating would not change anything for Mrs D.", {"no_different_outcome"}, set()),
     # what the person wants is not ours to give
     ("Mrs Q wants the officer disciplined, which is not something we can do.",
      {"cannot_achieve_outcome_sought"}, set()),

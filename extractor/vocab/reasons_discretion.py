@@ -41,13 +41,19 @@ DISCRETIONARY: tuple[ReasonCode, ...] = (
             r"|their|his|her|any)\b",
             r"\b(?:no|not) (?:\w+ ){0,2}grounds? (?:for us )?to (?:investigate|criticise"
             r"|question)\b",
-            r"\bthere (?:is|was|has been) no (?:evidence of )?(?:administrative )?fault\b"),
+            r"\bthere (?:is|was|has been) no (?:evidence of )?(?:administrative )?fault\b",
+            # a decision the body could make, which we cannot question: "a decision it was
+            # entitled to make", "no basis for us to question it" (not the assessment's reading
+            # of what the body did, "it acted in line with its policy", which supports other
+            # reasons as often as this one)
+            rf"\bdecisions? {_W}{{0,3}}(?:was|were|is|are) entitled to (?:make|take|reach)\b",
+            r"\bno (?:basis|reason) (?:for us )?to (?:question|criticise|find fault)"),
             # "no evidence the fault caused an injustice" is about injustice
             # (not "the fault caused"; "evidence of fault causing injustice" is still fault)
             unless=re.compile(r"\b(?:the|any|this|that|its) fault (?:\w+ ){0,3}(?:has |had |did )?"
                               r"(?:not )?caused? (?:\w+ ){0,3}injustice", FLAGS)),),
         needles=("fault", "wrongdoing", "maladministration", "grounds", "wrong", "improperly",
-                 "unlawfully", "criticise", "question", "challenge"),
+                 "unlawfully", "criticise", "question", "challenge", "entitled"),
         support=cue(r"\b(?:evidence|sign|suggestion|indication)s? of (?:\w+ ){0,2}"
                     r"fault|\b(?:find|found|finding) (?:any |no )?fault|\bno fault"),
         support_unless=cue(r"\bfound fault\b|\bfault (?:by|in) \w+ (?:caused|led)"),
@@ -142,8 +148,10 @@ DISCRETIONARY: tuple[ReasonCode, ...] = (
             # what an investigation would change: "investigating would not change the outcome"
             rf"\b(?:investigation|investigating|our involvement|further enquiries)\b {_W}{{0,6}}?"
             rf"(?:not|unlikely to|no) {_W}{{0,2}}(?:change|alter|affect|make (?:a |any )?"
-            rf"difference to) (?:the|its|this) (?:\w+ )?(?:outcome|decision|result)")),),
-        needles=("outcome", "result", "decision", "view", "conclusion"),
+            rf"difference to) (?:(?:the|its|this) (?:\w+ )?(?:outcome|decision|result|position)"
+            rf"|anything|matters)")),),
+        needles=("outcome", "result", "decision", "view", "conclusion", "position", "anything",
+                 "matters"),
         support=cue(r"\bdifferent (?:outcome|result|decision)"),
         grounds=DISCRETION),
     ReasonCode(
@@ -191,7 +199,7 @@ DISCRETIONARY: tuple[ReasonCode, ...] = (
             rf"(?:meaningful|worthwhile))",
             r"\b(?:no|serve no) (?:useful |worthwhile |real )?purpose\b"),
             # "would not achieve anything more": more than the body did (satisfied_with_remedy)
-            unless=re.compile(r"\bthan\b|\bachieve (?:\w+ )?(?:more|further)\b", FLAGS)),),
+            unless=re.compile(r"\bthan\b|\bachieve (?:\w+ )?more\b", FLAGS)),),
         needles=("worthwhile", "achieve", "purpose"),
         support=cue(r"\bworthwhile\b"),
         grounds=DISCRETION),
@@ -325,14 +333,14 @@ DISCRETIONARY: tuple[ReasonCode, ...] = (
             rf"(?:apologi[sz]e|pay|refund|reimburse|waive|cancel|withdraw|reassess|review"
             rf"|reconsider|remove|correct|backdate|reinstate|write off)\b",
             # nothing left to gain: "we could not achieve anything more for Mr X"
-            r"\bachieve (?:anything |something |much |significantly )?(?:more|further)\b"
+            r"\bachieve (?:anything |something |much |significantly )?more\b"
             r"(?! than)")),),
         needles=("than", "already", "remed", "action", "response", "steps", "in line with",
                  "satisfied", "what we would", "agreed to", "offer", "apolog", "payment",
                  "refund", "redress", "right", "cancel", "waived", "reimbursed", "withdr",
                  "revoked", "rescinded", "reversed", "removed", "written off", "wrote off",
                  "accepted", "acknowledged", "admitted", "enough", "sufficient", "adequate",
-                 "appropriate", "decided to", "more", "further"),
+                 "appropriate", "decided to", "more"),
         support=cue(r"\b(?:already|offered|remed\w+|apologi\w+|put (?:it|things)"
                     r" right|more than)\b"),
         # DOMAIN gives s24A(7) (s30(1B)/s34H(1) after investigating); assessment statements
