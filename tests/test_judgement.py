@@ -226,6 +226,8 @@ MEANINGS = [
      "was due.", {"tribunal_appeal_available"}, {"tribunal"}),
     ("Mr Z appealed to the tribunal, which is the right place to decide it.",
      {"tribunal_appeal_used"}, set()),                    # a route already taken
+    ("The court is the proper place for Mrs A's concerns and her claim is now before it.",
+     set(), set()),                                       # already before the court
     ("The Council started court action to recover the arrears.", set(), set()),
 ]
 
@@ -344,6 +346,16 @@ KINDS += [
 def test_remedy_kinds_under_a_frame(text, fault, expected):
     found = find_remedy_kinds(text, [(_sentences(text), False)], expected=fault)
     assert {k for k, _s, _e in found} == expected
+
+
+def test_what_the_body_did_is_the_remedy_where_the_decision_rests_on_it():
+    text = ("The Council offered Miss B £300 and reviewed its procedure. We do recommend "
+            "symbolic payments in some cases.")
+    kinds = [k for k, _s, _e in find_remedy_kinds(text, [(_sentences(text), False)])]
+    assert kinds == ["payment"]                   # the earlier review is context here
+    kinds = [k for k, _s, _e in find_remedy_kinds(text, [(_sentences(text), False)],
+                                                  accepted=True)]
+    assert kinds == ["payment", "service_improvement"]   # satisfied with what it did
 
 
 def test_an_agreed_action_list_is_framed_by_its_section():

@@ -11,8 +11,9 @@ cancels it.
 What the body has since done ("has since reassessed her") is a remedy. What it had already
 done before ("had already apologised", "already refunded", "the Council apologised in its
 reply") is the remedy only where the decision gives none of its own (no agreed, recommended or
-since-given kind), or where its sentence accepts it ("already apologised, which is suitable
-action"): beside an agreed remedy, an earlier apology or refund is context.
+since-given kind), where its sentence accepts it ("already apologised, which is suitable
+action"), or where the decision rests on it (the caller says so: satisfied_with_remedy):
+beside an agreed remedy, an earlier apology or refund is context.
 
 The catch-all ``other`` is an agreed action that no kind names: an item of a frame's list
 ("agreed to apologise, pay £250 and explain what it has done") whose verb is one of the
@@ -112,14 +113,14 @@ INCLUDES_REGEX = re.compile(
 Part = tuple[list[tuple[int, int]], bool]  # the sentences of a part; a list of actions?
 
 
-def find_remedy_kinds(text: str, parts: Iterable[Part], expected: bool = False
-                      ) -> list[tuple[str, int, int]]:
+def find_remedy_kinds(text: str, parts: Iterable[Part], expected: bool = False,
+                      accepted: bool = False) -> list[tuple[str, int, int]]:
     """(kind, sentence start, end) of each remedy kind the parts give, first mention.
 
     ``parts``: the sentences of each part of the decision, with a flag saying whether the
     part is a list of actions (an "Agreed action" section). ``expected``: a remedy is expected
     (fault was found): read the catch-all "other", and count every kind a body has already
-    given."""
+    given. ``accepted``: the decision accepts what the body had already done as the remedy."""
     found: dict[str, tuple[str, int, int]] = {}
     before: dict[str, tuple[str, int, int]] = {}  # given by the body before: context or remedy
     for sentences, listed in parts:
@@ -133,7 +134,8 @@ def find_remedy_kinds(text: str, parts: Iterable[Part], expected: bool = False
                                     and FRAME_REGEX.search(text, *previous) is not None)
                 for kind, via in _sentence_kinds(text, start, end, hits.get(i, []), inherit,
                                                  expected):
-                    given = via != "before" or ACCEPTED_REGEX.search(text, start, end)
+                    given = (via != "before" or accepted
+                             or ACCEPTED_REGEX.search(text, start, end))
                     (found if given else before).setdefault(kind, (kind, start, end))
             carry = carry or (text[start:end].rstrip().endswith(":")
                               and FRAME_REGEX.search(text, start, end) is not None)

@@ -81,6 +81,8 @@ JURISDICTIONAL: tuple[ReasonCode, ...] = (
             # ("the Council can take enforcement action through the courts")
             unless=re.compile(
                 r"\b(?:has|have|had) (?:already )?(?:started|taken|gone)\b"
+                # a case already before the court: "it now has her application before it"
+                r"|\b(?:before|with) (?:it|the court)\b(?! (?:can|could|is|would))|\bpending\b"
                 r"|\b(?:unreasonable|not (?:\w+ ){0,4}reasonable) (?:\w+ ){0,3}(?:to|for)\b"
                 r"|\bthe (?:Council|Authority|Trust|Provider|landlord|care home|enforcement "
                 r"agents?) (?:can|could|may|might|would|will|is able to|was able to)\b",
