@@ -245,11 +245,15 @@ def test_every_phrase_match_holds_a_needle():
         for phrase in entry.phrases:
             for s in sentences:
                 for m in phrase.pattern.finditer(s):
-                    assert any(n in m.group().lower() for n in entry.needles), (entry.code, s)
+                    needles = phrase.needles or entry.needles
+                    assert any(n in m.group().lower() for n in needles), (entry.code, s)
     for kind in REMEDIES:
+        rules = ([(kind.pattern, kind.needles)] if kind.pattern else []) + [
+            (ph.pattern, ph.needles) for ph in kind.more]
         for s in sentences:
-            for m in kind.pattern.finditer(s) if kind.pattern else ():
-                assert any(n in m.group().lower() for n in kind.needles), (kind.kind, s)
+            for pattern, needles in rules:
+                for m in pattern.finditer(s):
+                    assert any(n in m.group().lower() for n in needles), (kind.kind, s)
 
 
 # --- remedy kinds under a remedy frame ------------------------------------------------------

@@ -288,8 +288,11 @@ class SentenceIndex:
             for needle in needles:
                 at = lowered.find(needle)
                 while at != -1:
-                    found.add(bisect_right(self.starts, block_start + at) - 1)
-                    at = lowered.find(needle, at + 1)
+                    i = bisect_right(self.starts, block_start + at) - 1
+                    found.add(i)
+                    # the sentence is taken: look on from its end
+                    after = self.sentences[i][1] - block_start if i >= 0 else 0
+                    at = lowered.find(needle, max(after, at + 1))
         return sorted(i for i in found if i >= 0)
 
 

@@ -35,14 +35,17 @@ COMPLAINANT_CLAIM_REGEX = re.compile(
     r"(?:says|said|claims|claimed|believes"
     r"|feels|felt|wants|wanted|considers|thinks|argues|disputes|disagrees)\b")
 
-# The phrase rules and fast-path needles of every code, from the vocabulary.
+# The phrase rules of every code, from the vocabulary, with their fast-path needles (the
+# phrase's own, else its code's).
 REASON_RULES: tuple[PhraseRule, ...] = tuple(
     PhraseRule(r.code, ph.pattern, ph.unless, ph.in_wish) for r in REASONS for ph in r.phrases)
 REFERRAL_RULES: tuple[PhraseRule, ...] = tuple(
     PhraseRule(r.code, ph.pattern, ph.unless, ph.in_wish) for r in REFERRALS
     for ph in r.phrases)
-NEEDLES: dict[str, tuple[str, ...]] = {
-    **{r.code: r.needles for r in REASONS}, **{r.code: r.needles for r in REFERRALS}}
+NEEDLES: dict[PhraseRule, tuple[str, ...]] = {
+    rule: ph.needles or r.needles for entries, rules in ((REASONS, REASON_RULES),
+                                                         (REFERRALS, REFERRAL_RULES))
+    for rule, (r, ph) in zip(rules, [(r, ph) for r in entries for ph in r.phrases])}
 # A sentence whose appeal wording names no route takes it from the citations: the open
 # routes grounded in one paragraph of s26(6) ("LGA1974 s26(6)(a)" -> tribunal_appeal_available).
 ROUTE_BY_CITATION: dict[str, str] = {
@@ -70,7 +73,7 @@ def match_rules(rules: Iterable[PhraseRule], text: str, sentences: list[tuple[in
     for rule in rules:
         if rule.code in hits:
             continue
-        for _m, (start, end) in index.matches(rule.pattern, NEEDLES.get(rule.code, ())):
+        for _m, (start, end) in index.matches(rule.pattern, NEEDLES.get(rule, ())):
             if not rule.in_wish and COMPLAINANT_CLAIM_REGEX.match(text, start, end):
                 continue
             if rule.unless is None or not rule.unless.search(text, start, end):

@@ -31,10 +31,13 @@ from extractor.vocab.phrases import PERSON
 
 _FLAGS = re.IGNORECASE
 
-# Each kind's phrase rule and fast-path needles, from the vocabulary ("other" has none).
-REMEDY_KIND_REGEXES: dict[str, re.Pattern[str]] = {
-    r.kind: r.pattern for r in REMEDIES if r.pattern is not None}
-KIND_NEEDLES: dict[str, tuple[str, ...]] = {r.kind: r.needles for r in REMEDIES}
+# Each kind's phrase rules and, one per rule, their fast-path needles, from the vocabulary
+# ("other" has none).
+REMEDY_KIND_REGEXES: dict[str, tuple[re.Pattern[str], ...]] = {
+    r.kind: (r.pattern, *(ph.pattern for ph in r.more)) for r in REMEDIES
+    if r.pattern is not None}
+KIND_NEEDLES: dict[str, tuple[tuple[str, ...], ...]] = {
+    r.kind: (r.needles, *(ph.needles for ph in r.more)) for r in REMEDIES}
 OTHER_VERBS = frozenset(REMEDY["other"].item_verbs)
 
 # A frame giving the remedies after it: agreement, recommendation, an undertaking, "to
@@ -153,12 +156,13 @@ def _kind_hits(text: str, sentences: list[tuple[int, int]], expected: bool
     hits: dict[int, list[tuple[str, int]]] = {}
     for i, (start, end) in enumerate(sentences):
         lowered = text[start:end].lower()
-        for kind, regex in REMEDY_KIND_REGEXES.items():
-            needles = KIND_NEEDLES[kind]
-            if needles and not any(n in lowered for n in needles):
-                continue
-            for m in regex.finditer(text, start, end):
-                hits.setdefault(i, []).append((kind, m.start()))
+        for kind, regexes in REMEDY_KIND_REGEXES.items():
+            gates = KIND_NEEDLES[kind]
+            for j, regex in enumerate(regexes):
+                if gates and not any(n in lowered for n in gates[j]):
+                    continue
+                for m in regex.finditer(text, start, end):
+                    hits.setdefault(i, []).append((kind, m.start()))
         if expected and i not in hits and ITEM_FRAME_REGEX.search(text, start, end):
             hits[i] = []
     return hits
@@ -255,4 +259,5 @@ def _is_other(item: str) -> bool:
     verb = _base_verb(words[0])
     if verb not in OTHER_VERBS or NOT_AN_ACTION_REGEX.search(item):
         return False
-    return not any(r.search(item) for r in REMEDY_KIND_REGEXES.values())
+    return not any(r.search(item) for regexes in REMEDY_KIND_REGEXES.values()
+                   for r in regexes)

@@ -87,3 +87,5 @@ class Phrase:
     # the phrase names the person's wish itself ("Mr X wants ..., which we cannot achieve"),
     # so a sentence that starts with the wish may still state it
     in_wish: bool = False
+    # the phrase's own fast-path strings (one is in any match), else its code's
+    needles: tuple[str, ...] = ()

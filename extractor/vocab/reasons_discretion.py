@@ -72,7 +72,8 @@ DISCRETIONARY: tuple[ReasonCode, ...] = (
             # the person is no worse off: "has not lost out", "was not disadvantaged"
             r"\b(?:has|have|had|was|were|is|are|did) not (?:been )?(?:lost out|disadvantaged"
             r"|suffer(?:ed)? (?:any |a )?(?:loss|disadvantage|detriment|financial loss))\b"),
-            unless=re.compile(r"significant", FLAGS)),
+            unless=re.compile(r"significant", FLAGS),
+            needles=("injustice", "lost out", "disadvantaged", "loss", "detriment")),
             # the fault changed nothing: "we could not say it affected the outcome", "the error
             # made no difference to the decision" (not what an investigation would change)
             Phrase(any_of(
@@ -84,9 +85,10 @@ DISCRETIONARY: tuple[ReasonCode, ...] = (
                 r"\bwould (?:still )?have (?:been|reached|made) the same (?:outcome|decision"
                 r"|result)"),
                 unless=re.compile(r"\binvestigat|\bour involvement|\bsignificant|\bwe\b"
-                                  r"(?! could not say| cannot say)", FLAGS))),
+                                  r"(?! could not say| cannot say)", FLAGS),
+                needles=("affected", "changed", "altered", "difference", "the same"))),
         needles=("injustice", "lost out", "disadvantaged", "loss", "detriment", "affected",
-                 "changed", "altered", "difference", "same"),
+                 "changed", "altered", "difference", "the same"),
         support=cue(r"\b(?:not|no|any) (?:\w+ ){0,4}(?:caus|le[ad]|result)\w* "
                     r"(?:\w+ ){0,3}injustice|\binjustice (?:\w+ ){0,3}caused"
                     # the fault changed nothing: "we could not say it affected the outcome"
@@ -109,20 +111,25 @@ DISCRETIONARY: tuple[ReasonCode, ...] = (
             r"\b(?:no|not|insufficient|unlikely)\b(?:(?!fault (?:(?!(?:or|and) )\w+ ){0,5}(?:caus"
             r"|le[ad]|result))[^.\n]){0,150}\bsignificant "
             r"(?:personal )?injustice",
-            # only a small effect: "caused only minor inconvenience", "any impact is slight"
-            r"\bonly (?:a )?(?:minor|slight|limited|small|low-level|modest) (?:inconvenience"
-            r"|frustration|injustice|impact|distress|upset|effect)",
-            rf"\b(?:injustice|impact|inconvenience|effect) {_W}{{0,7}}(?:is|was|are|were|would be)"
-            rf" (?:only |relatively |at most )?(?:minor|slight|minimal|limited|modest|small)\b",
+
             rf"\binjustice {_W}{{0,4}}(?:too small|minor|limited)\b",
             # "insufficient personal injustice", "not enough impact on her to warrant ..."
             r"\b(?:insufficient|not enough|not sufficient|little) (?:\w+ ){0,2}(?:injustice"
             r"|impact|harm)\b",
             rf"\b(?:injustice|impact|harm|effect|distress|loss) {_W}{{0,5}}(?:is|was|are|were"
             rf"|would be) (?:not|too) {_W}{{0,2}}(?:significant|serious|great|small|minor)",
-            r"\bnot (?:been )?significantly (?:affected|impacted|disadvantaged|harmed)")),),
+            r"\bnot (?:been )?significantly (?:affected|impacted|disadvantaged|harmed)")),
+            # only a small effect: "caused only minor inconvenience", "any impact is slight"
+            Phrase(any_of(
+                r"\bonly (?:a )?(?:minor|slight|limited|small|low-level|modest) (?:inconvenience"
+                r"|frustration|injustice|impact|distress|upset|effect)",
+                rf"\b(?:injustice|impact|inconvenience|effect) {_W}{{0,7}}(?:is|was|are|were"
+                rf"|would be) (?:only |relatively |at most )?(?:minor|slight|minimal|limited"
+                rf"|modest|small)\b"),
+                needles=("minor", "slight", "minimal", "limited", "modest", "small",
+                         "low-level"))),
         needles=("significant", "sufficiently", "serious enough", "great enough", "injustice",
-                 "impact", "harm", "inconvenience", "frustration", "distress", "upset", "effect"),
+                 "impact", "harm"),
         support=cue(r"\bsignificant|\bserious enough|\btoo small"),
         grounds=DISCRETION, route="injustice"),
     ReasonCode(
@@ -150,8 +157,9 @@ DISCRETIONARY: tuple[ReasonCode, ...] = (
             rf"(?:not|unlikely to|no) {_W}{{0,2}}(?:change|alter|affect|make (?:a |any )?"
             rf"difference to) (?:(?:the|its|this) (?:\w+ )?(?:outcome|decision|result|position)"
             rf"|anything|matters)")),),
-        needles=("outcome", "result", "decision", "view", "conclusion", "position", "anything",
-                 "matters"),
+        needles=("outcome", "result", "decision", "view", "conclusion", "position",
+                 "change anything", "alter anything", "affect anything", "difference to anything",
+                 "change matters", "alter matters", "affect matters"),
         support=cue(r"\bdifferent (?:outcome|result|decision)"),
         grounds=DISCRETION),
     ReasonCode(
@@ -174,7 +182,10 @@ DISCRETIONARY: tuple[ReasonCode, ...] = (
             # undoing a decision is not ours: "we cannot overturn the refusal"
             rf"\b(?:cannot|can ?not|could not|no (?:legal )?power to|not able to|unable to) "
             rf"{_W}{{0,1}}(?:overturn|reverse|quash|set aside|revoke|cancel|rescind)\b",
-            r"\b(?:beyond|outside) (?:our|the Ombudsman['’]s) (?:legal )?powers\b")),
+            r"\b(?:beyond|outside) (?:our|the Ombudsman['’]s) (?:legal )?powers\b"),
+            # every phrase holds a negation of our power, "outcome" or "powers"
+            needles=("cannot", "can not", "could not", "no power", "no legal power", "not able",
+                     "unable", "outcome", "powers")),
             # the wish and the limit in one sentence: "Mr X wants the officer disciplined,
             # which is not something we can do"
             Phrase(any_of(r"\bnot (?:something|one|an outcome|a remedy|what) (?:that )?(?:we"
@@ -183,11 +194,11 @@ DISCRETIONARY: tuple[ReasonCode, ...] = (
                           r"\b(?:we|the Ombudsman) (?:cannot|can ?not|could not|are not able to"
                           r"|is not able to) (?:achieve|provide|give|deliver|secure) (?:this|that"
                           r"|what (?:he|she|they|(?:Mr|Mrs|Ms|Miss|Mx|Dr) [A-Z]) (?:wants?"
-                          r"|seeks?|is seeking|asks? for|wanted))\b"), in_wish=True)),
-        needles=("outcome", "remed", "result", "order", "force", "require", "direct", "compel",
-                 "make", "damages", "compensation", "discipline", "dismiss", "sack", "punish",
-                 "tell", "instruct", "overturn", "reverse", "quash", "set aside", "revoke",
-                 "cancel", "rescind", "powers", "something", "one", "what", "this", "that"),
+                          r"|seeks?|is seeking|asks? for|wanted))\b"), in_wish=True,
+                   needles=("not something", "not one", "not an outcome", "not a remedy",
+                            "not what", "cannot", "can not", "could not", "not able"))),
+        needles=("cannot", "can not", "could not", "no power", "no legal power", "not able",
+                 "unable", "outcome", "powers", "not something", "not one", "not what"),
         support=cue(r"\b(?:cannot|can ?not|could not|unable to) "
                     r"(?:\w+ ){0,3}(?:achieve|provide|give|get|order)"),
         grounds=DISCRETION),
@@ -229,7 +240,9 @@ DISCRETIONARY: tuple[ReasonCode, ...] = (
                    unless=re.compile(rf"{TRIBUNAL_WORDS}|{COURT_WORDS}|{MINISTER_WORDS}",
                                      FLAGS))),
         needles=("placed", "suited", "appropriate", "reasonable", "information commissioner",
-                 "ico", "ombudsman", "phso", "right", "proper", "correct"),
+                 "ico", "ombudsman", "phso",
+                 *(f"{adj} {noun}" for adj in ("right", "proper", "correct")
+                   for noun in ("body", "organisation", "place", "forum"))),
         support=cue(r"\b(?:better|best|more appropriately) (?:placed|suited|considered"
                     r"|dealt with|decided|handled)|\bappropriate (?:body|organisation)"),
         grounds=DISCRETION),
@@ -304,43 +317,47 @@ DISCRETIONARY: tuple[ReasonCode, ...] = (
             # cancelled the penalty", "already put things right"
             r"\b(?:Council|Authority|Provider|Home|Trust|organisation|it|they) (?:has|have) (?:now "
             r"|since |also )?(?:apologi[sz]ed|remedied|refunded|reimbursed|cancelled|waived)\b",
-            # money given back, told in the past too: "the Council refunded the fee"
-            r"\b(?:Council|Authority|Provider|Home|Trust|organisation|it|they) (?:had )?(?:now "
-            r"|since |also |then |later |subsequently )?(?:refunded|reimbursed|waived)\b",
             r"\b(?:has|have|had) (?:now |already |since |also )?(?:put|set) (?:things|this|it"
             r"|matters|the matter) right\b",
             r"\bno further (?:remedy|action) (?:is |was )?(?:needed|required|necessary"
-            r"|warranted)",
-            # the body undid what was complained of: "the Council has since withdrawn the
-            # penalty", "it cancelled the invoice and refunded the fee", "accepted it was at
-            # fault and apologised"
-            rf"\b(?:Council|Authority|Provider|Home|Trust|organisation|it|they) (?:has |have "
-            rf"|had )?(?:now |since |already |also |then |later |subsequently |quickly "
-            rf"|promptly )?"
-            rf"(?:withdr[ea]w\w*|cancell?ed|revoked|rescinded|reversed|removed|written off|wrote"
-            rf" off) {_W}{{0,3}}(?:penalty|charge|PCN|notice|invoice|bill|fees?|fines?|debt"
-            rf"|arrears|summons|liability order|warrant|demand|decision|sanction|ban|warning"
-            rf"|restriction|surcharge|overpayment)s?\b",
-            r"\b(?:accepted|acknowledged|admitted) (?:that )?(?:it|there) (?:was|were|had been"
-            r"|had) (?:at fault|fault|an? (?:error|mistake|delay)|failings?|made (?:an? )?"
-            r"(?:error|mistake))\b[^.]{0,60}\b(?:apologi[sz]ed|offered|agreed|refunded|paid)",
-            # the body's offer or action is enough
-            r"\b(?:enough|sufficient|adequate|appropriate) to (?:remedy|put (?:it|things|this|"
-            r"matters) right|acknowledge|reflect|recognise|address) (?:the|any|this|that|his|her"
-            r"|their|Mr|Mrs|Ms|Miss)\b",
-            rf"\b(?:Council|Authority|Provider|Home|Trust|organisation|it|they) (?:has |have "
-            rf"|had )?(?:now |since |already |subsequently )?(?:agreed|offered|decided) to "
-            rf"(?:apologi[sz]e|pay|refund|reimburse|waive|cancel|withdraw|reassess|review"
-            rf"|reconsider|remove|correct|backdate|reinstate|write off)\b",
+            r"|warranted)")),
+            # the body gave money back or undid what was complained of, or offered to: "the
+            # Council refunded the fee", "it has since withdrawn the penalty", "it cancelled the
+            # invoice", "it has offered to reassess her"
+            Phrase(any_of(
+                rf"\b(?:Council|Authority|Provider|Home|Trust|organisation|it|they) (?:(?:had )?"
+                rf"(?:now |since |also |then |later |subsequently )?(?:refunded|reimbursed"
+                rf"|waived)\b|(?:has |have |had )?(?:now |since |already |also |then |later "
+                rf"|subsequently |quickly |promptly )?(?:withdr[ea]w\w*|cancell?ed|revoked"
+                rf"|rescinded|reversed|removed|written off|wrote off) {_W}{{0,3}}(?:penalty"
+                rf"|charge|PCN|notice|invoice|bill|fees?|fines?|debt|arrears|summons|liability "
+                rf"order|warrant|demand|decision|sanction|ban|warning|restriction|surcharge"
+                rf"|overpayment)s?\b|(?:has |have |had )?(?:now |since |already |subsequently )?"
+                rf"(?:agreed|offered|decided) to (?:apologi[sz]e|pay|refund|reimburse|waive"
+                rf"|cancel|withdraw|reassess|review|reconsider|remove|correct|backdate|reinstate"
+                rf"|write off)\b)"),
+                needles=("refunded", "reimbursed", "waived", "withdr", "cancel", "revoked",
+                         "rescinded", "reversed", "removed", "written off", "wrote off",
+                         "agreed to", "offered to", "decided to")),
+            # it accepted the fault and put it right: "accepted it had made an error and
+            # apologised"
+            Phrase(any_of(
+                r"\b(?:accepted|acknowledged|admitted) (?:that )?(?:it|there) (?:was|were|had "
+                r"been|had) (?:at fault|fault|an? (?:error|mistake|delay)|failings?|made (?:an? )?"
+                r"(?:error|mistake))\b[^.]{0,60}\b(?:apologi[sz]ed|offered|agreed|refunded|paid)"),
+                needles=("accepted", "acknowledged", "admitted")),
+            # the body's offer or action is enough: "enough to acknowledge the injustice"
+            Phrase(any_of(
+                r"\b(?:enough|sufficient|adequate|appropriate) to (?:remedy|put (?:it|things|this"
+                r"|matters) right|acknowledge|reflect|recognise|address) (?:the|any|this|that"
+                r"|his|her|their|Mr|Mrs|Ms|Miss)\b"),
+                needles=("enough to", "sufficient to", "adequate to", "appropriate to")),
             # nothing left to gain: "we could not achieve anything more for Mr X"
-            r"\bachieve (?:anything |something |much |significantly )?more\b"
-            r"(?! than)")),),
+            Phrase(any_of(r"\bachieve (?:anything |something |much |significantly )?more\b"
+                          r"(?! than)"), needles=("achieve",))),
         needles=("than", "already", "remed", "action", "response", "steps", "in line with",
                  "satisfied", "what we would", "agreed to", "offer", "apolog", "payment",
-                 "refund", "redress", "right", "cancel", "waived", "reimbursed", "withdr",
-                 "revoked", "rescinded", "reversed", "removed", "written off", "wrote off",
-                 "accepted", "acknowledged", "admitted", "enough", "sufficient", "adequate",
-                 "appropriate", "decided to", "more"),
+                 "refund", "redress", "right", "cancelled", "waived", "reimbursed"),
         support=cue(r"\b(?:already|offered|remed\w+|apologi\w+|put (?:it|things)"
                     r" right|more than)\b"),
         # DOMAIN gives s24A(7) (s30(1B)/s34H(1) after investigating); assessment statements

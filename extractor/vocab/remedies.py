@@ -1,7 +1,8 @@
 """Remedy kinds (DOMAIN.md §6): every kind defined once, with what each stage needs of it.
 
 - ``description``: the line the model is offered (``prompts/remedy_kinds.txt``).
-- ``pattern`` / ``needles``: the facts' phrase rule and its fast-path strings.
+- ``pattern`` / ``needles``: the facts' phrase rule and its fast-path strings; ``more``: further
+  phrase rules, each with fast-path strings of its own (read only in sentences holding one).
 - ``support`` / ``support_unless``: what a model's sentence must (and must not) say for the
   merge to accept the kind: the remedy named as something done to or for the person, not a
   word that merely occurs ("the EHC plan review" is no reassessment).
@@ -12,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractor.vocab.phrases import FLAGS, cue
+from extractor.vocab.phrases import FLAGS, Phrase, cue
 from extractor.vocab.phrases import W as _W
 
 
@@ -22,6 +23,7 @@ class RemedyKind:
     description: str
     pattern: re.Pattern[str] | None = None
     needles: tuple[str, ...] = ()
+    more: tuple[Phrase, ...] = ()
     support: re.Pattern[str] | None = None
     support_unless: re.Pattern[str] | None = None
     item_verbs: tuple[str, ...] = ()  # "other": verbs that start an agreed action
@@ -46,18 +48,23 @@ REMEDIES: tuple[RemedyKind, ...] = (
             rf"|\bcompensat(?:e|ion)\b|\b(?:offer|award|give|gave|pay)\w* (?:\w+ ){{0,2}}£\s?\d"
             rf"|£[\d,]+ (?:payment|to (?:(?:Mr|Mrs|Ms|Miss|Dr) [A-Z]\b(?!['’]s)|him|her"
             rf"|them)|for (?:the|his|her|their) (?:distress|time|trouble|uncertainty"
-            rf"|frustration|inconvenience|injustice|lost))"
-            # a payment named by what it is for, without an amount: "a payment to Mrs B for her
-            # time and trouble", "meet part of the costs of the move", "make good the loss"
-            rf"|\b(?:a|the) payment (?:to (?:him|her|them|Mr|Mrs|Ms|Miss|Mx|Dr)\b|for (?:the |his "
-            rf"|her |their )?(?:distress|time|trouble|uncertainty|frustration|inconvenience"
-            rf"|injustice|lost|loss|avoidable)|in recognition|to (?:recognise|acknowledge|reflect"
-            rf"|remedy|compensate))"
-            rf"|\b(?:meet|cover|pay (?:for|towards)|contribut\w* (?:to|towards))"
-            rf" (?:[\w'’]+ ){{0,5}}(?:costs?|expenses|fees|bills?)\b|\bmake good {_W}{{0,3}}loss",
-            FLAGS),
-        needles=("pay", "financial", "£", "compensat", "redress", "meet", "cover", "contribut",
-                 "make good"),
+            rf"|frustration|inconvenience|injustice|lost))", FLAGS),
+        needles=("pay", "financial", "£", "compensat", "redress"),
+        more=(
+            # a payment named by what it is for, without an amount: "a payment to Mrs B for
+            # her time and trouble"
+            Phrase(re.compile(
+                r"\b(?:a|the) payment (?:to (?:him|her|them|Mr|Mrs|Ms|Miss|Mx|Dr)\b|for (?:the "
+                r"|his |her |their )?(?:distress|time|trouble|uncertainty|frustration"
+                r"|inconvenience|injustice|lost|loss|avoidable)|in recognition|to (?:recognise"
+                r"|acknowledge|reflect|remedy|compensate))", FLAGS),
+                needles=("a payment", "the payment")),
+            # costs met: "meet part of the costs of the move", "make good the loss"
+            Phrase(re.compile(
+                rf"\b(?:meet|cover|pay (?:for|towards)|contribut\w* (?:to|towards))"
+                rf" (?:[\w'’]+ ){{0,5}}(?:costs?|expenses|fees|bills?)\b"
+                rf"|\bmake good {_W}{{0,3}}loss", FLAGS),
+                needles=("meet", "cover", "pay for", "pay towards", "contribut", "make good"))),
         # the paying itself; an amount alone may be a refund, a credit or the sum in dispute
         support=cue(r"\b(?:pay|pays|paid|paying|payments?)\b|\bcompensat"
                     r"|\b(?:financial|symbolic) (?:remedy|award)"
@@ -92,27 +99,39 @@ REMEDIES: tuple[RemedyKind, ...] = (
             rf"|won't|are not|is not|don't) (?:be )?(?:happen|repeated|recur|reoccur)"
             rf"|\bin (?:the )?future\b|\b(?:ensure|make sure) {_W}{{0,3}}(?:staff|officers"
             rf"|employees|workers|teams?) (?:are|is|understand|know|follow)\b"
-            rf"|\bmake {_W}{{0,3}}(?:staff|officers|employees|workers) aware\b"
-            # sharing a decision with the people who do the work, a change that stops it
-            # recurring, training arranged, an audit of other cases
-            rf"|\bshare {_W}{{0,4}}(?:with|among|across) {_W}{{0,3}}(?:staff|officers|teams?"
-            rf"|employees|colleagues|managers|workers|practitioners|social workers)\b"
-            rf"|\b(?:stop|prevent|avoid) {_W}{{0,4}}(?:happening again|recurr\w*|reoccurr\w*"
-            rf"|being repeated)|\bdoes not happen again\b"
-            rf"|\b(?:arrange|deliver|organi[sz]e|hold|run|complete|undertake)\w* {_W}{{0,3}}"
-            rf"training\b|\b(?:carry out|undertake|complete|conduct)\w* (?:an? )?audit\b"
-            rf"|\b(?:consider|look at|decide|explain) how (?:it|they) (?:can|could|will|might"
-            rf"|should|would) (?:improve|prevent|avoid|ensure|change|stop)\b"
-            rf"|\bimprov\w* (?:its|their|the) {_W}{{0,3}}?(?:handling|communication|record[- ]"
-            rf"keeping|response times|monitoring|oversight)\b"
-            rf"|\b(?:introduc|develop|establish|adopt|put in place)\w* {_W}{{0,3}}(?:system|process"
-            rf"|procedure|checks?|polic(?:y|ies)|protocol|guidance|checklist)s?\b", FLAGS),
+            rf"|\bmake {_W}{{0,3}}(?:staff|officers|employees|workers) aware\b", FLAGS),
         needles=("service improvement", "remind", "training", "train", "guidance", "review",
                  "brief", "share", "amend", "update", "chang", "improve", "revis", "rewrit",
                  "action plan", "steps to", "prevent", "lesson", "learn", "write to",
-                 "implement", "identify", "ensure", "make sure", "future", "happening again",
-                 "recur", "reoccur", "repeated", "happen again", "audit", "how it", "how they",
-                 "system", "process", "procedure", "check", "polic", "protocol"),
+                 "implement", "identify", "ensure", "make sure", "future"),
+        more=(
+            # the decision shared with the people who do the work
+            Phrase(re.compile(
+                rf"\bshare {_W}{{0,4}}(?:with|among|across) {_W}{{0,3}}(?:staff|officers|teams?"
+                rf"|employees|colleagues|managers|workers|practitioners|social workers)\b",
+                FLAGS), needles=("share",)),
+            # a change that stops it recurring
+            Phrase(re.compile(
+                rf"\b(?:stop|prevent|avoid) {_W}{{0,4}}(?:happening again|recurr\w*|reoccurr\w*"
+                rf"|being repeated)|\bdoes not happen again\b"
+                rf"|\b(?:consider|look at|decide|explain) how (?:it|they) (?:can|could|will"
+                rf"|might|should|would) (?:improve|prevent|avoid|ensure|change|stop)\b", FLAGS),
+                needles=("happening again", "recur", "reoccur", "repeated", "happen again",
+                         "how it", "how they")),
+            # training arranged, an audit of other cases
+            Phrase(re.compile(
+                rf"\b(?:arrange|deliver|organi[sz]e|hold|run|complete|undertake)\w* {_W}{{0,3}}"
+                rf"training\b|\b(?:carry out|undertake|complete|conduct)\w* (?:an? )?audit\b",
+                FLAGS), needles=("training", "audit")),
+            # a service improved, a system put in place
+            Phrase(re.compile(
+                rf"\bimprov\w* (?:its|their|the) {_W}{{0,3}}?(?:handling|communication|record[- ]"
+                rf"keeping|response times|monitoring|oversight)\b"
+                rf"|\b(?:introduc|develop|establish|adopt|put in place)\w* {_W}{{0,3}}(?:system"
+                rf"|process|procedure|checks?|polic(?:y|ies)|protocol|guidance|checklist)s?\b",
+                FLAGS),
+                needles=("improv", "introduc", "develop", "establish", "adopt",
+                         "put in place"))),
         # a change for the future: staff reminded or trained, or a procedure changed or reviewed
         support=cue(r"\b(?:remind\w*|training|train|lessons|improve\w*)\b"
                     r"|\b(?:review|chang|updat|amend|revis|rewrit)\w* (?:\w+ ){0,3}"
@@ -135,23 +154,26 @@ REMEDIES: tuple[RemedyKind, ...] = (
             rf"{_W}{{0,5}}(?:assessment|review)\b"
             # the statutory children's procedure: "consider the complaint at stage two"
             rf"|\b(?:consider|escalat|progress|take|put)\w* {_W}{{0,4}}(?:complaint|it) (?:at|to"
-            rf"|through) stag(?:e|es) (?:2|3|two|three)\b"
-            # a fresh look at the person's own case: an appeal answered, an assessment carried
-            # out, a decision looked at again, what is owed worked out
-            rf"|\b(?:respond to|consider|hear|decide|determine|deal with)\b {_W}{{0,3}}appeal\b"
-            rf"|\b(?:carry out|carries out|complete|completes|undertake|arrange|conduct)\b"
-            rf" (?:a|an|the|his|her|their|(?:Mr|Mrs|Ms|Miss|Mx|Dr) [A-Z]['’]s) {_W}{{0,2}}"
-            rf"(?:re)?assessment\b(?! of (?:its|the|their) (?:\w+ )?(?:procedures?"
-            rf"|polic(?:y|ies)|practices?|guidance|process))"
-            rf"|\blook again at\b|\btake a fresh look\b|\bafresh\b"
-            # a new decision on a remedy of the person's own: "now consider a financial remedy"
-            rf"|\bconsider (?:a|an|making a) (?:\w+ )?(?:remedy|payment|award)\b"
-            rf"|\bcalculat(?:e|es)\b {_W}{{0,8}}(?:allowances?|entitlement|benefits?|awards?"
-            rf"|contributions?|charges?|payments?|arrears|fees|budget|personal budget)\b",
-            FLAGS),
+            rf"|through) stag(?:e|es) (?:2|3|two|three)\b", FLAGS),
         needles=("assess", "review", "hearing", "reconsider", "re-consider", "appeal",
-                 "investigation", "calculat", "determin", "decision", "stage", "look again",
-                 "fresh", "afresh", "consider"),
+                 "investigation", "calculat", "determin", "decision", "stage"),
+        more=(
+            # a fresh look at the person's own case: an appeal answered, a decision looked at
+            # again, a new decision on a remedy ("now consider a financial remedy")
+            Phrase(re.compile(
+                rf"\b(?:respond to|consider|hear|decide|determine|deal with)\b {_W}{{0,3}}appeal\b"
+                rf"|\blook again at\b|\btake a fresh look\b|\bafresh\b"
+                rf"|\bconsider (?:a|an|making a) (?:\w+ )?(?:remedy|payment|award)\b", FLAGS),
+                needles=("appeal", "look again", "fresh", "consider a", "consider making")),
+            # an assessment of the person carried out, what is owed worked out
+            Phrase(re.compile(
+                rf"\b(?:carry out|carries out|complete|completes|undertake|arrange|conduct)\b"
+                rf" (?:a|an|the|his|her|their|(?:Mr|Mrs|Ms|Miss|Mx|Dr) [A-Z]['’]s) {_W}{{0,2}}"
+                rf"(?:re)?assessment\b(?! of (?:its|the|their) (?:\w+ )?(?:procedures?"
+                rf"|polic(?:y|ies)|practices?|guidance|process))"
+                rf"|\bcalculat(?:e|es)\b {_W}{{0,8}}(?:allowances?|entitlement|benefits?|awards?"
+                rf"|contributions?|charges?|payments?|arrears|fees|budget|personal budget)\b",
+                FLAGS), needles=("assessment", "calculat"))),
         # a fresh look at the person's own case: reviewing as a verb, or a new
         # assessment / decision
         support=cue(r"\bre-?assess\w*|\bre-?consider\w*"
