@@ -26,6 +26,7 @@ class PhraseRule:
     pattern: re.Pattern[str]
     unless: re.Pattern[str] | None = None
     in_wish: bool = False  # may match a sentence that starts with the person's wish
+    needles: tuple[str, ...] = ()  # fast path: run only on sentences holding one
 
 
 # A sentence that reports the complainant's claim or wish ("Mr X says he could not appeal")
@@ -38,14 +39,12 @@ COMPLAINANT_CLAIM_REGEX = re.compile(
 # The phrase rules of every code, from the vocabulary, with their fast-path needles (the
 # phrase's own, else its code's).
 REASON_RULES: tuple[PhraseRule, ...] = tuple(
-    PhraseRule(r.code, ph.pattern, ph.unless, ph.in_wish) for r in REASONS for ph in r.phrases)
+    PhraseRule(r.code, ph.pattern, ph.unless, ph.in_wish, ph.needles or r.needles)
+    for r in REASONS for ph in r.phrases)
 REFERRAL_RULES: tuple[PhraseRule, ...] = tuple(
-    PhraseRule(r.code, ph.pattern, ph.unless, ph.in_wish) for r in REFERRALS
-    for ph in r.phrases)
-NEEDLES: dict[PhraseRule, tuple[str, ...]] = {
-    rule: ph.needles or r.needles for entries, rules in ((REASONS, REASON_RULES),
-                                                         (REFERRALS, REFERRAL_RULES))
-    for rule, (r, ph) in zip(rules, [(r, ph) for r in entries for ph in r.phrases])}
+    PhraseRule(r.code, ph.pattern, ph.unless, ph.in_wish, ph.needles or r.needles)
+    for r in REFERRALS for ph in r.phrases)
+FAST_PATH = True  # use the needles (the results are the same without: they only skip work)
 # A sentence whose appeal wording names no route takes it from the citations: the open
 # routes grounded in one paragraph of s26(6) ("LGA1974 s26(6)(a)" -> tribunal_appeal_available).
 ROUTE_BY_CITATION: dict[str, str] = {
@@ -73,7 +72,8 @@ def match_rules(rules: Iterable[PhraseRule], text: str, sentences: list[tuple[in
     for rule in rules:
         if rule.code in hits:
             continue
-        for _m, (start, end) in index.matches(rule.pattern, NEEDLES.get(rule, ())):
+        for _m, (start, end) in index.matches(rule.pattern,
+                                              rule.needles if FAST_PATH else ()):
             if not rule.in_wish and COMPLAINANT_CLAIM_REGEX.match(text, start, end):
                 continue
             if rule.unless is None or not rule.unless.search(text, start, end):

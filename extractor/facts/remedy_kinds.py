@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from extractor.facts.patterns import SentenceIndex
 from extractor.facts.remedies import NOT_GIVEN_REGEX
 from extractor.vocab import REMEDIES, REMEDY
 from extractor.vocab.phrases import PERSON
@@ -38,6 +39,7 @@ REMEDY_KIND_REGEXES: dict[str, tuple[re.Pattern[str], ...]] = {
     if r.pattern is not None}
 KIND_NEEDLES: dict[str, tuple[tuple[str, ...], ...]] = {
     r.kind: (r.needles, *(ph.needles for ph in r.more)) for r in REMEDIES}
+
 OTHER_VERBS = frozenset(REMEDY["other"].item_verbs)
 
 # A frame giving the remedies after it: agreement, recommendation, an undertaking, "to
@@ -150,21 +152,22 @@ def find_remedy_kinds(text: str, parts: Iterable[Part], expected: bool = False,
 
 def _kind_hits(text: str, sentences: list[tuple[int, int]], expected: bool
                ) -> dict[int, list[tuple[str, int]]]:
-    """Sentence index -> (kind, position) of each kind phrase in it (a kind's pattern runs
-    only on the sentences holding one of its needles). With ``expected``, a sentence with an
-    item frame is listed too (it may hold an "other" action)."""
-    hits: dict[int, list[tuple[str, int]]] = {}
-    for i, (start, end) in enumerate(sentences):
-        lowered = text[start:end].lower()
-        for kind, regexes in REMEDY_KIND_REGEXES.items():
-            gates = KIND_NEEDLES[kind]
-            for j, regex in enumerate(regexes):
-                if gates and not any(n in lowered for n in gates[j]):
-                    continue
-                for m in regex.finditer(text, start, end):
-                    hits.setdefault(i, []).append((kind, m.start()))
-        if expected and i not in hits and ITEM_FRAME_REGEX.search(text, start, end):
-            hits[i] = []
+    """Sentence index -> (kind, position) of each kind phrase in it, in kind order (a kind's
+    rule runs only on the sentences holding one of its needles). With ``expected``, a
+    sentence with an item frame is listed too (it may hold an "other" action)."""
+    index = SentenceIndex(sentences, text)
+    number = {sentence: i for i, sentence in enumerate(sentences)}
+    found: dict[int, list[tuple[str, int]]] = {}
+    for kind, regexes in REMEDY_KIND_REGEXES.items():
+        gates = KIND_NEEDLES[kind]
+        for j, regex in enumerate(regexes):
+            for m, sentence in index.matches(regex, gates[j] if gates else ()):
+                found.setdefault(number[sentence], []).append((kind, m.start()))
+    hits = {i: found[i] for i in sorted(found)}
+    if expected:
+        for i, (start, end) in enumerate(sentences):
+            if i not in hits and ITEM_FRAME_REGEX.search(text, start, end):
+                hits[i] = []
     return hits
 
 

@@ -231,7 +231,9 @@ def _header_lines(seg: Segmented, lines: list[tuple[int, int]], i: int) -> int:
 
 def _meta_date_line(seg: Segmented, line: str, start: int) -> int:
     """A metadata line holding the decision date (and maybe the reference): 1, else 0."""
-    m = META_DATE_LINE_REGEX.match(line) if "ate" in line else None
+    lowered = line.lower()
+    m = META_DATE_LINE_REGEX.match(line) if any(
+        label in lowered for label in ("decision date", "date of decision", "decided")) else None
     if not m or "decision_date" in seg.header:
         return 0
     seg.header["decision_date"] = Field(m.group("value"), start + m.start("value"),
