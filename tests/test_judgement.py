@@ -229,6 +229,8 @@ MEANINGS = [
     ("The court is the proper place for Mrs A's concerns and her claim is now before it.",
      set(), set()),                                       # already before the court
     ("The Council started court action to recover the arrears.", set(), set()),
+    ("There is a legal remedy for the damage to Mr B's wall in the county court.",
+     {"court_remedy_available"}, {"courts"}),             # a remedy that exists there
 ]
 
 

@@ -76,7 +76,11 @@ JURISDICTIONAL: tuple[ReasonCode, ...] = (
             r" |be able to )?(?:decide|determine|rule|resolve|consider|settle|award|order)",
             r"\b(?:matter|one|issue|question|dispute)s? for (?:the |a )?courts?\b",
             r"\bfor (?:the |a )?courts? to (?:decide|determine|consider|resolve)",
-            rf"\b(?:court|courts|magistrates'? court|county court) {BEST_PLACE}"),
+            rf"\b(?:court|courts|magistrates'? court|county court) {BEST_PLACE}",
+            # a remedy that exists there: "there is a civil remedy through the courts"
+            r"\b(?:there is|there was|there would be|(?:he|she|they) (?:has|have|had)) (?:a |an )?"
+            r"(?:civil |legal |private )?(?:remedy|route|claim|right of action) (?:[\w'’]+ ){0,8}?"
+            r"(?:through|in|at|via|before) (?:the |a )?(?:\w+ )?courts?\b"),
             # not a route already taken, one unreasonable to expect, or the body's own route
             # ("the Council can take enforcement action through the courts")
             unless=re.compile(
