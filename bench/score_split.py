@@ -1,4 +1,4 @@
-"""Score one part of the labelled corpus with ../shared/tools/score.py and print P / R / F1 per field.
+"""Score one part of the labelled corpus with ../shared/tools/score.py: P / R / F1 per field.
 
 The parts: ``holdout`` (the third of train listed in train/holdout-24.txt, set aside unread for
 issue 24's overfitting check), ``rest`` (the other two thirds of train), ``train`` (all of it) and
@@ -32,11 +32,12 @@ def held_out() -> set[str]:
 def gold_lines(split: str) -> tuple[list[str], Path]:
     """The gold lines of one part, and the folder holding its records."""
     name = "dev" if split == "dev" else "train"
-    lines = [line for line in (CORPUS / f"{name}-gold.jsonl").read_text(encoding="utf-8").splitlines()
-             if line.strip()]
+    gold = (CORPUS / f"{name}-gold.jsonl").read_text(encoding="utf-8")
+    lines = [line for line in gold.splitlines() if line.strip()]
     if split in ("holdout", "rest"):
         keep = held_out()
-        lines = [line for line in lines if (json.loads(line)["file"] in keep) == (split == "holdout")]
+        lines = [line for line in lines
+                 if (json.loads(line)["file"] in keep) == (split == "holdout")]
     return lines, CORPUS / name
 
 

@@ -79,8 +79,8 @@ JURISDICTIONAL: tuple[ReasonCode, ...] = (
             rf"\b(?:court|courts|magistrates'? court|county court) {BEST_PLACE}",
             # a remedy that exists there: "there is a civil remedy through the courts"
             r"\b(?:there is|there was|there would be|(?:he|she|they) (?:has|have|had)) (?:a |an )?"
-            r"(?:civil |legal |private )?(?:remedy|route|claim|right of action) (?:[\w'’]+ ){0,8}?"
-            r"(?:through|in|at|via|before) (?:the |a )?(?:\w+ )?courts?\b"),
+            r"(?:civil |legal |private )?(?:remedy|route|claim|right of action) "
+            r"(?:[\w'’]+ ){0,8}?(?:through|in|at|via|before) (?:the |a )?(?:\w+ )?courts?\b"),
             # not a route already taken, one unreasonable to expect, or the body's own route
             # ("the Council can take enforcement action through the courts")
             unless=re.compile(
