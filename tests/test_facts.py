@@ -302,7 +302,7 @@ def test_needle_fast_path_changes_no_result(monkeypatch):
     from extractor.facts import reasons, remedy_kinds
     cases = [(path, url) for path, url, _expected in CASES.values()]
     fast = [extract(path, url)[0].model_dump() for path, url in cases]
-    monkeypatch.setattr(reasons, "NEEDLES", {})
+    monkeypatch.setattr(reasons, "FAST_PATH", False)
     monkeypatch.setattr(remedy_kinds, "KIND_NEEDLES",
                         {k: () for k in remedy_kinds.KIND_NEEDLES})
     assert [extract(path, url)[0].model_dump() for path, url in cases] == fast

@@ -147,19 +147,115 @@ def test_reason_wording(sentence, expected):
     assert reasons_and_referrals(sentence)[0] == expected
 
 
+# --- reasons by meaning (issue 24), each with near misses -----------------------------------
+# (text, reasons, referred_to)
+MEANINGS = [
+    # the body has put it right, or offered enough
+    ("The Council has since withdrawn the penalty charge notice.",
+     {"satisfied_with_remedy"}, set()),
+    ("After Mr B complained, the Council cancelled the invoice and refunded his fee.",
+     {"satisfied_with_remedy"}, set()),
+    ("The Council accepted it had made an error and apologised to Mrs C.",
+     {"satisfied_with_remedy"}, set()),
+    ("The Council has offered to reassess Ms D's needs.", {"satisfied_with_remedy"}, set()),
+    ("A payment of £100 is enough to acknowledge the frustration Mr E experienced.",
+     {"satisfied_with_remedy"}, set()),
+    ("We could not achieve anything more for Miss F by investigating.",
+     {"satisfied_with_remedy"}, set()),
+    ("The Council has not withdrawn the notice.", set(), set()),
+    ("The Council refused to cancel the penalty.", set(), set()),
+    ("Mr G wants the Council to cancel the charge and refund his fee.", set(), set()),
+    ("The Council withdrew its offer of a flat in May.", set(), set()),      # not a remedy
+    ("In its reply the Council apologised for the confusion.", set(), set()),   # its reply
+    ("An investigation would serve no purpose and would achieve nothing.",
+     {"no_worthwhile_outcome"}, set()),
+    # the fault changed nothing, versus an injustice too small
+    ("Even if the officer erred, we could not say it affected the outcome.",
+     {"no_injustice_from_fault"}, set()),
+    ("The mistake made no difference to the decision on Mrs H's application.",
+     {"no_injustice_from_fault"}, set()),
+    ("Mr J has not lost out because of the delay.", {"no_injustice_from_fault"}, set()),
+    ("Investigating further would not change the outcome for Ms K.",
+     {"no_different_outcome"}, set()),                    # what we would change: not injustice
+    ("The delay caused Mr L only minor inconvenience.", {"injustice_not_significant"}, set()),
+    ("Any impact on Mrs M from the missed visit is slight.",
+     {"injustice_not_significant"}, set()),
+    ("Any fault did not cause Mr N significant injustice.",
+     {"injustice_not_significant"}, set()),
+    ("The Council did not sufficiently explain its decision to Ms O.", set(), set()),
+    ("There is not enough evidence of fault causing significant injustice.",
+     {"no_evidence_of_fault"}, set()),                    # the doubt is about the fault
+    ("We are unlikely to find fault by the care provider that caused Mrs A significant "
+     "injustice.", {"no_evidence_of_fault"}, set()),
+    ("There is no sign the Council was at fault or that its letter caused Ms O a significant "
+     "injustice.", {"no_evidence_of_fault", "injustice_not_significant"}, set()),   # two doubts
+    ("The delay did not cause Mr P an injustice. Any distress was not significant.",
+     {"no_injustice_from_fault"}, set()),                 # one injustice reason: the first
+    # the body did it right: no sign of fault
+    ("The Council made a decision it was entitled to make.", {"no_evidence_of_fault"}, set()),
+    ("There is no basis for us to question how the Council banded Ms B.",
+     {"no_evidence_of_fault"}, set()),
+    ("The officer acted in line with the guidance.", set(), set()),   # reading, not a reason
+    ("Mr C says the Council made a decision it was not entitled to make.", set(), set()),
+    ("Investigating would not change anything for Mrs D.", {"no_different_outcome"}, set()),
+    # what the person wants is not ours to give
+    ("Mrs Q wants the officer disciplined, which is not something we can do.",
+     {"cannot_achieve_outcome_sought"}, set()),
+    ("We cannot overturn the Council's refusal of Mr R's application.",
+     {"cannot_achieve_outcome_sought"}, set()),
+    ("The outcome Ms S seeks is not one we could achieve.",
+     {"cannot_achieve_outcome_sought"}, set()),
+    ("We cannot tell the Council to give Mr T a larger home.",
+     {"cannot_achieve_outcome_sought"}, set()),
+    ("Mrs U wants the Council to apologise.", set(), set()),     # a wish alone
+    ("The Council cannot make a decision until it has the form.", set(), set()),
+    # complaint handling as the reason, not as the subject of the complaint
+    ("We will not investigate the Council's complaint handling on its own.",
+     {"complaint_handling_only"}, set()),
+    ("We will not investigate this complaint about how the Council dealt with Mr V's "
+     "complaint because any injustice is not significant.",
+     {"injustice_not_significant"}, set()),
+    # a court or tribunal as the place to decide: the reason points there
+    ("The courts are the proper place to decide who owns the wall.",
+     {"court_remedy_available"}, {"courts"}),
+    ("Mr W has the option of taking legal action against the contractor.",
+     {"court_remedy_available"}, {"courts"}),
+    ("Mrs Y should make a claim against the Council's insurers.",
+     {"court_remedy_available"}, {"courts"}),
+    ("The Tribunal is independent and in the best position to decide whether the charge "
+     "was due.", {"tribunal_appeal_available"}, {"tribunal"}),
+    ("Mr Z appealed to the tribunal, which is the right place to decide it.",
+     {"tribunal_appeal_used"}, set()),                    # a route already taken
+    ("The court is the proper place for Mrs A's concerns and her claim is now before it.",
+     set(), set()),                                       # already before the court
+    ("The Council started court action to recover the arrears.", set(), set()),
+    ("There is a legal remedy for the damage to Mr B's wall in the county court.",
+     {"court_remedy_available"}, {"courts"}),             # a remedy that exists there
+]
+
+
+@pytest.mark.parametrize(("text", "reasons", "referred"), MEANINGS)
+def test_reasons_by_meaning(text, reasons, referred):
+    assert reasons_and_referrals(text) == (reasons, referred)
+
+
 def test_every_phrase_match_holds_a_needle():
     """The fast path skips a sentence without any needle of a code: every match of a code's
     phrases over the tables must contain one."""
-    sentences = [row[0] for row in ROUTES + WORDING + KINDS]
+    sentences = [row[0] for row in ROUTES + WORDING + MEANINGS + KINDS]
     for entry in [*REASONS, *REFERRALS]:
         for phrase in entry.phrases:
             for s in sentences:
                 for m in phrase.pattern.finditer(s):
-                    assert any(n in m.group().lower() for n in entry.needles), (entry.code, s)
+                    needles = phrase.needles or entry.needles
+                    assert any(n in m.group().lower() for n in needles), (entry.code, s)
     for kind in REMEDIES:
+        rules = ([(kind.pattern, kind.needles)] if kind.pattern else []) + [
+            (ph.pattern, ph.needles) for ph in kind.more]
         for s in sentences:
-            for m in kind.pattern.finditer(s) if kind.pattern else ():
-                assert any(n in m.group().lower() for n in kind.needles), (kind.kind, s)
+            for pattern, needles in rules:
+                for m in pattern.finditer(s):
+                    assert any(n in m.group().lower() for n in needles), (kind.kind, s)
 
 
 # --- remedy kinds under a remedy frame ------------------------------------------------------
@@ -211,10 +307,61 @@ KINDS = [
 ]
 
 
+# Remedy kinds by what the remedy does (issue 24), and what the body had already done.
+KINDS += [
+    ("The Council had already apologised to Mr B. We recommend it pays him £200 for his "
+     "distress.", True, {"payment"}),                       # the earlier apology is context
+    ("The Council had already apologised to Mrs C, which is a suitable remedy.", True,
+     {"apology"}),                                          # accepted as the remedy
+    ("The Council had already refunded the fee. It has agreed to review its charging "
+     "procedure.", True, {"service_improvement"}),
+    ("The Council apologised to Mr D in its final reply.", True, {"apology"}),  # no other
+    ("The Council will share this decision with its housing officers.", True,
+     {"service_improvement"}),
+    ("The Council has agreed to consider what steps it can take to stop this happening "
+     "again.", True, {"service_improvement"}),
+    ("It will arrange refresher training for its planning team.", True,
+     {"service_improvement"}),
+    ("The Council should carry out an audit of similar cases.", True, {"service_improvement"}),
+    ("Mr E shared the letter with his neighbours.", True, set()),
+    ("The Council did not arrange training for its staff.", True, set()),
+    ("We recommend a payment to Mrs G for the avoidable distress.", True, {"payment"}),
+    ("The Council agreed to meet the cost of the replacement boiler.", True, {"payment"}),
+    ("Mrs H wants the Council to meet her legal costs.", True, set()),
+    ("The Council will respond to Mr J's appeal within four weeks.", True,
+     {"reassessment_or_review"}),
+    ("The Council should carry out a carer's assessment for Mrs K.", True,
+     {"reassessment_or_review"}),
+    ("The Council agreed to look again at Ms L's application.", True,
+     {"reassessment_or_review"}),
+    ("The Council agreed to remind staff to complete assessments on time.", True,
+     {"service_improvement"}),                              # the reminder's content
+    ("The rules say how councils must go about calculating benefit.", True, set()),
+    ("The Council will write to Mr M to say sorry.", True, {"apology"}),
+    ("The Council will confirm in writing the date of the works.", True, {"other"}),
+    ("The Council will confirm to us that it has done this.", True, set()),   # compliance
+    ("The Council has since arranged a meeting with Mr O and his son.", True, {"other"}),
+    ("The Council has already arranged a meeting with Mr O. It will apologise to him.", True,
+     {"apology"}),                                          # before: context beside a remedy
+    ("The Council will now consider a payment for the care Ms N missed.", True,
+     {"reassessment_or_review"}),                           # a new decision, no payment yet
+]
+
+
 @pytest.mark.parametrize(("text", "fault", "expected"), KINDS)
 def test_remedy_kinds_under_a_frame(text, fault, expected):
     found = find_remedy_kinds(text, [(_sentences(text), False)], expected=fault)
     assert {k for k, _s, _e in found} == expected
+
+
+def test_what_the_body_did_is_the_remedy_where_the_decision_rests_on_it():
+    text = ("The Council offered Miss B £300 and reviewed its procedure. We do recommend "
+            "symbolic payments in some cases.")
+    kinds = [k for k, _s, _e in find_remedy_kinds(text, [(_sentences(text), False)])]
+    assert kinds == ["payment"]                   # the earlier review is context here
+    kinds = [k for k, _s, _e in find_remedy_kinds(text, [(_sentences(text), False)],
+                                                  accepted=True)]
+    assert kinds == ["payment", "service_improvement"]   # satisfied with what it did
 
 
 def test_an_agreed_action_list_is_framed_by_its_section():
@@ -241,6 +388,17 @@ FAULT_WORDING = [
      "closed_after_initial_enquiries"),
     ("We will not investigate because any fault has not caused injustice.",
      "closed_after_initial_enquiries"),
+    # no finding in words, but a remedy given: upheld (issue 24)
+    ("Mr C complained about the care his mother received. The Care Provider has agreed to "
+     "apologise and pay Mr C £300.", "upheld"),
+    ("We recommended the Council reconsider Mrs D's application.", "upheld"),
+    ("The Council has agreed to take action to remedy the injustice to Ms E.", "upheld"),
+    ("The Council has not agreed to pay Mr F anything.", None),          # refused
+    ("Mr G wants the Council to apologise and pay him.", None),          # a wish
+    ("We will not investigate because the Council has agreed to review its decision.",
+     "closed_after_initial_enquiries"),                     # an early remedy, no investigation
+    ("We did not find fault, although the Council agreed to pay Mrs H's costs as a gesture.",
+     "not_upheld"),
 ]
 
 
@@ -254,7 +412,7 @@ def test_every_wording_match_holds_a_needle():
     patterns = {"discontinued": outcome.DISCONTINUED_REGEX,
                 "not_investigating": outcome.NOT_INVESTIGATING_REGEX,
                 "fault": outcome.FAULT_FOUND_REGEX, "no_fault": outcome.NO_FAULT_REGEX,
-                "failing": outcome.FAILING_STATED_REGEX}
+                "failing": outcome.FAILING_STATED_REGEX, "remedy": outcome.REMEDY_GIVEN_REGEX}
     assert set(patterns) == set(outcome.NEEDLES)
     for signal, pattern in patterns.items():
         for summary, _expected in FAULT_WORDING:
@@ -342,3 +500,19 @@ def test_a_lead_in_cue_holds_for_its_items():
             "says how organisations should apologise;\npay Mrs P £500 for her distress.")
     hits = find_payments(text, [(_sentences(text), True)])
     assert [(h.amount, h.status) for h in hits] == [(500.0, "agreed")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The Ombudsman's final decision\nSummary: Mrs B complained about how the Council handled "
+     "her son's school transport. The Council has agreed to apologise and pay Mrs B £200 for "
+     "her time and trouble.\nThe complaint\nMrs B complains about the transport.\n",
+     ("upheld", True, True)),
+    ("The Ombudsman's final decision\nSummary: Mr C complained about his care charges. We "
+     "recommended the Council reconsider the charges and remind its staff of the guidance.\n",
+     ("upheld", True, True)),
+    ("The Ombudsman's final decision\nSummary: Mr D complained about his care charges. Mr D "
+     "wants the Council to apologise.\n", (None, None, None)),      # a wish: nothing known
+])
+def test_a_page_without_a_header_upheld_from_its_remedy(text, expected):
+    rec = record(text)
+    assert (rec.outcome, rec.investigated, rec.fault_found) == expected

@@ -193,3 +193,53 @@ def test_seeds_have_every_standard_section():
 def test_text_without_headings_has_no_sections():
     seg = segment("A shopping list\neggs\nmilk")
     assert seg.sections == [] and seg.header == {}
+
+
+# Other renders' metadata line (DOMAIN §2.1): the decision date after the reference and the
+# category path; (text, decision date value, reference value). Invented bodies and dates.
+META_LINES = [
+    ("LGO (Local Government & Social Care Ombudsman) Not Upheld\nEastvale Borough Council\n"
+     "24-019-174 · Planning › Enforcement · Decision date: 3 June 2025 · View Eastvale "
+     "Borough Council scorecard\nFull Decision\nThe Ombudsman's final decision\nSummary: We "
+     "will not investigate.\n", "3 June 2025", "24-019-174"),
+    ("Westshire County Council\n23-004-512 | Housing > Allocations | Decision date: 14 March "
+     "2024\nThe Ombudsman's final decision\nSummary: We found fault.\n", "14 March 2024",
+     "23-004-512"),
+    ("Westshire County Council\nHousing › Allocations · Decision date: 2 May 2024\nThe "
+     "Ombudsman's final decision\n", "2 May 2024", None),           # no reference on the line
+    ("The Ombudsman's final decision\nSummary: We found fault.\nWhat I found\nThe letter "
+     "gave a decision date: 4 May 2023 · and nothing else.\n", None, None),   # in the body
+    ("Westshire County Council\n23-004-512 · Housing › Allocations · Decision date: pending\n"
+     "The Ombudsman's final decision\n", None, None),                # no date
+]
+
+
+@pytest.mark.parametrize(("text", "date", "ref"), META_LINES)
+def test_metadata_line_decision_date(text, date, ref):
+    seg = segment(clean_text(text).text)
+    got = seg.header.get("decision_date")
+    assert (got.value if got else None) == date
+    assert (seg.header["mirror_ref"].value if "mirror_ref" in seg.header else None) == ref
+    if got:
+        assert seg.text[got.start:got.end] == date
+
+
+@pytest.mark.parametrize(("first_line", "value"), [
+    ("LGO (Local Government & Social Care Ombudsman) Not Upheld", "Not Upheld"),
+    ("LGO (Local Government & Social Care Ombudsman) Upheld", "Upheld"),
+    ("LGO (Local Government & Social Care Ombudsman) Other", None),     # says nothing
+])
+def test_source_line_decision_value(first_line, value):
+    seg = segment(clean_text(first_line + "\nEastvale Borough Council\nThe Ombudsman's final "
+                             "decision\nSummary: We found fault.\n").text)
+    got = seg.header.get("decision")
+    assert (got.value if got else None) == value
+
+
+@pytest.mark.parametrize("heading", ["Agreed action", "Remedy", "Recommended remedies",
+                                     "Putting things right", "What the Council has agreed to do",
+                                     "Action the Council has agreed to take"])
+def test_agreed_action_headings(heading):
+    seg = segment(clean_text(f"The Ombudsman's final decision\nSummary: We found fault.\n"
+                             f"{heading}\nThe Council will apologise to Mrs X.\n").text)
+    assert [s.name for s in seg.sections] == ["final_decision_heading", "agreed_action"]

@@ -43,6 +43,7 @@ def test_remedy_kind_has_every_part_or_says_why(entry):
     assert entry.description
     assert not absent or entry.missing, f"{entry.kind} lacks {absent} and says not why"
     assert bool(entry.pattern) == bool(entry.needles)
+    assert all(ph.needles for ph in entry.more), "further phrases need needles of their own"
 
 
 @pytest.mark.parametrize("entry", REFERRALS, ids=[r.code for r in REFERRALS])

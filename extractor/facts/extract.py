@@ -307,7 +307,8 @@ def _remedies(ctx: Context, rec: Decision) -> None:
         (ctx.sentences_in(s.start, s.end), s.name in LISTED_SECTIONS)
         for s in ctx.seg.sections if s.name in REMEDY_SECTIONS]
     expected = bool(rec.fault_found) or rec.outcome == "upheld"
-    found = find_remedy_kinds(ctx.text, parts, expected=expected)
+    accepted = any(r.code == "satisfied_with_remedy" for r in rec.reasons)
+    found = find_remedy_kinds(ctx.text, parts, expected=expected, accepted=accepted)
     rec.remedy_kinds = [k for k, _s, _e in found]
 
 

@@ -5,6 +5,8 @@ The Summary is read first, then the final decision. Only clear house phrasing co
 "We will not investigate" (closed after initial enquiries, not investigated), "I have
 discontinued my investigation" (closed, but investigated), "We found fault" / "The Council was
 at fault" (upheld), "The Council was not at fault" / "We did not find fault" (not upheld).
+Failing all of these, a remedy agreed or recommended ("The Council has agreed to apologise",
+"We recommended a payment") means an investigation that found fault: upheld.
 """
 
 from __future__ import annotations
@@ -81,6 +83,17 @@ NO_FAULT_REGEX = re.compile(
     r"|reasonably|without fault)\b|\bwithout fault\b", _FLAGS)
 
 
+# A remedy the decision gives: agreed, recommended, or to remedy the injustice.
+REMEDY_GIVEN_REGEX = re.compile(
+    r"\bagreed to (?:\w+ ){0,2}?(?:apologi[sz]e|pay|make (?:a |an )?(?:\w+ )?payment|refund"
+    r"|reimburse|waive|review|reassess|reconsider|remind|train|provide|arrange|take action)\b"
+    r"|\b(?:we|I) (?:have )?recommend(?:ed)?\b(?: that)? (?:the \w+ |it )?(?:should )?"
+    r"(?:apologi|pay|make|review|reassess|reconsider|remind|provide|arrange|take|an apology"
+    r"|a (?:\w+ )?payment)"
+    r"|\bto (?:remedy|put right) (?:the|this|that|its|any|her|his|their) (?:\w+ )?injustice\b",
+    _FLAGS)
+
+
 @dataclass
 class Wording:
     """What the standard phrases of a passage say; each signal keeps its sentence."""
@@ -90,11 +103,12 @@ class Wording:
     fault: tuple[int, int] | None = None
     no_fault: tuple[int, int] | None = None
     failing: tuple[int, int] | None = None
+    remedy: tuple[int, int] | None = None
 
     @property
     def any(self) -> bool:
         return any((self.not_investigating, self.discontinued, self.fault, self.no_fault,
-                    self.failing))
+                    self.failing, self.remedy))
 
 
 # Fast-path strings: any match of a signal's pattern contains one of its needles (a sentence
@@ -105,6 +119,7 @@ NEEDLES: dict[str, tuple[str, ...]] = {
     "fault": ("fault", "fail", "uphold", "upheld", "maladministration", "caused"),
     "no_fault": ("fault", "uphold", "upheld", "wrong", "acted", "maladministration"),
     "failing": ("fail", "delay", "wrong", "error", "mistake", "accept", "acknowledg", "admit"),
+    "remedy": ("agreed to", "recommend", "injustice"),
 }
 
 
@@ -128,6 +143,8 @@ def read_wording(text: str, sentences: list[tuple[int, int]]) -> Wording:
             w.no_fault = span
         if has("failing") and FAILING_STATED_REGEX.search(sentence):
             w.failing = span
+        if has("remedy") and _found(REMEDY_GIVEN_REGEX, HEDGE_BEFORE_REGEX, sentence):
+            w.remedy = span
     return w
 
 
@@ -149,6 +166,8 @@ def outcome_from(w: Wording) -> tuple[str, tuple[int, int]] | None:
         return "upheld", w.failing
     if w.no_fault:
         return "not_upheld", w.no_fault
+    if w.remedy:  # a remedy given: an investigation found fault (DOMAIN §5.2)
+        return "upheld", w.remedy
     return None
 
 
@@ -162,7 +181,7 @@ def investigated_from(w: Wording, outcome: str | None) -> Signal | None:
         return True, w.discontinued
     if w.not_investigating and not w.fault:
         return False, w.not_investigating
-    finding = w.fault or w.failing or w.no_fault
+    finding = w.fault or w.failing or w.no_fault or w.remedy
     if outcome in ("upheld", "not_upheld"):
         return True, finding
     if outcome == "closed_after_initial_enquiries":

@@ -264,6 +264,7 @@ class SentenceIndex:
                 self.blocks.append((start, end))
         self.text = text
         self.lowered = [text[s:e].lower() for s, e in self.blocks]
+        self._held: dict[tuple[str, ...], list[int]] = {}
 
     def matches(self, pattern: re.Pattern[str], needles: tuple[str, ...] = ()
                 ) -> Iterator[tuple[re.Match[str], tuple[int, int]]]:
@@ -283,15 +284,20 @@ class SentenceIndex:
                     yield m, self.sentences[i]
 
     def _holding(self, needles: tuple[str, ...]) -> list[int]:
-        """Indexes of the sentences that contain one of the needles, in order."""
-        found: set[int] = set()
-        for (block_start, _end), lowered in zip(self.blocks, self.lowered, strict=True):
-            for needle in needles:
-                at = lowered.find(needle)
-                while at != -1:
-                    found.add(bisect_right(self.starts, block_start + at) - 1)
-                    at = lowered.find(needle, at + 1)
-        return sorted(i for i in found if i >= 0)
+        """Indexes of the sentences that contain one of the needles, in order (computed once
+        per needles; a sentence found is not scanned on for the same needle)."""
+        if needles not in self._held:
+            found: set[int] = set()
+            for (block_start, _end), lowered in zip(self.blocks, self.lowered, strict=True):
+                for needle in needles:
+                    at = lowered.find(needle)
+                    while at != -1:
+                        i = bisect_right(self.starts, block_start + at) - 1
+                        found.add(i)
+                        after = self.sentences[i][1] - block_start if i >= 0 else 0
+                        at = lowered.find(needle, max(after, at + 1))
+            self._held[needles] = sorted(i for i in found if i >= 0)
+        return self._held[needles]
 
 
 def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:

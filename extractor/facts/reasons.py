@@ -25,6 +25,8 @@ class PhraseRule:
     code: str
     pattern: re.Pattern[str]
     unless: re.Pattern[str] | None = None
+    in_wish: bool = False  # may match a sentence that starts with the person's wish
+    needles: tuple[str, ...] = ()  # fast path: run only on sentences holding one
 
 
 # A sentence that reports the complainant's claim or wish ("Mr X says he could not appeal")
@@ -34,18 +36,23 @@ COMPLAINANT_CLAIM_REGEX = re.compile(
     r"(?:says|said|claims|claimed|believes"
     r"|feels|felt|wants|wanted|considers|thinks|argues|disputes|disagrees)\b")
 
-# The phrase rules and fast-path needles of every code, from the vocabulary.
+# The phrase rules of every code, from the vocabulary, with their fast-path needles (the
+# phrase's own, else its code's).
 REASON_RULES: tuple[PhraseRule, ...] = tuple(
-    PhraseRule(r.code, ph.pattern, ph.unless) for r in REASONS for ph in r.phrases)
+    PhraseRule(r.code, ph.pattern, ph.unless, ph.in_wish, ph.needles or r.needles)
+    for r in REASONS for ph in r.phrases)
 REFERRAL_RULES: tuple[PhraseRule, ...] = tuple(
-    PhraseRule(r.code, ph.pattern, ph.unless) for r in REFERRALS for ph in r.phrases)
-NEEDLES: dict[str, tuple[str, ...]] = {
-    **{r.code: r.needles for r in REASONS}, **{r.code: r.needles for r in REFERRALS}}
+    PhraseRule(r.code, ph.pattern, ph.unless, ph.in_wish, ph.needles or r.needles)
+    for r in REFERRALS for ph in r.phrases)
+FAST_PATH = True  # use the needles (the results are the same without: they only skip work)
 # A sentence whose appeal wording names no route takes it from the citations: the open
 # routes grounded in one paragraph of s26(6) ("LGA1974 s26(6)(a)" -> tribunal_appeal_available).
 ROUTE_BY_CITATION: dict[str, str] = {
     f"LGA1974 {r.grounds[0]}": r.code for r in REASONS
     if len(r.grounds) == 1 and r.grounds[0].startswith("s26(6)(") and not r.legal_bar}
+# Routes whose codes exclude each other: an injustice is either none or too small, never both
+# (the first the decision states, the Summary's before the assessment's, is its reason).
+EXCLUSIVE_ROUTE: dict[str, str] = {r.code: r.route for r in REASONS if r.route == "injustice"}
 APPEAL_AVAILABLE_REGEX = re.compile(APPEAL_AVAILABLE, FLAGS)
 ANY_ROUTE_REGEX = re.compile(ANY_ROUTE, FLAGS)
 
@@ -65,8 +72,9 @@ def match_rules(rules: Iterable[PhraseRule], text: str, sentences: list[tuple[in
     for rule in rules:
         if rule.code in hits:
             continue
-        for _m, (start, end) in index.matches(rule.pattern, NEEDLES.get(rule.code, ())):
-            if COMPLAINANT_CLAIM_REGEX.match(text, start, end):
+        for _m, (start, end) in index.matches(rule.pattern,
+                                              rule.needles if FAST_PATH else ()):
+            if not rule.in_wish and COMPLAINANT_CLAIM_REGEX.match(text, start, end):
                 continue
             if rule.unless is None or not rule.unless.search(text, start, end):
                 hits[rule.code] = Hit(rule.code, start, end)
@@ -78,11 +86,25 @@ def find_reasons(text: str, sentences: list[tuple[int, int]], citations: Iterabl
                  ) -> list[Hit]:
     """Reason codes of the given sentences; bare appeal wording takes its route from the
     cited s26(6)(a)/(b)/(c) when exactly one is cited."""
-    hits = match_rules(REASON_RULES, text, sentences)
+    hits = _first_of_exclusive(match_rules(REASON_RULES, text, sentences))
     routes = {ROUTE_BY_CITATION[c] for c in citations if c in ROUTE_BY_CITATION}
     if len(routes) == 1 and not any(h.code in ROUTE_BY_CITATION.values() for h in hits):
         hits.extend(_bare_appeal_hits(text, sentences, routes.pop()))
     return hits
+
+
+def _first_of_exclusive(hits: list[Hit]) -> list[Hit]:
+    """Hits (in text order) without a later code of an exclusive route already stated."""
+    seen: set[str] = set()
+    kept = []
+    for hit in hits:
+        route = EXCLUSIVE_ROUTE.get(hit.code)
+        if route in seen:
+            continue
+        if route:
+            seen.add(route)
+        kept.append(hit)
+    return kept
 
 
 def _bare_appeal_hits(text: str, sentences: list[tuple[int, int]], code: str) -> list[Hit]:

@@ -8,6 +8,13 @@ recommended"). The complainant's wish ("Mr X wants the Council to apologise") go
 nothing, and a negation just before the phrase ("did not apologise", "failed to review")
 cancels it.
 
+What the body has since done ("has since reassessed her") is a remedy. What it had already
+done before ("had already apologised", "already refunded", "the Council apologised in its
+reply") is the remedy only where the decision gives none of its own (no agreed, recommended or
+since-given kind), where its sentence accepts it ("already apologised, which is suitable
+action"), or where the decision rests on it (the caller says so: satisfied_with_remedy):
+beside an agreed remedy, an earlier apology or refund is context.
+
 The catch-all ``other`` is an agreed action that no kind names: an item of a frame's list
 ("agreed to apologise, pay £250 and explain what it has done") whose verb is one of the
 vocabulary's ``item_verbs``, read only when the caller says a remedy is expected (fault found).
@@ -18,16 +25,21 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from extractor.facts.patterns import SentenceIndex
 from extractor.facts.remedies import NEGATION_WINDOW, NOT_GIVEN_REGEX
 from extractor.vocab import REMEDIES, REMEDY
 from extractor.vocab.phrases import PERSON
 
 _FLAGS = re.IGNORECASE
 
-# Each kind's phrase rule and fast-path needles, from the vocabulary ("other" has none).
-REMEDY_KIND_REGEXES: dict[str, re.Pattern[str]] = {
-    r.kind: r.pattern for r in REMEDIES if r.pattern is not None}
-KIND_NEEDLES: dict[str, tuple[str, ...]] = {r.kind: r.needles for r in REMEDIES}
+# Each kind's phrase rules and, one per rule, their fast-path needles, from the vocabulary
+# ("other" has none).
+REMEDY_KIND_REGEXES: dict[str, tuple[re.Pattern[str], ...]] = {
+    r.kind: (r.pattern, *(ph.pattern for ph in r.more)) for r in REMEDIES
+    if r.pattern is not None}
+KIND_NEEDLES: dict[str, tuple[tuple[str, ...], ...]] = {
+    r.kind: (r.needles, *(ph.needles for ph in r.more)) for r in REMEDIES}
+
 OTHER_VERBS = frozenset(REMEDY["other"].item_verbs)
 
 # A frame giving the remedies after it: agreement, recommendation, an undertaking, "to
@@ -49,6 +61,9 @@ DONE_FRAME = (
     r"|later |subsequently )?(?:apologi[sz]ed|refunded|reimbursed|waived|cancelled|credited"
     r"|offered|paid)\b")
 FRAME_REGEX = re.compile(rf"(?P<forward>{FORWARD_FRAME})|(?P<done>{DONE_FRAME})", _FLAGS)
+# A done frame told as before the Ombudsman looked: "had ...", "already", a plain past ("the
+# Council apologised"), not "has since" / "has now".
+BEFORE_FRAME_REGEX = re.compile(r"had\b|.*\balready\b|(?!ha(?:s|ve)\b)", _FLAGS)
 PERSON_BEFORE_REGEX = re.compile(rf"{PERSON}\s+$", _FLAGS)
 # "should have reassessed", "to have apologised": what was not done.
 MODAL_BEFORE_REGEX = re.compile(r"\b(?:should|could|would|might|must|ought to|to|may)\s+$",
@@ -69,12 +84,22 @@ WISH_REGEX = re.compile(
     r"|expects?|expected|hopes?|disagrees?|believes?|feels?|felt|thinks?|considers?"
     r"|argues?)\b|\boutcome (?:\w+ ){0,2}(?:wants?|wanted|seeks?|sought)\b", _FLAGS)
 
+# A sentence that accepts what the body did as its remedy: "which is suitable action", "its
+# apology was proportionate", "we are satisfied with".
+ACCEPTED_REGEX = re.compile(
+    r"\b(?:suitable|appropriate|proportionate|adequate|sufficient|satisfactory|fair|enough)"
+    r" (?:remedy|remedies|action|response|steps|offer|apology)\b|\b(?:is|was|are|were) (?:a |an"
+    r" )?(?:suitable|appropriate|proportionate|reasonable|adequate|sufficient|satisfactory"
+    r"|fair|enough)\b|\bsatisfied\b|\bin line with (?:what we|our guidance)", _FLAGS)
+
 # "other": where the items of an agreed action start ("agreed to", "will", "should", "we
 # recommend (that) the Council"), how they split, and what is not a remedy of its own.
 ITEM_FRAME_REGEX = re.compile(
     r"\b(?:agree(?:s|d)?|agreeing|offer(?:s|ed)?|undert\w+) to\s+"
     r"|\b(?:will|should|must|shall)\s+(?!not\b|have\b|be\b|need\b)"
-    r"|\brecommend(?:s|ed)?(?: that)?\s+(?:the (?:\w+ ){1,2}?(?:should )?)?", _FLAGS)
+    r"|\brecommend(?:s|ed)?(?: that)?\s+(?:the (?:\w+ ){1,2}?(?:should )?)?"
+    # what the body has since done, its items in the past ("has since arranged a meeting")
+    r"|\b(?:has|have) (?:since|now|subsequently)\s+", _FLAGS)
 ITEM_ADVERBS = frozenset(("also", "then", "now", "further", "immediately", "promptly", "still"))
 ITEM_SPLIT_REGEX = re.compile(r"\s*[,;:]\s*(?:and |or |then )?|\s+(?:and|or|then) (?:to )?")
 # "the need to consider and record": the second verb shares the first one's "to".
@@ -92,15 +117,16 @@ INCLUDES_REGEX = re.compile(
 Part = tuple[list[tuple[int, int]], bool]  # the sentences of a part; a list of actions?
 
 
-def find_remedy_kinds(text: str, parts: Iterable[Part], expected: bool = False
-                      ) -> list[tuple[str, int, int]]:
+def find_remedy_kinds(text: str, parts: Iterable[Part], expected: bool = False,
+                      accepted: bool = False) -> list[tuple[str, int, int]]:
     """(kind, sentence start, end) of each remedy kind the parts give, first mention.
 
     ``parts``: the sentences of each part of the decision, with a flag saying whether the
     part is a list of actions (an "Agreed action" section). ``expected``: a remedy is expected
     (fault was found): read the catch-all "other", and count every kind a body has already
-    given."""
+    given. ``accepted``: the decision accepts what the body had already done as the remedy."""
     found: dict[str, tuple[str, int, int]] = {}
+    before: dict[str, tuple[str, int, int]] = {}  # given by the body before: context or remedy
     for sentences, listed in parts:
         if not sentences:
             continue
@@ -110,55 +136,62 @@ def find_remedy_kinds(text: str, parts: Iterable[Part], expected: bool = False
             if i in hits or (carry and expected):  # a list line may hold an "other" action
                 inherit = carry or (INCLUDES_REGEX.match(text, start, end) is not None
                                     and FRAME_REGEX.search(text, *previous) is not None)
-                for kind in _sentence_kinds(text, start, end, hits.get(i, []), inherit,
-                                            expected):
-                    found.setdefault(kind, (kind, start, end))
+                for kind, via in _sentence_kinds(text, start, end, hits.get(i, []), inherit,
+                                                 expected):
+                    given = (via != "before" or accepted
+                             or ACCEPTED_REGEX.search(text, start, end))
+                    (found if given else before).setdefault(kind, (kind, start, end))
             carry = carry or (text[start:end].rstrip().endswith(":")
                               and FRAME_REGEX.search(text, start, end) is not None)
             previous = (start, end)
+    if not found:
+        found = before
     return sorted(found.values(), key=lambda k: k[1])
 
 
 def _kind_hits(text: str, sentences: list[tuple[int, int]], expected: bool
                ) -> dict[int, list[tuple[str, int]]]:
-    """Sentence index -> (kind, position) of each kind phrase in it (a kind's pattern runs
-    only on the sentences holding one of its needles). With ``expected``, a sentence with an
-    item frame is listed too (it may hold an "other" action)."""
-    hits: dict[int, list[tuple[str, int]]] = {}
-    for i, (start, end) in enumerate(sentences):
-        lowered = text[start:end].lower()
-        for kind, regex in REMEDY_KIND_REGEXES.items():
-            needles = KIND_NEEDLES[kind]
-            if needles and not any(n in lowered for n in needles):
-                continue
-            for m in regex.finditer(text, start, end):
-                hits.setdefault(i, []).append((kind, m.start()))
-        if expected and i not in hits and ITEM_FRAME_REGEX.search(text, start, end):
-            hits[i] = []
+    """Sentence index -> (kind, position) of each kind phrase in it, in kind order (a kind's
+    rule runs only on the sentences holding one of its needles). With ``expected``, a
+    sentence with an item frame is listed too (it may hold an "other" action)."""
+    index = SentenceIndex(sentences, text)
+    number = {sentence: i for i, sentence in enumerate(sentences)}
+    found: dict[int, list[tuple[str, int]]] = {}
+    for kind, regexes in REMEDY_KIND_REGEXES.items():
+        gates = KIND_NEEDLES[kind]
+        for j, regex in enumerate(regexes):
+            for m, sentence in index.matches(regex, gates[j] if gates else ()):
+                found.setdefault(number[sentence], []).append((kind, m.start()))
+    hits = {i: found[i] for i in sorted(found)}
+    if expected:
+        for i, (start, end) in enumerate(sentences):
+            if i not in hits and ITEM_FRAME_REGEX.search(text, start, end):
+                hits[i] = []
     return hits
 
 
 def _sentence_kinds(text: str, start: int, end: int, hits: list[tuple[str, int]],
-                    listed: bool, expected: bool) -> list[str]:
-    """The kinds of a sentence's phrases (``hits``) it gives, and "other" when a remedy is
-    expected."""
+                    listed: bool, expected: bool) -> list[tuple[str, str]]:
+    """(kind, "forward" / "done" / "before") of each kind of a sentence's phrases (``hits``)
+    it gives, and "other" when a remedy is expected."""
     governors = _governors(text, start, end)
     if not governors and not listed and not PASSIVE_FRAME_REGEX.search(text, start, end):
         return []
-    kinds: list[str] = []
+    kinds: list[tuple[str, str]] = []
     for kind, pos in hits:
-        allowed = ("forward", "done") if expected or kind in DONE_KINDS_WITHOUT_FAULT \
+        allowed = ("forward", "done", "before") if expected or kind in DONE_KINDS_WITHOUT_FAULT \
             else ("forward",)
-        if kind not in kinds and _governor(text, pos, end, governors, listed) in allowed:
-            kinds.append(kind)
+        via = _governor(text, pos, end, governors, listed)
+        if via in allowed and not any(k == kind for k, _v in kinds):
+            kinds.append((kind, via))
     if expected and _other_action(text, start, end, listed):
-        kinds.append("other")
+        kinds.append(("other", "forward"))
     return kinds
 
 
 def _governors(text: str, start: int, end: int) -> list[tuple[int, str]]:
-    """(position, "forward" / "done" / "wish") of each frame and wish of a sentence, in
-    order."""
+    """(position, "forward" / "done" / "before" / "wish") of each frame and wish of a
+    sentence, in order."""
     found = [(m.start(), _frame_label(text, start, m)) for m in FRAME_REGEX.finditer(
         text, start, end)]
     found += [(m.start(), "wish") for m in WISH_REGEX.finditer(text, start, end)]
@@ -166,14 +199,17 @@ def _governors(text: str, start: int, end: int) -> list[tuple[int, str]]:
 
 
 def _frame_label(text: str, start: int, m: re.Match[str]) -> str:
-    """"forward" / "done"; "wish" for a frame in a condition, or a done frame whose subject is
-    the person ("Mr X has paid") or that follows a modal ("should have reassessed")."""
+    """"forward" / "done" / "before"; "wish" for a frame in a condition, or a done frame whose
+    subject is the person ("Mr X has paid") or that follows a modal ("should have
+    reassessed")."""
     before = text[max(start, m.start() - 40):m.start()]
     if HYPOTHETICAL_BEFORE_REGEX.search(before):
         return "wish"
     if m.lastgroup == "done" and (PERSON_BEFORE_REGEX.search(before)
                                   or MODAL_BEFORE_REGEX.search(before)):
         return "wish"
+    if m.lastgroup == "done" and BEFORE_FRAME_REGEX.match(m.group()):
+        return "before"
     return m.lastgroup or ""
 
 
@@ -208,13 +244,22 @@ def _other_action(text: str, start: int, end: int, listed: bool) -> bool:
     return False
 
 
+def _base_verb(word: str) -> str:
+    """The listed verb a word is a form of ("explains", "arranged", "added" -> "add"), else the
+    word."""
+    for suffix in ("s", "d", "ed"):
+        if word.endswith(suffix) and word[:-len(suffix)] in OTHER_VERBS:
+            return word[:-len(suffix)]
+    return word
+
+
 def _is_other(item: str) -> bool:
     item = item.replace("_", " ")
     words = [w for w in item.lower().split(maxsplit=3) if w not in ITEM_ADVERBS]
     if not words:
         return False
-    verb = words[0]
-    verb = verb[:-1] if verb.endswith("s") and verb[:-1] in OTHER_VERBS else verb
+    verb = _base_verb(words[0])
     if verb not in OTHER_VERBS or NOT_AN_ACTION_REGEX.search(item):
         return False
-    return not any(r.search(item) for r in REMEDY_KIND_REGEXES.values())
+    return not any(r.search(item) for regexes in REMEDY_KIND_REGEXES.values()
+                   for r in regexes)

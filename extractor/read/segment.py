@@ -59,7 +59,10 @@ SECTION_HEADINGS: dict[str, str] = {
     "assessment": r"My assessment|Assessment",
     "what_found": r"What I found|Findings?|My findings",
     "agreed_action": r"Agreed actions?|Recommended actions?|Recommendations?|Action|Actions"
-                     r"|Recommended and agreed action|Agreed and recommended action",
+                     r"|Recommended and agreed action|Agreed and recommended action"
+                     r"|(?:Agreed |Recommended )?[Rr]emed(?:y|ies)|Putting things right"
+                     r"|What (?:the \w+ )?(?:has|have) agreed to do"
+                     r"|Action (?:the \w+ )?(?:has|have) agreed to take",
     "final_decision": r"Final decision|Decision|Conclusions?|My decision",
     "not_investigated_parts": r"Parts of the complaint (?:that )?I did not investigate"
                               r"|Parts of the complaint I have not investigated",
@@ -75,6 +78,18 @@ SECTION_REGEXES: dict[str, re.Pattern[str]] = {
 }
 # The mirror sites print a metadata run: "Reference 24-005-669 Sector ... Decided 29 July 2024".
 MIRROR_REFERENCE_REGEX = re.compile(r"\bReference\s+(?P<ref>\d{2}-\d{3}-\d{3}[a-z]?)\b")
+# Other renders put the date in one metadata line after the reference and the category path,
+# fields split by middle dots (DOMAIN §2.1): "24-019-174 · Planning › Enforcement · Decision
+# date: 3 June 2025 · View <body> scorecard". The reference, when the line starts with one.
+META_DATE_LINE_REGEX = re.compile(
+    r"^(?:(?P<ref>\d{2}-\d{3}-\d{3}[a-z]?)\b)?[^\n]{0,160}?(?:^|[·•|]\s*|\s)"
+    r"(?:Decision date|Date of decision|Decided)\s*:?\s*(?P<value>\d[^·•|\n]{0,38}?)\s*"
+    r"(?:[·•|][^\n]*)?$", re.IGNORECASE)
+# inquirytracker.uk's first line carries the decision value: "LGO (Local Government & Social
+# Care Ombudsman) Not Upheld" ("Other" there says nothing).
+SOURCE_DECISION_LINE_REGEX = re.compile(
+    r"^LGO \(Local Government (?:&|and) Social Care Ombudsman\)\s+(?P<value>Upheld|Not upheld"
+    r"|Closed after initial enquiries)\s*$", re.IGNORECASE)
 
 
 @dataclass
@@ -203,7 +218,27 @@ def _header_lines(seg: Segmented, lines: list[tuple[int, int]], i: int) -> int:
     if m and "mirror_ref" not in seg.header:
         seg.header["mirror_ref"] = Field(m.group("ref"), start + m.start("ref"),
                                          start + m.end("ref"))
-    return 0
+    m = SOURCE_DECISION_LINE_REGEX.match(line)
+    if m and "decision" not in seg.header:
+        seg.header["decision"] = Field(m.group("value"), start + m.start("value"),
+                                       start + m.end("value"))
+        return 1
+    return _meta_date_line(seg, line, start)
+
+
+def _meta_date_line(seg: Segmented, line: str, start: int) -> int:
+    """A metadata line holding the decision date (and maybe the reference): 1, else 0."""
+    lowered = line.lower()
+    m = META_DATE_LINE_REGEX.match(line) if any(
+        label in lowered for label in ("decision date", "date of decision", "decided")) else None
+    if not m or "decision_date" in seg.header:
+        return 0
+    seg.header["decision_date"] = Field(m.group("value"), start + m.start("value"),
+                                        start + m.end("value"))
+    if m.group("ref") and "mirror_ref" not in seg.header:
+        seg.header["mirror_ref"] = Field(m.group("ref"), start + m.start("ref"),
+                                         start + m.end("ref"))
+    return 1
 
 
 def _title(seg: Segmented, lines: list[tuple[int, int]], i: int) -> bool:

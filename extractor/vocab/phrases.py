@@ -31,14 +31,15 @@ PERSON = (rf"(?:{TITLE} [A-Z]\b|\b(?:he|she|they)\b"
 # Modality of a route that is open to the person: "can", "could (reasonably) have", "had the
 # right to", "a right of", "it is reasonable (to expect him) to (have)", "it was open to her to".
 OPEN_MODAL = (
-    rf"\b(?:can|could|may|might|able to|entitled to|free to|(?:should|ought to) have"
+    rf"\b(?:can|could|may|might|able to|entitled to|free to|(?:should|ought to)(?: have)?"
     rf"|(?:has|had|have|with|there is|there was) (?:a |the )?(?:right|option|opportunity)"
     rf" (?:of|to)|rights? of|open to {W}{{0,3}}to|reasonable {W}{{0,8}}to(?: have)?"
     rf"|expect {W}{{0,3}}to(?: have)?|(?:would|will) (?:need|have) to)")
 # Verbs of taking a route: "take the matter to court", "ask the tribunal", "use the remedies
 # available at court", "a claim which can be pursued in the courts".
-ROUTE_VERBS = (r"appeal(?:ed)?|take|taken|go|gone|apply|applied|ask|asked|make|bring|brought"
-               r"|seek|pursue|pursued|start|use|used|issue|lodge|raise|resolve|settle|challenge"
+ROUTE_VERBS = (r"appeal(?:ed|ing)?|take|taken|taking|go|gone|going|apply|applied|applying|ask"
+               r"|asked|make|making|bring|brought|bringing|seek|seeking|pursue|pursued|pursuing"
+               r"|start|starting|use|used|using|issue|lodge|raise|resolve|settle|challenge"
                r"|claim|refer|referred|put")
 # "can appeal", "could have appealed", "had the right to appeal", "a right of appeal",
 # "reasonable for him to have appealed", "reasonable ... to make an appeal", "appeal rights".
@@ -63,6 +64,10 @@ APPEAL_USED = (
     r"|\bwaiting for (?:a |the )?(?:\w+ )?(?:hearing|appeal)"
     r"|\b(?:lost|won|withdrew) (?:his|her|their|the) appeal")
 ANY_ROUTE = rf"{TRIBUNAL_WORDS}|{COURT_WORDS}|{MINISTER_WORDS}"
+# A route named as the place to decide it: "(the tribunal) is independent and in the best
+# position to decide", "(the courts) are the proper place to resolve".
+BEST_PLACE = (r"(?:is|are|would be|will be) (?:[\w,]+ ){0,3}?(?:in the best position|(?:best"
+              r"|better) placed|the (?:proper|right|correct|best) (?:place|forum|route|way))\b")
 
 
 def any_of(*alternatives: str) -> re.Pattern[str]:
@@ -81,3 +86,8 @@ class Phrase:
 
     pattern: re.Pattern[str]
     unless: re.Pattern[str] | None = None
+    # the phrase names the person's wish itself ("Mr X wants ..., which we cannot achieve"),
+    # so a sentence that starts with the wish may still state it
+    in_wish: bool = False
+    # the phrase's own fast-path strings (one is in any match), else its code's
+    needles: tuple[str, ...] = ()

@@ -9,6 +9,7 @@ import re
 from extractor.vocab.phrases import (
     APPEAL_AVAILABLE,
     APPEAL_USED,
+    BEST_PLACE,
     COURT_WORDS,
     FLAGS,
     MINISTER_WORDS,
@@ -34,7 +35,8 @@ JURISDICTIONAL: tuple[ReasonCode, ...] = (
         phrases=(Phrase(any_of(rf"(?:{APPEAL_AVAILABLE}) {_W}{{0,8}}(?:{TRIBUNAL_WORDS})",
                                rf"(?:{OPEN_MODAL}) {WN}{{0,3}}(?:{ROUTE_VERBS}) {_W}{{0,8}}"
                                rf"(?:{TRIBUNAL_WORDS})",
-                               rf"(?:{TRIBUNAL_WORDS})\b[^.;]{{0,80}}(?:{APPEAL_AVAILABLE})"),
+                               rf"(?:{TRIBUNAL_WORDS})\b[^.;]{{0,80}}(?:{APPEAL_AVAILABLE})",
+                               rf"\b(?:{TRIBUNAL_WORDS}) {BEST_PLACE}"),
                         unless=re.compile(APPEAL_USED, FLAGS)),),
         needles=TRIBUNAL_NEEDLES,
         support=cue(r"\btribunal|\bappeal panel"),
@@ -74,12 +76,17 @@ JURISDICTIONAL: tuple[ReasonCode, ...] = (
             r" |be able to )?(?:decide|determine|rule|resolve|consider|settle|award|order)",
             r"\b(?:matter|one|issue|question|dispute)s? for (?:the |a )?courts?\b",
             r"\bfor (?:the |a )?courts? to (?:decide|determine|consider|resolve)",
-            r"\b(?:court|courts|magistrates'? court|county court) (?:is|are|would be) (?:better"
-            r"|best) placed"),
+            rf"\b(?:court|courts|magistrates'? court|county court) {BEST_PLACE}",
+            # a remedy that exists there: "there is a civil remedy through the courts"
+            r"\b(?:there is|there was|there would be|(?:he|she|they) (?:has|have|had)) (?:a |an )?"
+            r"(?:civil |legal |private )?(?:remedy|route|claim|right of action) "
+            r"(?:[\w'’]+ ){0,8}?(?:through|in|at|via|before) (?:the |a )?(?:\w+ )?courts?\b"),
             # not a route already taken, one unreasonable to expect, or the body's own route
             # ("the Council can take enforcement action through the courts")
             unless=re.compile(
                 r"\b(?:has|have|had) (?:already )?(?:started|taken|gone)\b"
+                # a case already before the court: "it now has her application before it"
+                r"|\b(?:before|with) (?:it|the court)\b(?! (?:can|could|is|would))|\bpending\b"
                 r"|\b(?:unreasonable|not (?:\w+ ){0,4}reasonable) (?:\w+ ){0,3}(?:to|for)\b"
                 r"|\bthe (?:Council|Authority|Trust|Provider|landlord|care home|enforcement "
                 r"agents?) (?:can|could|may|might|would|will|is able to|was able to)\b",

@@ -1,7 +1,8 @@
 """Remedy kinds (DOMAIN.md §5.1): every kind defined once, with what each stage needs of it.
 
 - ``description``: the line the model is offered (``prompts/remedy_kinds.txt``).
-- ``pattern`` / ``needles``: the facts' phrase rule and its fast-path strings.
+- ``pattern`` / ``needles``: the facts' phrase rule and its fast-path strings; ``more``: further
+  phrase rules, each with fast-path strings of its own (read only in sentences holding one).
 - ``support`` / ``support_unless``: what a model's sentence must (and must not) say for the
   merge to accept the kind: the remedy named as something done to or for the person, not a
   word that merely occurs ("the EHC plan review" is no reassessment).
@@ -12,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractor.vocab.phrases import FLAGS, TITLE, cue
+from extractor.vocab.phrases import FLAGS, TITLE, Phrase, cue
 from extractor.vocab.phrases import W as _W
 
 
@@ -22,6 +23,7 @@ class RemedyKind:
     description: str
     pattern: re.Pattern[str] | None = None
     needles: tuple[str, ...] = ()
+    more: tuple[Phrase, ...] = ()
     support: re.Pattern[str] | None = None
     support_unless: re.Pattern[str] | None = None
     item_verbs: tuple[str, ...] = ()  # "other": verbs that start an agreed action
@@ -31,8 +33,9 @@ class RemedyKind:
 REMEDIES: tuple[RemedyKind, ...] = (
     RemedyKind(
         "apology", "an apology to the person",
-        pattern=re.compile(r"\bapologi[sz](?:e|ed|es|ing)\b|\bapolog(?:y|ies)\b", FLAGS),
-        needles=("apolog",),
+        pattern=re.compile(r"\bapologi[sz](?:e|ed|es|ing)\b|\bapolog(?:y|ies)\b"
+                           r"|\bsay(?:s|ing)? sorry\b", FLAGS),
+        needles=("apolog", "sorry"),
         support=cue(r"\bapolog")),
     RemedyKind(
         "payment", "a payment of money to the person (symbolic or for loss)",
@@ -47,6 +50,21 @@ REMEDIES: tuple[RemedyKind, ...] = (
             rf"|them)|for (?:the|his|her|their) (?:distress|time|trouble|uncertainty"
             rf"|frustration|inconvenience|injustice|lost))", FLAGS),
         needles=("pay", "financial", "£", "compensat", "redress"),
+        more=(
+            # a payment named by what it is for, without an amount: "a payment to Mrs B for
+            # her time and trouble"
+            Phrase(re.compile(
+                r"\b(?:a|the) payment (?:to (?:him|her|them|Mr|Mrs|Ms|Miss|Mx|Dr)\b|for (?:the "
+                r"|his |her |their )?(?:distress|time|trouble|uncertainty|frustration"
+                r"|inconvenience|injustice|lost|loss|avoidable)|in recognition|to (?:recognise"
+                r"|acknowledge|reflect|remedy|compensate))", FLAGS),
+                needles=("a payment", "the payment")),
+            # costs met: "meet part of the costs of the move", "make good the loss"
+            Phrase(re.compile(
+                rf"\b(?:meet|cover|pay (?:for|towards)|contribut\w* (?:to|towards))"
+                rf" (?:[\w'’]+ ){{0,5}}(?:costs?|expenses|fees|bills?)\b"
+                rf"|\bmake good {_W}{{0,3}}loss", FLAGS),
+                needles=("meet", "cover", "pay for", "pay towards", "contribut", "make good"))),
         # the paying itself; an amount alone may be a refund, a credit or the sum in dispute
         support=cue(r"\b(?:pay|pays|paid|paying|payments?)\b|\bcompensat"
                     r"|\b(?:financial|symbolic) (?:remedy|award)"
@@ -86,6 +104,34 @@ REMEDIES: tuple[RemedyKind, ...] = (
                  "brief", "share", "amend", "update", "chang", "improve", "revis", "rewrit",
                  "action plan", "steps to", "prevent", "lesson", "learn", "write to",
                  "implement", "identify", "ensure", "make sure", "future"),
+        more=(
+            # the decision shared with the people who do the work
+            Phrase(re.compile(
+                rf"\bshare {_W}{{0,4}}(?:with|among|across) {_W}{{0,3}}(?:staff|officers|teams?"
+                rf"|employees|colleagues|managers|workers|practitioners|social workers)\b",
+                FLAGS), needles=("share",)),
+            # a change that stops it recurring
+            Phrase(re.compile(
+                rf"\b(?:stop|prevent|avoid) {_W}{{0,4}}(?:happening again|recurr\w*|reoccurr\w*"
+                rf"|being repeated)|\bdoes not happen again\b"
+                rf"|\b(?:consider|look at|decide|explain) how (?:it|they) (?:can|could|will"
+                rf"|might|should|would) (?:improve|prevent|avoid|ensure|change|stop)\b", FLAGS),
+                needles=("happening again", "recur", "reoccur", "repeated", "happen again",
+                         "how it", "how they")),
+            # training arranged, an audit of other cases
+            Phrase(re.compile(
+                rf"\b(?:arrange|deliver|organi[sz]e|hold|run|complete|undertake)\w* {_W}{{0,3}}"
+                rf"training\b|\b(?:carry out|undertake|complete|conduct)\w* (?:an? )?audit\b",
+                FLAGS), needles=("training", "audit")),
+            # a service improved, a system put in place
+            Phrase(re.compile(
+                rf"\bimprov\w* (?:its|their|the) {_W}{{0,3}}?(?:handling|communication|record[- ]"
+                rf"keeping|response times|monitoring|oversight)\b"
+                rf"|\b(?:introduc|develop|establish|adopt|put in place)\w* {_W}{{0,3}}(?:system"
+                rf"|process|procedure|checks?|polic(?:y|ies)|protocol|guidance|checklist)s?\b",
+                FLAGS),
+                needles=("improv", "introduc", "develop", "establish", "adopt",
+                         "put in place"))),
         # a change for the future: staff reminded or trained, or a procedure changed or reviewed
         support=cue(r"\b(?:remind\w*|training|train|lessons|improve\w*)\b"
                     r"|\b(?:review|chang|updat|amend|revis|rewrit)\w* (?:\w+ ){0,3}"
@@ -111,6 +157,23 @@ REMEDIES: tuple[RemedyKind, ...] = (
             rf"|through) stag(?:e|es) (?:2|3|two|three)\b", FLAGS),
         needles=("assess", "review", "hearing", "reconsider", "re-consider", "appeal",
                  "investigation", "calculat", "determin", "decision", "stage"),
+        more=(
+            # a fresh look at the person's own case: an appeal answered, a decision looked at
+            # again, a new decision on a remedy ("now consider a financial remedy")
+            Phrase(re.compile(
+                rf"\b(?:respond to|consider|hear|decide|determine|deal with)\b {_W}{{0,3}}appeal\b"
+                rf"|\blook again at\b|\btake a fresh look\b|\bafresh\b"
+                rf"|\bconsider (?:a|an|making a) (?:\w+ )?(?:remedy|payment|award)\b", FLAGS),
+                needles=("appeal", "look again", "fresh", "consider a", "consider making")),
+            # an assessment of the person carried out, what is owed worked out
+            Phrase(re.compile(
+                rf"\b(?:carry out|carries out|complete|completes|undertake|arrange|conduct)\b"
+                rf" (?:a|an|the|his|her|their|(?:Mr|Mrs|Ms|Miss|Mx|Dr) [A-Z]['’]s) {_W}{{0,2}}"
+                rf"(?:re)?assessment\b(?! of (?:its|the|their) (?:\w+ )?(?:procedures?"
+                rf"|polic(?:y|ies)|practices?|guidance|process))"
+                rf"|\bcalculat(?:e|es)\b {_W}{{0,8}}(?:allowances?|entitlement|benefits?|awards?"
+                rf"|contributions?|charges?|payments?|arrears|fees|budget|personal budget)\b",
+                FLAGS), needles=("assessment", "calculat"))),
         # a fresh look at the person's own case: reviewing as a verb, or a new
         # assessment / decision
         support=cue(r"\bre-?assess\w*|\bre-?consider\w*"
@@ -144,7 +207,9 @@ REMEDIES: tuple[RemedyKind, ...] = (
                     "draw", "send", "register", "restore", "reinstate", "assist", "help",
                     "support", "install", "carry", "agree", "set", "amend", "update", "publish",
                     "investigate", "consult", "visit", "obtain", "seek", "refer", "enforce",
-                    "advise", "notify"),
+                    "advise", "notify", "confirm", "reply", "respond", "pass",
+                    "forward", "transfer", "decide", "check", "clarify", "resolve", "finalise",
+                    "process", "approve", "attach", "return", "share"),
         missing="the catch-all: no phrase or cue can state it; the facts read it as an agreed "
                 "action whose verb (item_verbs) no other kind names"),
 )
