@@ -24,6 +24,7 @@ from rich.console import Console
 from extractor.errors import ExtractorError, InputError
 from extractor.model.backends import BackendName, BackendOptions, open_model_pass
 from extractor.model.llm import DEFAULT_MODE, ModelPass, ModeName
+from extractor.model.policy import Policy
 from extractor.models import Decision
 from extractor.pipeline import run_many
 from extractor.read.clean import CLEANERS, DEFAULT_STEPS, clean_text
@@ -84,6 +85,9 @@ MaxBytesOpt = Annotated[int, typer.Option(help="Refuse inputs larger than this m
                                           envvar="EXTRACTOR_MAX_BYTES")]
 CassetteOpt = Annotated[str | None, typer.Option(help="Replay model HTTP from this vcrpy "
                                                  "cassette (YAML).")]
+PolicyOpt = Annotated[str | None, typer.Option(help="Trust policy file (extractor calibrate); "
+                                               "default: the embedded model's own, else "
+                                               "rules.", envvar="EXTRACTOR_POLICY")]
 RecordOpt = Annotated[bool, typer.Option("--record", help="With --cassette: record new "
                                          "exchanges from the live server.")]
 
@@ -122,11 +126,12 @@ def extract(
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
     html: Annotated[Path | None, typer.Option(help="Also write a review page (HTML) of the "
                                               "records here.")] = None,
+    policy: PolicyOpt = None,
 ) -> None:
     """Extract decisions into JSON Lines records (one per document); with a model, on a
     terminal, show documents done, questions asked and time elapsed."""
     options = BackendOptions(backend, model, base_url, mode, model_path, cassette, record,
-                             inputs=tuple(paths))
+                             inputs=tuple(paths), policy=policy)
     settings = Settings.from_env()
     with guarded():
         shown = extract_progress(err, count(expand(paths)), options.resolved(settings) != "none")
@@ -239,11 +244,13 @@ def eval_(
     record: RecordOpt = False,
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+    policy: PolicyOpt = None,
 ) -> None:
     """Per-field accuracy / precision / recall / F1 of extraction against gold labels."""
     if not gold or not (inputs or results):
         raise typer.BadParameter("give --gold GOLD.jsonl and INPUT files (or --results FILE)")
-    options = BackendOptions(backend, model, base_url, mode, model_path, cassette, record)
+    options = BackendOptions(backend, model, base_url, mode, model_path, cassette, record,
+                             policy=policy)
     with guarded():
         labels, started = load_gold(gold), time.perf_counter()
         records, failures = (read_records(results), []) if results else extract_all(
@@ -256,6 +263,32 @@ def eval_(
     else:
         Console().print(report_table(report, seconds))
     raise typer.Exit(EXIT_ERROR if failures else EXIT_OK)
+
+
+@app.command()
+def calibrate(
+    gold: Annotated[list[str], typer.Option(help="Hand labels, JSON Lines in the corpus format "
+                                            "(repeatable).")],
+    docs: Annotated[str, typer.Option(help="The folder holding the labelled files.")],
+    out: Annotated[Path, typer.Option(help="Write the policy (modes and figures) here.")],
+    backend: BackendOpt = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    mode: ModeOpt = None,
+    model_path: ModelPathOpt = None,
+) -> None:
+    """Measure how far to trust a backend, field by field, on labelled decisions; write the
+    trust policy for --policy and print its table."""
+    from extractor.model.calibrate import PROBE, calibrate as measure, table_text
+
+    options = BackendOptions(backend, model, base_url, mode, model_path, policy=PROBE)
+    with guarded(), open_model_pass(options, Settings.from_env()) as mp:
+        if mp is None:
+            raise typer.BadParameter("calibrate needs a model backend (local or openai)")
+        result = measure(mp, gold, docs)
+        out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    typer.echo(table_text(result))
+    typer.echo(f"policy {Policy(result['modes']).sha} written to {out}")
 
 
 DbOpt = Annotated[str, typer.Option("--db", help="The SQLite run store.", envvar="EXTRACTOR_DB")]
@@ -285,11 +318,12 @@ def batch(
     mode: ModeOpt = None,
     model_path: ModelPathOpt = None,
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
+    policy: PolicyOpt = None,
 ) -> None:
     """Run many documents into a SQLite store (resumable); print a summary."""
     if not inputs and not harvested:
         raise typer.BadParameter("give INPUT files or --harvested")
-    backend_options = BackendOptions(backend, model, base_url, mode, model_path)
+    backend_options = BackendOptions(backend, model, base_url, mode, model_path, policy=policy)
     options = BatchOptions(concurrency, resume, retry_failed, limit, max_bytes, jsonl, harvested,
                            recorded=describe_backend(backend_options))
     try:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from extractor.facts.extract import extract_facts
 from extractor.model.merge import merge
+from extractor.model.prices import cost_usd
 from extractor.model.prompt import plan_questions
 from extractor.models import Decision, Issue
 from extractor.read.clean import Cleaned, clean_text
@@ -57,9 +58,10 @@ def model_stage(record: Decision, doc: Document, cleaned: Cleaned, seg: Segmente
     """The model stage on a deterministic record (the batch runner calls it in a worker):
     plan the questions the rules leave open, ask them, merge the supported answers."""
     settings = model_pass.settings
-    questions = plan_questions(record, cleaned, seg, settings.model_scope, settings.max_tokens)
+    questions = plan_questions(record, cleaned, seg, settings.model_scope, settings.max_tokens,
+                               model_pass.policy)
     asked = model_pass.ask_all(record, doc, questions)
-    refined = merge(record, doc, cleaned, asked.answers, asked.failures)
+    refined = merge(record, doc, cleaned, asked.answers, asked.failures, model_pass.policy)
     asked.stamp(refined)
     refined.meta.questions += len(questions)
     stamp_backend(refined, model_pass)
@@ -70,6 +72,10 @@ def stamp_backend(record: Decision, model_pass: ModelPass) -> None:
     record.meta.backend = model_pass.name
     record.meta.model = model_pass.model
     record.meta.prompt_sha = model_pass.prompt_sha
+    record.meta.policy = model_pass.policy.sha
+    usage = record.meta.usage
+    record.meta.cost_usd = cost_usd(model_pass.name, model_pass.model, usage.prompt_tokens,
+                                    usage.completion_tokens)
 
 
 def finish(record: Decision, doc: Document, started: float) -> Decision:
