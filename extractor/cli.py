@@ -279,7 +279,7 @@ def calibrate(
 ) -> None:
     """Measure how far to trust a backend, field by field, on labelled decisions; write the
     trust policy for --policy and print its table."""
-    from extractor.model.calibrate import PROBE, calibrate as measure, table_text
+    from extractor.review.calibrate import PROBE, calibrate as measure, table_text
 
     options = BackendOptions(backend, model, base_url, mode, model_path, policy=PROBE)
     with guarded(), open_model_pass(options, Settings.from_env()) as mp:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from extractor.facts.extract import extract_facts
 from extractor.model.merge import merge
+from extractor.model.policy import RULES, Policy
 from extractor.model.prices import cost_usd
 from extractor.model.prompt import plan_questions
 from extractor.models import Decision, Issue
@@ -59,20 +60,25 @@ def model_stage(record: Decision, doc: Document, cleaned: Cleaned, seg: Segmente
     plan the questions the rules leave open, ask them, merge the supported answers."""
     settings = model_pass.settings
     questions = plan_questions(record, cleaned, seg, settings.model_scope, settings.max_tokens,
-                               model_pass.policy)
+                               policy_of(model_pass))
     asked = model_pass.ask_all(record, doc, questions)
-    refined = merge(record, doc, cleaned, asked.answers, asked.failures, model_pass.policy)
+    refined = merge(record, doc, cleaned, asked.answers, asked.failures, policy_of(model_pass))
     asked.stamp(refined)
     refined.meta.questions += len(questions)
     stamp_backend(refined, model_pass)
     return refined
 
 
+def policy_of(model_pass: ModelPass) -> Policy:
+    """The pass's trust policy (``rules`` for a pass that has none)."""
+    return getattr(model_pass, "policy", RULES)
+
+
 def stamp_backend(record: Decision, model_pass: ModelPass) -> None:
     record.meta.backend = model_pass.name
     record.meta.model = model_pass.model
     record.meta.prompt_sha = model_pass.prompt_sha
-    record.meta.policy = model_pass.policy.sha
+    record.meta.policy = policy_of(model_pass).sha
     usage = record.meta.usage
     record.meta.cost_usd = cost_usd(model_pass.name, model_pass.model, usage.prompt_tokens,
                                     usage.completion_tokens)

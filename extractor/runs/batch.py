@@ -133,7 +133,7 @@ def run_config(model_pass: ModelPass | None) -> RunConfig:
     if model_pass is None:
         return RunConfig("none", None, None, SCHEMA_VERSION)
     prompt = model_pass.prompt_sha  # a policy other than rules changes the results: keyed too
-    if model_pass.policy.sha != RULES.sha:
+    if getattr(model_pass, "policy", RULES).sha != RULES.sha:
         prompt = f"{prompt}+policy:{model_pass.policy.sha}"
     return RunConfig(model_pass.name, model_pass.model, prompt, SCHEMA_VERSION)
 

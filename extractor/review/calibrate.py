@@ -12,7 +12,10 @@ The mode of each field is chosen by ``choose`` (the rule the README states):
 - ``model`` when at least ``MIN_LABELLED`` values are labelled and the ``model`` merge's
   precision and F1 are both at least the ``rules`` merge's (a tie goes to the model: on enough
   labels it lost nothing against rules written from labelled decisions, and it is not bound
-  to their phrase lists on new ones);
+  to their phrase lists on new ones), and the model's answers alone, counting the answers the
+  validators refused to the end as wrong, are at most ``ALONE_SLACK`` less precise than the
+  ``rules`` merge (a model whose mistakes only the validators caught here is not trusted where
+  they cannot check);
 - else ``grounded`` when the ``grounded`` merge's precision is not below the ``rules`` merge's
   and its F1 is higher by at least ``GROUNDED_MARGIN``;
 - else ``rules``.
@@ -37,10 +40,12 @@ from extractor.models import Decision
 from extractor.pipeline import deterministic_pass
 from extractor.read.inputs import iter_items
 
-MIN_LABELLED, GROUNDED_MARGIN = 10, 0.01
+MIN_LABELLED, GROUNDED_MARGIN, ALONE_SLACK = 10, 0.01, 0.05
 COLUMNS = ("none", "model_alone", *MODES)  # the rules alone, the answers alone, each merge
-RULE_TEXT = (f"model: >= {MIN_LABELLED} labelled values and the model merge's precision and "
-             f"F1 both >= the rules merge's; else grounded: "
+RULE_TEXT = (f"model: >= {MIN_LABELLED} labelled values, the model merge's precision and "
+             f"F1 both >= the rules merge's, and the model's answers alone (answers the "
+             f"validators refused counted wrong) at most {ALONE_SLACK} less precise than the "
+             f"rules merge; else grounded: "
              f"the grounded merge's precision >= the rules merge's and its F1 >= the rules "
              f"merge's + {GROUNDED_MARGIN}; else rules")
 PROBE = Policy.uniform("model")
@@ -112,8 +117,13 @@ def field_values(record: Decision | dict[str, Any], gold: dict[str, Any]
     return out
 
 
-def answers_alone(facts: Decision, answers: dict[str, Any]) -> dict[str, Any]:
-    """A record holding only what the model answered (the rules' values left out)."""
+REJECTED = "rejected by validation"  # an answer the validators refused: counted wrong
+
+
+def answers_alone(facts: Decision, answers: dict[str, Any], failed: tuple[str, ...] = ()
+                  ) -> dict[str, Any]:
+    """A record holding only what the model answered (the rules' values left out); a field of
+    a question whose answers the validators refused to the end holds a value that is wrong."""
     r: dict[str, Any] = {"reasons": [], "referred_to": [], "remedy_kinds": [],
                          "payments": [], "outcome": None}
     if "reasons" in answers:
@@ -129,14 +139,21 @@ def answers_alone(facts: Decision, answers: dict[str, Any]) -> dict[str, Any]:
     for name in ("investigated", "fault_found"):
         value = getattr(status, name, "unclear")
         r[name] = None if value == "unclear" else value == "yes"
+    for name in failed:
+        if name == "reasons":
+            r[name] = [{"code": REJECTED}]
+        elif name in ("referred_to", "remedy_kinds", "investigated", "fault_found"):
+            r[name] = [REJECTED] if name in ("referred_to", "remedy_kinds") else REJECTED
     return r
 
 
 def choose(table: dict[str, dict[str, float | int]]) -> str:
     """The mode of one field from its figures (the rule in the module doc)."""
     rules, grounded, model = table["rules"], table["grounded"], table["model"]
+    alone = table["model_alone"]
     if (model["n"] >= MIN_LABELLED and model["precision"] >= rules["precision"]
-            and model["f1"] >= rules["f1"]):
+            and model["f1"] >= rules["f1"]
+            and alone["precision"] >= rules["precision"] - ALONE_SLACK):
         return "model"
     if grounded["precision"] >= rules["precision"] and \
             grounded["f1"] >= rules["f1"] + GROUNDED_MARGIN:
@@ -176,7 +193,8 @@ def calibrate(model_pass: Any, gold_paths: list[str], docs: str,
         usage[0] += asked.meter.prompt_tokens
         usage[1] += asked.meter.completion_tokens
         columns: dict[str, Any] = {"none": facts,
-                                   "model_alone": answers_alone(facts, asked.answers)}
+                                   "model_alone": answers_alone(facts, asked.answers, tuple(
+                                       f for x in asked.failures for f in x.fields))}
         for mode in MODES:
             columns[mode] = merge(facts, item.doc, cleaned, asked.answers, asked.failures,
                                   Policy.uniform(mode))
