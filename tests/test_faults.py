@@ -34,6 +34,7 @@ from harness import (
 )
 
 from extractor.facts.grounding import Grounder
+from extractor.model.policy import calibrate_hint
 
 pytestmark = pytest.mark.block_network(allowed_hosts=[r"127\.0\.0\.1"])
 
@@ -148,7 +149,8 @@ def test_extract_keeps_the_facts_when_the_server_keeps_failing():
 
 def test_a_real_process_reports_failures_as_data_not_as_log_dumps(tmp_path):
     """In a real process (no pytest log capture), stderr stays clean: the failure is in the
-    record, and the library's own logging does not spill multi-line errors."""
+    record, and the library's own logging does not spill multi-line errors (the one line is
+    the note that the backend has no trust policy)."""
     env = {**os.environ, **ENV}
     env.pop("EXTRACTOR_RAISE_ERRORS", None)
     with server(script=["ungrounded"] * 3 + ["500"] * 2) as srv:
@@ -156,7 +158,7 @@ def test_a_real_process_reports_failures_as_data_not_as_log_dumps(tmp_path):
                                str(DECISION)], capture_output=True, text=True, env=env,
                               timeout=60)
     assert done.returncode == 3
-    assert done.stderr == ""
+    assert done.stderr.splitlines() == [calibrate_hint("openai", "m")]  # no policy: said once
     assert done.stdout.count("extraction_failed") == QUESTIONS
 
 
