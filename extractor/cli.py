@@ -24,7 +24,6 @@ from rich.console import Console
 from extractor.errors import ExtractorError, InputError
 from extractor.model.backends import BackendName, BackendOptions, open_model_pass
 from extractor.model.llm import DEFAULT_MODE, ModelPass, ModeName
-from extractor.model.policy import Policy
 from extractor.models import Decision
 from extractor.pipeline import run_many
 from extractor.read.clean import CLEANERS, DEFAULT_STEPS, clean_text
@@ -279,16 +278,12 @@ def calibrate(
 ) -> None:
     """Measure how far to trust a backend, field by field, on labelled decisions; write the
     trust policy for --policy and print its table."""
-    from extractor.review.calibrate import PROBE, calibrate as measure, table_text
+    from extractor.review.calibrate import calibrate_to_file
 
-    options = BackendOptions(backend, model, base_url, mode, model_path, policy=PROBE)
-    with guarded(), open_model_pass(options, Settings.from_env()) as mp:
-        if mp is None:
-            raise typer.BadParameter("calibrate needs a model backend (local or openai)")
-        result = measure(mp, gold, docs)
-        out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
-    typer.echo(table_text(result))
-    typer.echo(f"policy {Policy(result['modes']).sha} written to {out}")
+    options = BackendOptions(backend, model, base_url, mode, model_path)
+    with guarded():
+        typer.echo(calibrate_to_file(options, Settings.from_env(), gold, docs, out,
+                                     lambda line: err.print(line, markup=False)))
 
 
 DbOpt = Annotated[str, typer.Option("--db", help="The SQLite run store.", envvar="EXTRACTOR_DB")]

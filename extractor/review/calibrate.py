@@ -27,11 +27,12 @@ import datetime as dt
 import json
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from extractor.errors import ConfigError
+from extractor.model.backends import BackendOptions, open_model_pass
 from extractor.model.merge import merge
 from extractor.model.policy import FIELDS, MODES, Policy
 from extractor.model.prices import PRICES_DATED, cost_usd
@@ -39,6 +40,7 @@ from extractor.model.prompt import plan_questions
 from extractor.models import Decision
 from extractor.pipeline import deterministic_pass
 from extractor.read.inputs import iter_items
+from extractor.settings import Settings
 
 MIN_LABELLED, GROUNDED_MARGIN, ALONE_SLACK = 10, 0.01, 0.05
 COLUMNS = ("none", "model_alone", *MODES)  # the rules alone, the answers alone, each merge
@@ -225,3 +227,22 @@ def table_text(result: dict[str, Any]) -> str:
         lines.append(f"{name:16} {cells} {row['none']['n']:>4}  {result['modes'][name]}")
     lines.append(f"rule: {result['rule']}")
     return "\n".join(lines)
+
+
+def calibrate_to_file(options: BackendOptions, settings: Settings, gold: list[str], docs: str,
+                      out: Path, say: Callable[[str], None]) -> str:
+    """``extractor calibrate``: measure the backend of ``options``, write the policy to
+    ``out``; the table to print. ``say`` gets a progress line every 10 decisions."""
+    done: list[str] = []
+
+    def progress(name: str) -> None:
+        done.append(name)
+        if len(done) % 10 == 0:
+            say(f"calibrate: {len(done)} decisions done")
+
+    with open_model_pass(replace(options, policy=PROBE), settings) as model_pass:
+        if model_pass is None:
+            raise ConfigError("calibrate needs a model backend (--backend local or openai)")
+        result = calibrate(model_pass, gold, docs, progress)
+    out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    return f"{table_text(result)}\npolicy {Policy(result['modes']).sha} written to {out}"
