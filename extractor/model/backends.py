@@ -15,6 +15,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -26,6 +28,7 @@ from typing import Literal, get_args
 from extractor.errors import ConfigError, ReplayMiss
 from extractor.model import local_server, replay
 from extractor.model.llm import ModelPass
+from extractor.model.policy import Policy, resolve_policy
 from extractor.settings import Settings, shown_url
 
 BackendName = Literal["none", "local", "openai"]
@@ -49,6 +52,7 @@ class BackendOptions:
     cassette: str | None = None
     record: bool = False
     inputs: tuple[str, ...] | None = None  # kept in a recorded cassette's metadata
+    policy: str | Policy | None = None  # trust policy (--policy file / EXTRACTOR_POLICY)
 
     def resolved(self, settings: Settings) -> str:
         name = self.backend or ("openai" if self.base_url else settings.default_backend())
@@ -82,12 +86,28 @@ def open_model_pass(options: BackendOptions, settings: Settings) -> Iterator[Mod
         # The embedded server is watched instead of retried (watch.py).
         retries = 0 if options.replaying or server is not None else None
         try:
-            yield llm.LLMPass.connect(name, base_url, api_key, model, settings, mode,
-                                      transport_retries=retries, server=server)
+            model_pass = llm.LLMPass.connect(name, base_url, api_key, model, settings, mode,
+                                             transport_retries=retries, server=server)
+            model_pass.policy = command_policy(name, model, options, settings)
+            yield model_pass
         except ReplayMiss as exc:
             if not differences:
                 raise
             raise ReplayMiss(f"{exc}; it was recorded with {'; '.join(differences)}") from None
+
+
+def command_policy(name: str, model: str | None, options: BackendOptions, settings: Settings
+                   ) -> Policy:
+    """The trust policy of this command (``policy.resolve_policy``); a backend without one
+    runs ``rules`` and says so once on stderr."""
+    if isinstance(options.policy, Policy):
+        return options.policy
+    chosen = options.model_path or settings.local_model_path
+    packaged = chosen is None and local_server.lora_path(None) == str(
+        local_server.PACKAGED_ADAPTER)
+    path = options.policy or os.environ.get("EXTRACTOR_POLICY") or None
+    return resolve_policy(path, name, model, packaged,
+                          warn=lambda line: print(line, file=sys.stderr, flush=True))
 
 
 def replayed(options: BackendOptions, settings: Settings
