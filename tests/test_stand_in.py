@@ -91,3 +91,22 @@ def test_wrong_gives_other_codes_and_miss_leaves_them_out(stand_in):
     assert not {r["code"] for r in wrong["reasons"]} & set(LABELS["reasons"])
     missed = extract(stand_in(miss=1.0))
     assert missed["reasons"] == [] and missed["referred_to"] == []
+
+
+def test_calibrate_writes_a_policy_with_its_table_through_the_cli(stand_in, tmp_path):
+    """``extractor calibrate`` end to end: every question asked, each field scored in every
+    column, a mode chosen for each field, and the file loads as a policy."""
+    from harness import cli
+
+    from extractor.model.policy import FIELDS, load_policy
+
+    out = tmp_path / "policy.json"
+    run = cli("calibrate", "--backend", "openai", "--base-url", stand_in(), "--model",
+              "stand-in", "--gold", str(tmp_path / "gold.jsonl"), "--docs",
+              str(tmp_path / "docs"), "--out", str(out))
+    assert run.exit_code == 0, run.stderr
+    written = json.loads(out.read_text())
+    assert set(written["modes"]) == set(FIELDS)
+    assert written["calibrated_on"]["decisions"] == 1
+    assert written["tokens"]["prompt"] > 0
+    assert load_policy(str(out)).modes == written["modes"]

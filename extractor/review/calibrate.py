@@ -188,9 +188,8 @@ def calibrate(model_pass: Any, gold_paths: list[str], docs: str,
     for g, item in zip(labels, iter_items(files), strict=True):
         if item.doc is None:
             raise ConfigError(f"{item.source}: {item.error}")
-        facts, cleaned, seg = deterministic_pass(item.doc)
-        questions = plan_questions(facts, cleaned, seg, settings.model_scope,
-                                   settings.max_tokens, PROBE)
+        facts, ctx = deterministic_pass(item.doc)
+        questions = plan_questions(facts, ctx, settings.model_scope, settings.max_tokens, PROBE)
         asked = model_pass.ask_all(facts, item.doc, questions)
         usage[0] += asked.meter.prompt_tokens
         usage[1] += asked.meter.completion_tokens
@@ -198,7 +197,7 @@ def calibrate(model_pass: Any, gold_paths: list[str], docs: str,
                                    "model_alone": answers_alone(facts, asked.answers, tuple(
                                        f for x in asked.failures for f in x.fields))}
         for mode in MODES:
-            columns[mode] = merge(facts, item.doc, cleaned, asked.answers, asked.failures,
+            columns[mode] = merge(facts, ctx, asked.answers, asked.failures,
                                   Policy.uniform(mode))
         for column, record in columns.items():
             for name, pair in field_values(record, g).items():
