@@ -21,12 +21,14 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args
 
 from extractor.errors import ConfigError, ReplayMiss
-from extractor.model import local_server, replay
-from extractor.model.llm import ModelPass
+from extractor.model import local_server
 from extractor.settings import Settings, shown_url
+
+if TYPE_CHECKING:  # the model client libraries (openai, instructor, vcr) load only when used
+    from extractor.model.llm import ModelPass
 
 BackendName = Literal["none", "local", "openai"]
 BACKENDS: tuple[str, ...] = get_args(BackendName)
@@ -71,7 +73,7 @@ def open_model_pass(options: BackendOptions, settings: Settings) -> Iterator[Mod
     if name == "none":
         yield None
         return
-    from extractor.model import llm  # the model side loads only when a model is used
+    from extractor.model import llm, replay  # the model side loads only when a model is used
 
     mode = llm.choose_mode(options.mode)
     with ExitStack() as stack:
@@ -95,6 +97,8 @@ def replayed(options: BackendOptions, settings: Settings
     """The options and settings a replay of ``options.cassette`` runs with: the recorded
     settings, and the recorded backend / model / mode / model path where the command line
     names none. Also what still differs from the recording, for the error on a miss."""
+    from extractor.model import replay
+
     assert options.cassette is not None
     meta = replay.read_metadata(options.cassette)
     recorded = {k: meta.get(k) for k in RECORDED_OPTIONS}
@@ -131,10 +135,12 @@ def _endpoint(name: str, options: BackendOptions, settings: Settings, stack: Exi
     to talk to; starts it when needed."""
     if name == "local":
         if options.replaying:
+            from extractor.model.replay import LOCAL_SERVER_URL
+
             chosen = options.model_path or settings.local_model_path
             alias = local_server.served_alias(local_server.model_alias(chosen),
                                               local_server.lora_path(chosen))
-            return replay.LOCAL_SERVER_URL, options.model or alias, LOCAL_API_KEY, None
+            return LOCAL_SERVER_URL, options.model or alias, LOCAL_API_KEY, None
         server = stack.enter_context(local_server.local_server(settings, options.model_path))
         return server.base_url, options.model or server.model, LOCAL_API_KEY, server
     base_url = options.base_url or settings.base_url
