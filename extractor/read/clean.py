@@ -75,10 +75,13 @@ class Cleaned:
 Step = Callable[[str, list[int]], tuple[str, list[int]]]
 
 
-def substitute(pattern: re.Pattern[str], repl: str | Callable[[re.Match[str]], str],
-               text: str, offsets: list[int]) -> tuple[str, list[int]]:
-    """``pattern.sub`` that keeps the offset map: kept characters keep their offsets,
-    a same-length replacement maps one for one, any other maps to the match start."""
+Edit = Callable[[re.Match[str]], tuple[str, list[int]]]
+
+
+def rewrite(pattern: re.Pattern[str], edit: Edit, text: str, offsets: list[int]
+            ) -> tuple[str, list[int]]:
+    """Each match of ``pattern`` replaced by ``edit(match)``: (its replacement, the offsets of
+    the replacement's characters); the characters between matches keep theirs."""
     parts: list[str] = []
     new: list[int] = []
     pos = 0
@@ -86,15 +89,28 @@ def substitute(pattern: re.Pattern[str], repl: str | Callable[[re.Match[str]], s
         s, e = m.span()
         parts.append(text[pos:s])
         new.extend(offsets[pos:s])
-        r = repl(m) if callable(repl) else repl
-        parts.append(r)
-        new.extend(offsets[s:e] if len(r) == e - s else [offsets[s]] * len(r))
+        replacement, kept = edit(m)
+        parts.append(replacement)
+        new.extend(kept)
         pos = e
     if not parts:
         return text, offsets
     parts.append(text[pos:])
     new.extend(offsets[pos:])
     return "".join(parts), new
+
+
+def substitute(pattern: re.Pattern[str], repl: str | Callable[[re.Match[str]], str],
+               text: str, offsets: list[int]) -> tuple[str, list[int]]:
+    """``pattern.sub`` that keeps the offset map: kept characters keep their offsets,
+    a same-length replacement maps one for one, any other maps to the match start."""
+
+    def edit(m: re.Match[str]) -> tuple[str, list[int]]:
+        s, e = m.span()
+        r = repl(m) if callable(repl) else repl
+        return r, (offsets[s:e] if len(r) == e - s else [offsets[s]] * len(r))
+
+    return rewrite(pattern, edit, text, offsets)
 
 
 def _translate(table: dict[int, str]) -> Step:
@@ -143,25 +159,16 @@ def _whitespace(text: str, offsets: list[int]) -> tuple[str, list[int]]:
         text, offsets = text[1:], offsets[1:]
     if text[-1:] == " " and text[-2:-1] not in (" ", "\n"):
         text, offsets = text[:-1], offsets[:-2] + offsets[-1:]
-    parts: list[str] = []
-    new: list[int] = []
-    pos = 0
-    for m in WHITESPACE_RUN_REGEX.finditer(text):
+    size = len(text)
+
+    def one(m: re.Match[str]) -> tuple[str, list[int]]:
         s, e = m.span()
-        parts.append(text[pos:s])
-        new.extend(offsets[pos:s])
         brk = text.find("\n", s, e)
         if brk != -1:
-            parts.append("\n")
-            new.append(offsets[brk])
-        elif s and e < len(text):
-            parts.append(" ")
-            new.append(offsets[s])
-        pos = e
-    if parts:
-        parts.append(text[pos:])
-        new.extend(offsets[pos:])
-        text, offsets = "".join(parts), new
+            return "\n", [offsets[brk]]
+        return (" ", [offsets[s]]) if s and e < size else ("", [])
+
+    text, offsets = rewrite(WHITESPACE_RUN_REGEX, one, text, offsets)
     lead = len(text) - len(text.lstrip("\n"))
     trail = len(text.rstrip("\n"))
     return text[lead:trail], offsets[lead:trail] + [offsets[trail]]
