@@ -214,7 +214,8 @@ LGA_NAME_REGEX = re.compile(r"^Local Government Act$")
 
 def find_other_acts(text: str) -> Iterator[tuple[str, int, int]]:
     """("Name Year" or "Name" when no year is written, start, end) of every Act but the LGA 1974."""
-    for m in ACT_NAME_REGEX.finditer(text):
+    for m in (m for start, end in lines_holding(text, " Act")  # a name is in one line
+              for m in ACT_NAME_REGEX.finditer(text, start, end)):
         head, comma, tail = m["name"].rpartition(", ")
         words = (m["name"] if comma and " and " in tail else tail).split(" ")
         while words and (words[0] in ACT_STOPWORDS or not words[0][:1].isupper()):
@@ -226,6 +227,21 @@ def find_other_acts(text: str) -> Iterator[tuple[str, int, int]]:
             continue
         start = m.start("name") + len(m["name"]) - len(name)
         yield (f"{name} {m['year']}" if m["year"] else name), start, m.end()
+
+
+def lines_holding(text: str, needle: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each line of ``text`` holding ``needle``, in order, each once (end: its
+    line break or the text's end). A pattern whose matches lie inside one line and contain
+    ``needle`` finds the same matches in these lines as in the whole text, for less work."""
+    at = text.find(needle)
+    while at != -1:
+        start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at + len(needle))
+        if end == -1:
+            yield start, len(text)
+            return
+        yield start, end
+        at = text.find(needle, end)
 
 
 # --- Sentences -----------------------------------------------------------------------------
