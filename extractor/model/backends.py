@@ -15,8 +15,6 @@
 
 from __future__ import annotations
 
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
@@ -24,10 +22,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, get_args
 
 from extractor.errors import ConfigError, ReplayMiss
-from extractor.model import local_server
 from extractor.settings import Settings, shown_url
 
-if TYPE_CHECKING:  # the model client libraries (openai, instructor, vcr) load only when used
+if TYPE_CHECKING:  # the model client libraries (openai, instructor, vcr) and the embedded
+    # server's and the HTTP check's modules load only when a model is used
+    from extractor.model import local_server
     from extractor.model.llm import ModelPass
 
 BackendName = Literal["none", "local", "openai"]
@@ -133,6 +132,8 @@ def _endpoint(name: str, options: BackendOptions, settings: Settings, stack: Exi
               ) -> tuple[str | None, str | None, str, local_server.LocalServer | None]:
     """(base URL, model name, API key, the embedded server if one was started) of the server
     to talk to; starts it when needed."""
+    from extractor.model import local_server
+
     if name == "local":
         if options.replaying:
             from extractor.model.replay import LOCAL_SERVER_URL
@@ -155,6 +156,9 @@ def _endpoint(name: str, options: BackendOptions, settings: Settings, stack: Exi
 
 def check_reachable(base_url: str, key: str | None) -> None:
     """One GET of ``/models``: an unreachable server or a refused key is a ConfigError."""
+    import urllib.error
+    import urllib.request
+
     shown = shown_url(base_url)
     request = urllib.request.Request(base_url.rstrip("/") + "/models")
     if key:
@@ -177,6 +181,7 @@ def cassette_metadata(name: str, options: BackendOptions, settings: Settings
                       ) -> dict[str, object]:
     """What a recording was made with: inputs, options and the settings that shape the
     requests (read back by the replay tests and scripts/record_cassettes.sh)."""
+    from extractor.model import local_server
     from extractor.model.prompt import prompt_sha
 
     meta: dict[str, object] = {"inputs": list(options.inputs or ()), "backend": name,
