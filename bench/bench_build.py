@@ -37,11 +37,15 @@ def flags(python: str) -> str:
 
 def run(python: str, docs: list[Path]) -> list[dict]:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "EXTRACTOR_BACKEND": "local"}
-    done = subprocess.run([python, "-m", "extractor.cli", "extract", *map(str, docs)],
+    done = subprocess.run([python, "-m", "extractor", "extract", *map(str, docs)],
                           capture_output=True, text=True, env=env, cwd=ROOT)
     if done.returncode not in (0, 3):
         raise SystemExit(f"{python}: exit {done.returncode}: {done.stderr.strip()[-500:]}")
-    return [json.loads(line)["meta"] for line in done.stdout.splitlines() if line.startswith("{")]
+    metas = [json.loads(line)["meta"] for line in done.stdout.splitlines()
+             if line.startswith("{")]
+    if len(metas) != len(docs):
+        raise SystemExit(f"{python}: {len(metas)} records for {len(docs)} decisions")
+    return metas
 
 
 def main() -> None:

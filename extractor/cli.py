@@ -80,6 +80,9 @@ MaxBytesOpt = Annotated[int, typer.Option(help="Refuse inputs larger than this m
                                           envvar="EXTRACTOR_MAX_BYTES")]
 CassetteOpt = Annotated[str | None, typer.Option(help="Replay model HTTP from this vcrpy "
                                                  "cassette (YAML).")]
+PolicyOpt = Annotated[str | None, typer.Option(help="Trust policy file (extractor calibrate); "
+                                               "default: the embedded model's own, else "
+                                               "rules.", envvar="EXTRACTOR_POLICY")]
 RecordOpt = Annotated[bool, typer.Option("--record", help="With --cassette: record new "
                                          "exchanges from the live server.")]
 
@@ -121,11 +124,12 @@ def extract(
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
     html: Annotated[Path | None, typer.Option(help="Also write a review page (HTML) of the "
                                               "records here.")] = None,
+    policy: PolicyOpt = None,
 ) -> None:
     """Extract decisions into JSON Lines records (one per document); with a model, on a
     terminal, show documents done, questions asked and time elapsed."""
     options = BackendOptions(backend, model, base_url, mode, model_path, cassette, record,
-                             inputs=tuple(paths))
+                             inputs=tuple(paths), policy=policy)
     settings = Settings.from_env()
     with guarded():
         total = count(expand(paths))
@@ -214,11 +218,13 @@ def eval_(
     record: RecordOpt = False,
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+    policy: PolicyOpt = None,
 ) -> None:
     """Per-field accuracy / precision / recall / F1 of extraction against gold labels."""
     if not gold or not (inputs or results):
         raise typer.BadParameter("give --gold GOLD.jsonl and INPUT files (or --results FILE)")
-    options = BackendOptions(backend, model, base_url, mode, model_path, cassette, record)
+    options = BackendOptions(backend, model, base_url, mode, model_path, cassette, record,
+                             policy=policy)
     with guarded():
         labels, started = load_gold(gold), time.perf_counter()
         records, failures = (read_records(results), []) if results else extract_all(
@@ -231,6 +237,28 @@ def eval_(
     else:
         Console().print(report_table(report, seconds))
     raise typer.Exit(EXIT_ERROR if failures else EXIT_OK)
+
+
+@app.command()
+def calibrate(
+    gold: Annotated[list[str], typer.Option(help="Hand labels, JSON Lines in the corpus format "
+                                            "(repeatable).")],
+    docs: Annotated[str, typer.Option(help="The folder holding the labelled files.")],
+    out: Annotated[Path, typer.Option(help="Write the policy (modes and figures) here.")],
+    backend: BackendOpt = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    mode: ModeOpt = None,
+    model_path: ModelPathOpt = None,
+) -> None:
+    """Measure how far to trust a backend, field by field, on labelled decisions; write the
+    trust policy for --policy and print its table."""
+    from extractor.review.calibrate import calibrate_to_file
+
+    options = BackendOptions(backend, model, base_url, mode, model_path)
+    with guarded():
+        typer.echo(calibrate_to_file(options, Settings.from_env(), gold, docs, out,
+                                     lambda line: err.print(line, markup=False)))
 
 
 DbOpt = Annotated[str, typer.Option("--db", help="The SQLite run store.", envvar="EXTRACTOR_DB")]
@@ -260,11 +288,12 @@ def batch(
     mode: ModeOpt = None,
     model_path: ModelPathOpt = None,
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
+    policy: PolicyOpt = None,
 ) -> None:
     """Run many documents into a SQLite store (resumable); print a summary."""
     if not inputs and not harvested:
         raise typer.BadParameter("give INPUT files or --harvested")
-    backend_options = BackendOptions(backend, model, base_url, mode, model_path)
+    backend_options = BackendOptions(backend, model, base_url, mode, model_path, policy=policy)
     options = BatchOptions(concurrency, resume, retry_failed, limit, max_bytes, jsonl, harvested,
                            recorded=describe_backend(backend_options))
     try:

@@ -89,6 +89,11 @@ class Meta(_Model):
     attempts: int = 0
     usage: Usage = Field(default_factory=Usage)
     seconds: float = 0.0
+    policy: str | None = Field(default=None, description="Hash of the trust policy the merge "
+                               "used (extractor/model/policy.py); None without a model")
+    cost_usd: float | None = Field(default=None, description="Tokens x the dated price table "
+                                   "(extractor/model/prices.py); 0 for a local model, None "
+                                   "for a model the table lacks")
     source_sha256: str = ""
     source: str = ""
     url: str | None = None

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 from extractor.facts.extract import Context, extract_facts
 from extractor.model.merge import merge
+from extractor.model.policy import RULES, Policy
+from extractor.model.prices import cost_usd
 from extractor.model.prompt import plan_questions
 from extractor.models import Decision, Issue
 from extractor.read.clean import clean_text
@@ -60,19 +62,29 @@ def model_stage(record: Decision, ctx: Context, model_pass: ModelPass) -> Decisi
     """The model stage on a deterministic record (the batch runner calls it in a worker):
     plan the questions the rules leave open, ask them, merge the supported answers."""
     settings = model_pass.settings
-    questions = plan_questions(record, ctx, settings.model_scope, settings.max_tokens)
+    policy = policy_of(model_pass)
+    questions = plan_questions(record, ctx, settings.model_scope, settings.max_tokens, policy)
     asked = model_pass.ask_all(record, ctx.doc, questions)
-    refined = merge(record, ctx, asked.answers, asked.failures)
+    refined = merge(record, ctx, asked.answers, asked.failures, policy)
     asked.stamp(refined)
     refined.meta.questions += len(questions)
     stamp_backend(refined, model_pass)
     return refined
 
 
+def policy_of(model_pass: ModelPass) -> Policy:
+    """The pass's trust policy (``rules`` for a pass that has none)."""
+    return getattr(model_pass, "policy", RULES)
+
+
 def stamp_backend(record: Decision, model_pass: ModelPass) -> None:
     record.meta.backend = model_pass.name
     record.meta.model = model_pass.model
     record.meta.prompt_sha = model_pass.prompt_sha
+    record.meta.policy = policy_of(model_pass).sha
+    usage = record.meta.usage
+    record.meta.cost_usd = cost_usd(model_pass.name, model_pass.model, usage.prompt_tokens,
+                                    usage.completion_tokens)
 
 
 def finish(record: Decision, doc: Document, started: float) -> Decision:

@@ -34,6 +34,7 @@ from harness import (
 )
 
 from extractor.facts.grounding import Grounder
+from extractor.model.policy import calibrate_hint
 
 pytestmark = pytest.mark.block_network(allowed_hosts=[r"127\.0\.0\.1"])
 
@@ -147,9 +148,9 @@ def test_extract_keeps_the_facts_when_the_server_keeps_failing():
 
 
 def test_a_real_process_reports_failures_as_data_not_as_log_dumps(tmp_path):
-    """In a real process (no pytest log capture), stderr holds only extract's one summary
-    line: the failure is in the record, and the library's own logging does not spill
-    multi-line errors."""
+    """In a real process (no pytest log capture), stderr holds only the note that the backend
+    has no trust policy and extract's one summary line: the failure is in the record, and the
+    library's own logging does not spill multi-line errors."""
     env = {**os.environ, **ENV}
     env.pop("EXTRACTOR_RAISE_ERRORS", None)
     with server(script=["ungrounded"] * 3 + ["500"] * 2) as srv:
@@ -157,8 +158,10 @@ def test_a_real_process_reports_failures_as_data_not_as_log_dumps(tmp_path):
                                str(DECISION)], capture_output=True, text=True, env=env,
                               timeout=60)
     assert done.returncode == 3
-    assert done.stderr == ("extract: 1 of 1 records with error issues (extraction_failed 1); "
-                           "each record's \"issues\" says why (exit 3)\n")
+    assert done.stderr.splitlines() == [  # no policy: said once; then the summary line
+        calibrate_hint("openai", "m"),
+        "extract: 1 of 1 records with error issues (extraction_failed 1); each record's "
+        "\"issues\" says why (exit 3)"]
     assert done.stdout.count("extraction_failed") == QUESTIONS
 
 

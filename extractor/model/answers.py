@@ -170,6 +170,14 @@ def reasons_model(sentences: tuple[str, ...], codes: tuple[str, ...],
     return _list_of("Reasons", item, max_items, "Why the Ombudsman decided not to investigate.")
 
 
+def referrals_model(sentences: tuple[str, ...], codes: tuple[str, ...],
+                    max_items: int = 2) -> type[BaseModel]:
+    item = create_model("Referral", __base__=_Quoting, sentence=_number_of(sentences),
+                        code=(Literal[codes], ...))  # type: ignore[valid-type]
+    _offering(item, sentences)
+    return _list_of("Referrals", item, max_items, "The bodies the complainant is pointed to.")
+
+
 def remedies_model(sentences: tuple[str, ...], kinds: tuple[str, ...],
                    max_items: int = 3) -> type[BaseModel]:
     item = create_model("Remedy", __base__=RemedyItem, sentence=_number_of(sentences),

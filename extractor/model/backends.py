@@ -15,6 +15,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
@@ -22,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, get_args
 
 from extractor.errors import ConfigError, ReplayMiss
+from extractor.model.policy import Policy, resolve_policy
 from extractor.settings import Settings, shown_url
 
 if TYPE_CHECKING:  # the model client libraries (openai, instructor, vcr) and the embedded
@@ -50,6 +53,7 @@ class BackendOptions:
     cassette: str | None = None
     record: bool = False
     inputs: tuple[str, ...] | None = None  # kept in a recorded cassette's metadata
+    policy: str | Policy | None = None  # trust policy (--policy file / EXTRACTOR_POLICY)
 
     def resolved(self, settings: Settings) -> str:
         name = self.backend or ("openai" if self.base_url else settings.default_backend())
@@ -83,12 +87,30 @@ def open_model_pass(options: BackendOptions, settings: Settings) -> Iterator[Mod
         # The embedded server is watched instead of retried (watch.py).
         retries = 0 if options.replaying or server is not None else None
         try:
-            yield llm.LLMPass.connect(name, base_url, api_key, model, settings, mode,
-                                      transport_retries=retries, server=server)
+            model_pass = llm.LLMPass.connect(name, base_url, api_key, model, settings, mode,
+                                             transport_retries=retries, server=server)
+            model_pass.policy = command_policy(name, model, options, settings)
+            yield model_pass
         except ReplayMiss as exc:
             if not differences:
                 raise
             raise ReplayMiss(f"{exc}; it was recorded with {'; '.join(differences)}") from None
+
+
+def command_policy(name: str, model: str | None, options: BackendOptions, settings: Settings
+                   ) -> Policy:
+    """The trust policy of this command (``policy.resolve_policy``); a backend without one
+    runs ``rules`` and says so once on stderr."""
+    from extractor.model import local_server
+
+    if isinstance(options.policy, Policy):
+        return options.policy
+    chosen = options.model_path or settings.local_model_path
+    packaged = chosen is None and local_server.lora_path(None) == str(
+        local_server.PACKAGED_ADAPTER)
+    path = options.policy or os.environ.get("EXTRACTOR_POLICY") or None
+    return resolve_policy(path, name, model, packaged,
+                          warn=lambda line: print(line, file=sys.stderr, flush=True))
 
 
 def replayed(options: BackendOptions, settings: Settings

@@ -49,6 +49,7 @@ from extractor.errors import ConfigError, ReplayMiss
 from extractor.model import replay
 from extractor.model.merge import Failure
 from extractor.model.modes import DEFAULT_MODE, ModeName
+from extractor.model.policy import RULES, Policy
 from extractor.model.prompt import Question, prompt_sha
 from extractor.model.reask import flatten_messages
 from extractor.model.watch import Deadline, Restartable, Watch
@@ -170,6 +171,7 @@ class ModelPass(Protocol):
     model: str | None
     prompt_sha: str | None
     settings: Settings
+    policy: Policy
 
     def ask_all(self, facts: Decision, doc: Document, questions: list[Question]) -> Asked: ...
 
@@ -183,6 +185,7 @@ class LLMPass:
     name: str = "openai"
     prompt_sha: str | None = field(default_factory=prompt_sha)
     client: instructor.Instructor | None = None
+    policy: Policy = RULES
     listeners: list[Callable[[], None]] = field(default_factory=list)  # each answer (progress)
     watch: Watch | None = None
     _local: threading.local = field(default_factory=threading.local, repr=False)
@@ -264,7 +267,8 @@ class LLMPass:
             max_retries=retry_policy(self.settings.max_attempts), token_budget=token_budget)
 
 
-FIELDS_OF = {"reasons": "reasons", "remedies": "remedy_kinds", "payments": "payments"}
+FIELDS_OF = {"reasons": "reasons", "remedies": "remedy_kinds", "payments": "payments",
+             "referrals": "referred_to"}
 
 
 def transport_cause(exc: BaseException) -> BaseException:

@@ -1,4 +1,6 @@
-"""Merge the model's answers into the deterministic record: the rules always win.
+"""Merge the model's answers into the deterministic record, as far as the trust policy says
+(``policy.py``: per field ``rules``, ``grounded`` or ``model``). In mode ``rules`` (every field
+of a backend without a policy) the rules always win:
 
 - A field the facts settled keeps the facts' value; a model answer that differs becomes a
   ``model_disagrees`` issue (the model never overrides a rule).
@@ -12,6 +14,10 @@
   disagreement, not an addition.
 - Payments: the model may give the status or purpose of an amount the facts found; it never adds
   an amount.
+- Mode ``grounded``: an answer naming an offered sentence is taken where the rules left a gap
+  or a list code out, with no support-cue gate; the rules' values stay.
+- Mode ``model``: the answer wins; a rule value it drops or changes is a ``model_overrides``
+  warning naming it. A question that failed leaves the rules' values.
 - A question whose retries ran out leaves its fields to the facts and adds an
   ``extraction_failed`` error issue: the record is still written.
 """
@@ -28,11 +34,19 @@ from extractor.facts.remedies import (
     STATUS_CUE_REGEX,
     SUPPORT_NEGATION_WINDOW,
 )
-from extractor.model.answers import squash
+from extractor.model.answers import citation_conflict, squash
+from extractor.model.policy import RULES, Policy
 from extractor.models import Decision, Issue, Payment, Reason, Span
-from extractor.rules.policy import DISAGREES_RULE, FAILED_RULE, UNSUPPORTED_RULE
+from extractor.rules.policy import (
+    DISAGREES_RULE,
+    FAILED_RULE,
+    OVERRIDES_RULE,
+    UNGROUNDED_RULE,
+    UNSUPPORTED_RULE,
+)
 from extractor.vocab import REASON, REMEDY, route_of
 from extractor.vocab.phrases import cue
+from extractor.vocab.referrals import REFERRALS
 
 # What a model's sentence must say for its investigated / fault found answer to be taken.
 STATUS_SUPPORT: dict[tuple[str, str], re.Pattern[str]] = {
@@ -62,6 +76,10 @@ class Merger:
 
     facts: Decision
     ctx: Context
+    policy: Policy = RULES
+
+    def mode(self, name: str) -> str:
+        return self.policy.mode(name)
 
     def __post_init__(self) -> None:
         self.record = self.facts.model_copy(deep=True)
@@ -76,13 +94,15 @@ class Merger:
 
 
 def merge(facts: Decision, ctx: Context, answers: dict[str, Any],
-          failures: list[Failure]) -> Decision:
-    """The record: the facts, gaps filled by supported answers, and issues for the rest."""
-    m = Merger(facts, ctx)
+          failures: list[Failure], policy: Policy = RULES) -> Decision:
+    """The record: the facts, with the answers the policy takes, and issues for the rest."""
+    m = Merger(facts, ctx, policy)
     if "status" in answers:
         merge_status(m, answers["status"])
     if "reasons" in answers:
         merge_reasons(m, answers["reasons"].items)
+    if "referrals" in answers:
+        merge_referrals(m, answers["referrals"].items)
     if "remedies" in answers:
         merge_remedies(m, answers["remedies"].items)
     if "payments" in answers:
@@ -101,11 +121,19 @@ def merge_status(m: Merger, answer: Any) -> None:
             continue
         said, settled = value == "yes", getattr(m.facts, name)
         span = m.span_of(answer.quote)
-        if settled is not None:
+        mode = m.mode(name)
+        if mode == "model" and span is not None and settled is not None and settled != said:
+            setattr(m.record, name, said)
+            m.record.spans[name] = span
+            m.note(OVERRIDES_RULE, "warning", name, f"model says {name}={value}, the rules "
+                   f"said {'yes' if settled else 'no'}; the model's answer is kept (trust "
+                   "policy)", span)
+        elif settled is not None:
             if settled != said:
                 m.note(DISAGREES_RULE, "warning", name, f"model says {name}={value}, the rules "
                        f"say {'yes' if settled else 'no'}; the rules' value is kept", span)
-        elif span is not None and STATUS_SUPPORT[(name, value)].search(answer.quote):
+        elif span is not None and (mode != "rules" or
+                                   STATUS_SUPPORT[(name, value)].search(answer.quote)):
             setattr(m.record, name, said)
             m.record.spans[name] = span
         else:
@@ -119,9 +147,18 @@ def merge_status(m: Merger, answer: Any) -> None:
 def merge_reasons(m: Merger, items: list[Any]) -> None:
     if m.record.investigated and m.record.outcome != "closed_after_initial_enquiries":
         return
+    mode = m.mode("reasons")
+    if mode == "model":
+        _trust_list(m, "reasons", items, "code", [r.code for r in m.facts.reasons],
+                    lambda kept: _reasons_from(m, kept))
+        return
     for item in items:
         span = m.span_of(item.quote)
         if item.code in {r.code for r in m.facts.reasons}:
+            continue
+        if mode == "grounded":
+            if span is not None:
+                _add_reason(m, item.code, span)
             continue
         ruled = (span and m.facts.rule_reason_at(span.start, span.end)) \
             or _rule_reason_in_group(m.facts, item.code)
@@ -132,9 +169,48 @@ def merge_reasons(m: Merger, items: list[Any]) -> None:
         if span is None or not supports_reason(item.code, item.quote):
             m.note(UNSUPPORTED_RULE, "info", "reasons", f"model reason {item.code} is not "
                    "supported by its sentence; dropped", span)
-        elif item.code not in {r.code for r in m.record.reasons}:
-            m.record.reasons.append(Reason(code=item.code, evidence=span.text, start=span.start,
-                                           end=span.end, origin="model"))
+        else:
+            _add_reason(m, item.code, span)
+
+
+def _add_reason(m: Merger, code: str, span: Span) -> None:
+    if code not in {r.code for r in m.record.reasons}:
+        m.record.reasons.append(Reason(code=code, evidence=span.text, start=span.start,
+                                       end=span.end, origin="model"))
+
+
+def _reasons_from(m: Merger, kept: list[tuple[str, Span]]) -> None:
+    """The record's reasons are the model's (a rule's reason it also gives keeps its evidence)."""
+    ruled = {r.code: r for r in m.facts.reasons}
+    m.record.reasons = [ruled[code] if code in ruled else
+                        Reason(code=code, evidence=span.text, start=span.start, end=span.end,
+                               origin="model") for code, span in kept]
+    cited = {c.canonical for c in m.facts.citations}
+    for code, span in kept:
+        problem = citation_conflict(code, cited) if cited and code not in ruled else None
+        if problem:
+            m.note(UNGROUNDED_RULE, "warning", "reasons", f"model {problem}; kept under the "
+                   "trust policy: check it", span)
+
+
+def _trust_list(m: Merger, field: str, items: list[Any], attr: str, ruled: list[str],
+                apply: Any) -> None:
+    """Mode ``model`` for a list field: the model's grounded codes replace the rules' list;
+    each rule code it leaves out is a ``model_overrides`` warning."""
+    kept: list[tuple[str, Span]] = []
+    for item in items:
+        code, span = getattr(item, attr), m.span_of(item.quote)
+        if span is None:
+            m.note(UNSUPPORTED_RULE, "info", field, f"model {field} value {code} names a "
+                   "sentence not found in the source; dropped")
+        elif code not in {c for c, _s in kept}:
+            kept.append((code, span))
+    apply(kept)
+    given = {c for c, _s in kept}
+    for code in ruled:
+        if code not in given:
+            m.note(OVERRIDES_RULE, "warning", field, f"the rules found {field} {code}; the "
+                   "model does not give it and its answer is kept (trust policy)")
 
 
 def _rule_reason_in_group(facts: Decision, code: str) -> str | None:
@@ -152,15 +228,48 @@ def supports_reason(code: str, sentence: str) -> bool:
 
 
 def merge_remedies(m: Merger, items: list[Any]) -> None:
+    mode = m.mode("remedy_kinds")
+    if mode == "model":
+        def apply(kept: list[tuple[str, Span]]) -> None:
+            m.record.remedy_kinds = [code for code, _span in kept]
+        _trust_list(m, "remedy_kinds", items, "kind", list(m.facts.remedy_kinds), apply)
+        return
     for item in items:
         span = m.span_of(item.quote)
         if item.kind in m.facts.remedy_kinds:
             continue
-        if span is None or not supports_remedy(item.kind, item.quote):
+        if span is None or (mode == "rules" and not supports_remedy(item.kind, item.quote)):
             m.note(UNSUPPORTED_RULE, "info", "remedy_kinds", f"model remedy {item.kind} is not "
                    "supported by its sentence; dropped", span)
         elif item.kind not in m.record.remedy_kinds:
             m.record.remedy_kinds.append(item.kind)
+
+
+def merge_referrals(m: Merger, items: list[Any]) -> None:
+    """The bodies the complainant is pointed to (asked only in modes grounded and model)."""
+    mode = m.mode("referred_to")
+    if mode == "model":
+        def apply(kept: list[tuple[str, Span]]) -> None:
+            m.record.referred_to = [code for code, _span in kept]
+        _trust_list(m, "referred_to", items, "code", list(m.facts.referred_to), apply)
+        return
+    for item in items:
+        span = m.span_of(item.quote)
+        if item.code in m.record.referred_to:
+            continue
+        if span is None or (mode == "rules" and not supports_referral(item.code, item.quote)):
+            m.note(UNSUPPORTED_RULE, "info", "referred_to", f"model referral {item.code} is "
+                   "not supported by its sentence; dropped", span)
+        else:
+            m.record.referred_to.append(item.code)
+
+
+def supports_referral(code: str, sentence: str) -> bool:
+    """The sentence matches one of the referral's phrase rules."""
+    entry = next((r for r in REFERRALS if r.code == code), None)
+    return entry is not None and any(
+        p.pattern.search(sentence) and not (p.unless and p.unless.search(sentence))
+        for p in entry.phrases)
 
 
 def supports_remedy(kind: str, sentence: str) -> bool:
@@ -186,19 +295,35 @@ def merge_payments(m: Merger, items: list[Any]) -> None:
                    "is not one the rules found as a remedy; the model never adds amounts")
             continue
         _payment_status(m, payment, item.status)
-        if payment.purpose is None and _words_in(item.purpose, payment.evidence or ""):
-            payment.purpose = item.purpose.strip()
-            payment.origin = "model"
+        _payment_purpose(m, payment, item.purpose.strip())
+
+
+def _payment_purpose(m: Merger, payment: Payment, purpose: str) -> None:
+    mode = m.mode("payment_purpose")
+    if not purpose or (payment.purpose is not None and mode != "model"):
+        return
+    if mode != "rules" or _words_in(purpose, payment.evidence or ""):
+        payment.purpose = purpose
+        payment.origin = "model"
 
 
 def _payment_status(m: Merger, payment: Payment, status: str) -> None:
+    mode = m.mode("payment_status")
+    if mode == "model" and payment.status != status:
+        if payment.status is not None:
+            m.note(OVERRIDES_RULE, "warning", "payments", f"model says £{payment.amount_gbp:g} "
+                   f"is {status}, the rules said {payment.status}; the model's answer is kept "
+                   "(trust policy)")
+        payment.status = status  # type: ignore[assignment]
+        payment.origin = "model"
+        return
     if payment.status is not None:
         if payment.status != status:
             m.note(DISAGREES_RULE, "warning", "payments", f"model says £{payment.amount_gbp:g} "
                    f"is {status}, the rules say {payment.status}; the rules' value is kept")
         return
     cues = {c.lastgroup for c in STATUS_CUE_REGEX.finditer(payment.evidence or "")}
-    if status in cues:
+    if mode == "grounded" or status in cues:
         payment.status = status  # type: ignore[assignment]
         payment.origin = "model"
 

@@ -16,7 +16,7 @@ every record carries it.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from string import Template
@@ -28,8 +28,10 @@ from extractor.errors import ConfigError
 from extractor.facts.extract import Context
 from extractor.facts.patterns import find_amounts, iter_sentences
 from extractor.model import answers
+from extractor.model.policy import RULES, Policy
 from extractor.models import Decision
 from extractor.read.clean import Cleaned
+from extractor.vocab.referrals import REFERRALS
 
 PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
 SCOPES = ("gaps", "codes", "all")
@@ -39,6 +41,9 @@ REMEDY_PARTS = ("summary", "agreed_action", "final_decision", "assessment", "wha
 STATUS_PARTS = ("summary", "final_decision")
 MAX_SENTENCES = 8
 MAX_CHARS = 1400          # sentence budget per question (the prompt stays short)
+# A field the policy trusts to the model is asked with more of the decision, and more items.
+TRUSTED_MAX_SENTENCES, TRUSTED_MAX_CHARS = 14, 3000
+TRUSTED_MAX_ITEMS = {"reasons": 4, "remedies": 6, "referrals": 3}
 MIN_SENTENCE_CHARS = 15
 # Completion tokens per listed item (a sentence number and a code), and for the JSON around.
 TOKENS_PER_ITEM, TOKENS_OVERHEAD = 40, 30
@@ -81,7 +86,9 @@ def guidance(name: str) -> dict[str, str]:
     return {code.strip(): text.strip() for code, _, text in lines}
 
 
-def candidate_sentences(ctx: Context, parts: tuple[str, ...]) -> tuple[str, ...]:
+def candidate_sentences(ctx: Context, parts: tuple[str, ...],
+                        max_sentences: int = MAX_SENTENCES, max_chars: int = MAX_CHARS
+                        ) -> tuple[str, ...]:
     """Distinct sentences of the named parts, in part order, within the budgets."""
     out: list[str] = []
     used = 0
@@ -90,7 +97,7 @@ def candidate_sentences(ctx: Context, parts: tuple[str, ...]) -> tuple[str, ...]
             sentence = _clip(ctx.text[s:e])
             if len(sentence) < MIN_SENTENCE_CHARS or sentence in out:
                 continue
-            if len(out) >= MAX_SENTENCES or used + len(sentence) > MAX_CHARS:
+            if len(out) >= max_sentences or used + len(sentence) > max_chars:
                 return tuple(out)
             out.append(sentence)
             used += len(sentence)
@@ -121,11 +128,11 @@ def facts_summary(facts: Decision) -> str:
 
 
 def render(template: str, facts: Decision, sentences: tuple[str, ...],
-           options: dict[str, str] | None = None) -> list[dict[str, str]]:
+           options: dict[str, str] | None = None, max_items: int = 0) -> list[dict[str, str]]:
     """One user message (template-less servers drop system messages)."""
     text = Template(load_prompt(template)).substitute(
         facts=facts_summary(facts),
-        sentences=numbered(sentences),
+        sentences=numbered(sentences), max_items=max_items,
         options="\n".join(f"- {k}: {v}" for k, v in (options or {}).items()))
     return [{"role": "user", "content": text.strip()}]
 
@@ -150,8 +157,16 @@ class Doc:
     ctx: Context
     scope: str = "gaps"
     max_tokens: int = 512
+    policy: Policy = RULES
 
-    def sentences(self, parts: tuple[str, ...]) -> tuple[str, ...]:
+    def trusted(self, name: str) -> bool:
+        """The policy trusts the model's answer for this field (mode ``model``)."""
+        return self.policy.trusts(name, "model")
+
+    def sentences(self, parts: tuple[str, ...], trusted: bool = False) -> tuple[str, ...]:
+        if trusted:
+            return candidate_sentences(self.ctx, parts, TRUSTED_MAX_SENTENCES,
+                                       TRUSTED_MAX_CHARS)
         return candidate_sentences(self.ctx, parts)
 
     def rule_reason_in(self, sentence: str) -> bool:
@@ -168,51 +183,81 @@ class Doc:
 
 
 def plan_questions(facts: Decision, ctx: Context, scope: str = "gaps",
-                   max_tokens: int = 512) -> list[Question]:
-    """The questions to ask for this document (none when the rules settled everything)."""
+                   max_tokens: int = 512, policy: Policy = RULES) -> list[Question]:
+    """The questions to ask for this document (none when the rules settled everything). A
+    field the policy puts in mode ``model`` is asked whatever the rules found."""
     if scope not in SCOPES:
         raise ConfigError(f"unknown model scope {scope!r}; choose one of {', '.join(SCOPES)}")
-    doc = Doc(facts, ctx, scope, max_tokens)
-    planned = (reasons_question(doc), remedies_question(doc), payments_question(doc),
-               status_question(doc))
+    doc = Doc(facts, ctx, scope, max_tokens, policy)
+    planned = (reasons_question(doc), referrals_question(doc), remedies_question(doc),
+               payments_question(doc), status_question(doc))
     return [q for q in planned if q is not None]
 
 
 def reasons_question(doc: Doc, max_items: int = 2) -> Question | None:
     f = doc.facts
-    if not (f.investigated is False or f.outcome == "closed_after_initial_enquiries"):
+    trusted = doc.trusted("reasons")
+    if trusted:  # asked unless the decision was investigated
+        max_items = TRUSTED_MAX_ITEMS["reasons"]
+        if f.investigated and f.outcome != "closed_after_initial_enquiries":
+            return None
+    elif not (f.investigated is False or f.outcome == "closed_after_initial_enquiries"):
         return None
-    sentences = doc.sentences(REASON_PARTS)
-    if doc.scope == "codes":
+    sentences = doc.sentences(REASON_PARTS, trusted)
+    if doc.scope == "codes" and not trusted:
         sentences = tuple(s for s in sentences if not doc.rule_reason_in(s))
-    if not sentences or (doc.scope == "gaps" and f.reasons):
+    if not sentences or (doc.scope == "gaps" and f.reasons and not trusted):
         return None
     cited = {c.canonical for c in f.citations}
     codes = {code: text for code, text in guidance("reason_codes.txt").items()
-             if not (cited and answers.citation_conflict(code, cited))}
+             if trusted or not (cited and answers.citation_conflict(code, cited))}
     model = answers.reasons_model(sentences, tuple(codes), max_items)
-    return doc.question("reasons", model, render("reasons.txt", f, sentences, codes),
-                        max_items, sentences)
+    question = doc.question("reasons", model, render("reasons.txt", f, sentences, codes,
+                                                     max_items), max_items, sentences)
+    if trusted:  # a trusted answer the citations contradict is kept with an issue (merge.py)
+        return replace(question, context={**question.context, "cited": frozenset()})
+    return question
+
+
+def referrals_question(doc: Doc, max_items: int = 2) -> Question | None:
+    """The bodies the complainant is pointed to: asked only when the policy takes the model's
+    answers for ``referred_to`` beyond the rules (``grounded`` or ``model``)."""
+    mode = doc.policy.mode("referred_to")
+    if mode == "rules":
+        return None
+    trusted = mode == "model"
+    max_items = TRUSTED_MAX_ITEMS["referrals"] if trusted else max_items
+    sentences = doc.sentences(REASON_PARTS, trusted)
+    if not sentences:
+        return None
+    codes = {r.code: r.description for r in REFERRALS}
+    model = answers.referrals_model(sentences, tuple(codes), max_items)
+    return doc.question("referrals", model, render("referrals.txt", doc.facts, sentences, codes,
+                                                   max_items), max_items, sentences)
 
 
 def remedies_question(doc: Doc, max_items: int = 3) -> Question | None:
     f = doc.facts
-    if not (f.outcome == "upheld" or doc.ctx.seg.section("agreed_action")):
+    trusted = doc.trusted("remedy_kinds")  # asked of every decision
+    if trusted:
+        max_items = TRUSTED_MAX_ITEMS["remedies"]
+    elif not (f.outcome == "upheld" or doc.ctx.seg.section("agreed_action")):
         return None
-    sentences = doc.sentences(REMEDY_PARTS)
-    if not sentences or (doc.scope == "gaps" and f.remedy_kinds):
+    sentences = doc.sentences(REMEDY_PARTS, trusted)
+    if not sentences or (doc.scope == "gaps" and f.remedy_kinds and not trusted):
         return None
     kinds = guidance("remedy_kinds.txt")
     model = answers.remedies_model(sentences, tuple(kinds), max_items)
-    return doc.question("remedies", model, render("remedies.txt", f, sentences, kinds),
-                        max_items, sentences)
+    return doc.question("remedies", model, render("remedies.txt", f, sentences, kinds,
+                                                  max_items), max_items, sentences)
 
 
 def payments_question(doc: Doc, max_items: int = 3) -> Question | None:
     """Status and purpose of the amounts the rules found (the model never adds amounts)."""
     f = doc.facts
     open_ = [p for p in f.payments if p.status is None or p.purpose is None]
-    if not f.payments or (doc.scope != "all" and not open_):
+    every = doc.scope == "all" or doc.trusted("payment_status") or doc.trusted("payment_purpose")
+    if not f.payments or (not every and not open_):
         return None
     sentences = tuple(s for s in doc.sentences(REMEDY_PARTS) if "£" in s)
     if not sentences:
@@ -227,8 +272,8 @@ def status_question(doc: Doc) -> Question | None:
     f = doc.facts
     ask = tuple(name for name, value in (("investigated", f.investigated),
                                          ("fault_found", f.fault_found))
-                if doc.scope == "all" or value is None)
-    if f.investigated is False and doc.scope != "all":
+                if doc.scope == "all" or value is None or doc.trusted(name))
+    if f.investigated is False and doc.scope != "all" and not doc.trusted("fault_found"):
         ask = tuple(a for a in ask if a != "fault_found")  # not investigated: no finding
     sentences = doc.sentences(STATUS_PARTS)
     if not ask or not sentences:

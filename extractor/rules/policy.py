@@ -66,10 +66,14 @@ INPUT_DECODING = "input_decoding"      # the reading: how bytes that were not UT
 FAILED_RULE = "extraction_failed"      # a model question (or the whole model pass) failed
 UNSUPPORTED_RULE = "model_unsupported"  # a model answer the text does not support: dropped
 DISAGREES_RULE = "model_disagrees"     # a model answer against the rules' value: rules kept
+OVERRIDES_RULE = "model_overrides"     # a trusted model answer replaced the rules' value
+UNGROUNDED_RULE = "model_reason_uncited"  # a trusted reason the citations do not ground
 NOTED_SEVERITY: dict[str, str] = {
     FAILED_RULE: "error",
     UNSUPPORTED_RULE: "info",
     DISAGREES_RULE: "warning",
+    OVERRIDES_RULE: "warning",
+    UNGROUNDED_RULE: "warning",
     INPUT_DECODING: "info",
 }
 # Every issue id a record can carry (the data dictionary lists these).

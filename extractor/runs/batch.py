@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 from extractor.errors import InputError
 from extractor.facts.extract import Context
 from extractor.model.backends import BackendOptions
+from extractor.model.policy import RULES
+from extractor.model.prices import PRICES_DATED, cost_usd
 from extractor.models import SCHEMA_VERSION, Decision
 from extractor.pipeline import deterministic_pass, model_stage, stamp_backend
 from extractor.read.inputs import Item, count, expand, iter_items
@@ -77,6 +79,12 @@ class RunSummary:
     seconds: float | None = None
     harvested: bool = False     # the run also took the harvested pages without a result
     limit: int | None = None    # --limit: at most this many documents are run
+    backend: str = "none"       # with the model, what the tokens cost (model/prices.py)
+    model: str | None = None
+
+    @property
+    def cost_usd(self) -> float | None:
+        return cost_usd(self.backend, self.model, self.prompt_tokens, self.completion_tokens)
 
     @property
     def processed(self) -> int:
@@ -109,7 +117,8 @@ class RunSummary:
                   "prompt_tokens", "completion_tokens", "server_restarts", "breaker_opened",
                   "model_stopped", "rules_only")
         return {**{name: getattr(self, name) for name in fields}, "seconds": round(
-            self.elapsed, 3), "rate": round(self.rate, 2), "top_rules": self.rules.most_common(5)}
+            self.elapsed, 3), "rate": round(self.rate, 2), "top_rules": self.rules.most_common(5),
+            "cost_usd": self.cost_usd, "prices_dated": PRICES_DATED}
 
 
 class Progress(Protocol):
@@ -129,7 +138,10 @@ def describe_backend(options: BackendOptions) -> dict[str, Any]:
 def run_config(model_pass: ModelPass | None) -> RunConfig:
     if model_pass is None:
         return RunConfig("none", None, None, SCHEMA_VERSION)
-    return RunConfig(model_pass.name, model_pass.model, model_pass.prompt_sha, SCHEMA_VERSION)
+    prompt = model_pass.prompt_sha  # a policy other than rules changes the results: keyed too
+    if getattr(model_pass, "policy", RULES).sha != RULES.sha:
+        prompt = f"{prompt}+policy:{model_pass.policy.sha}"
+    return RunConfig(model_pass.name, model_pass.model, prompt, SCHEMA_VERSION)
 
 
 def _harvested_pages(store: Store, sha: str, options: BatchOptions) -> tuple[int, Iterator[Item]]:
@@ -155,7 +167,8 @@ def run_batch(inputs: Iterable[str], db_path: str, model_pass: ModelPass | None 
         harvested, pages = _harvested_pages(store, config.sha, options) \
             if options.harvested else (0, iter(()))
         summary = RunSummary(run_id=run_id, total=count(paths) + harvested,
-                             harvested=options.harvested, limit=options.limit)
+                             harvested=options.harvested, limit=options.limit,
+                             backend=config.backend, model=config.model)
         runner = Runner(store, config, model_pass, options, summary, progress)
         runner.run(chain(iter_items(paths, options.max_bytes), pages))
         if options.jsonl is not None:

@@ -21,6 +21,7 @@ from rich.progress import (
 from rich.table import Column
 
 from extractor.harvest.listing import SEARCH, Window
+from extractor.model.prices import PRICES_DATED
 from extractor.read.inputs import formats_read
 from extractor.runs.batch import RunSummary
 
@@ -195,7 +196,8 @@ def format_summary(summary: RunSummary) -> str:
         *_failure_lines(summary),
         "  top rules: " + (", ".join(f"{rule} {n}" for rule, n in summary.rules.most_common(5))
                            or "none fired"),
-        f"  tokens: {summary.prompt_tokens} prompt, {summary.completion_tokens} completion",
+        f"  tokens: {summary.prompt_tokens} prompt, {summary.completion_tokens} completion"
+        + cost_line(summary),
         f"  {summary.rate:.1f} decisions/second",
     ]
     if summary.server_restarts or summary.breaker_opened:
@@ -337,3 +339,12 @@ def format_harvest(s: HarvestSummary) -> str:
          f"{s.not_found} · skipped {s.skipped} · failed {s.failed}"),
         f"  {s.requests} requests, {s.rate:.2f} requests/second",
     ])
+
+
+def cost_line(summary: RunSummary) -> str:
+    """`` · cost $0.0123 (prices of <date>)`` with a model; nothing without one, or for a
+    model the price table lacks."""
+    cost = summary.cost_usd
+    if summary.backend == "none" or cost is None:
+        return ""
+    return f" · cost ${cost:.4f} (prices of {PRICES_DATED})"

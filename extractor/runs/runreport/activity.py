@@ -6,6 +6,7 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 
+from extractor.model.prices import PRICES_DATED
 from extractor.rules.policy import UNSUPPORTED_RULE
 from extractor.runs.runreport.figures import SEVERITIES, Figure, Numbers, Panel
 
@@ -55,6 +56,7 @@ def model_usage(n: Numbers) -> Figure:
               ["answers received (re-asks included)", sum(f[1] for f in found)],
               *([f"{k} tokens", v] for k, v in tokens.items()),
               ["seconds in all", round(sum(f[5] for f in found), 3)],
+              [f"cost in USD (prices of {PRICES_DATED})", _cost(n)],
               *([f"seconds per document, {k}", round(v, 4)] for k, v in seconds.items())]
     return Figure("model", "Model usage", "Asked: the model got a question; answered: every "
                   "question got a valid answer; re-asked: an answer was rejected and asked "
@@ -73,3 +75,11 @@ def _seconds(values: list[float]) -> dict[str, float]:
 def _panel(title: str, values: dict[str, float], fmt: str) -> Panel:
     return Panel(title, list(values), {title: list(values.values())},
                  [fmt.format(v) for v in values.values()])
+
+
+def _cost(n: Numbers) -> str:
+    """The run's cost from each record's ``meta.cost_usd`` (``not priced`` when none has one)."""
+    (total, priced), = n.rows("SELECT SUM(json_extract(record, '$.meta.cost_usd')), "
+                              "COUNT(json_extract(record, '$.meta.cost_usd')) FROM results "
+                              "WHERE run_id = :run")
+    return f"{total:.4f}" if priced else "not priced"
