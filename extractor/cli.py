@@ -23,11 +23,8 @@ import typer
 from rich.console import Console
 
 from extractor.errors import ExtractorError, InputError
-from extractor.harvest.fetch import Politeness
-from extractor.harvest.run import HarvestOptions
-from extractor.harvest.run import harvest as run_harvest
 from extractor.model.backends import BackendName, BackendOptions, open_model_pass
-from extractor.model.llm import DEFAULT_MODE, ModeName
+from extractor.model.modes import DEFAULT_MODE, ModeName
 from extractor.read.clean import CLEANERS, DEFAULT_STEPS, clean_text
 from extractor.read.inputs import count, expand
 from extractor.read.load import DEFAULT_MAX_BYTES, load_path
@@ -332,6 +329,10 @@ def harvest(
     """Fetch new decision pages from the Ombudsman's website into the store (polite,
     resumable); print a summary. Then `extractor batch --db DB --harvested` extracts the
     stored pages that have no result yet (scripts/nightly runs both, from cron)."""
+    from extractor.harvest.fetch import Politeness  # aiohttp loads only for a harvest
+    from extractor.harvest.run import HarvestOptions
+    from extractor.harvest.run import harvest as run_harvest
+
     settings = Settings.from_env()
     settings = replace(settings, site=site or settings.site, contact=contact or settings.contact)
     options = HarvestOptions.from_settings(settings, since and since.date(),
@@ -414,3 +415,7 @@ def schema() -> None:
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()

@@ -35,6 +35,28 @@ def test_each_step(step, raw, expected):
     assert clean_text(raw, [step]).text == expected
 
 
+# (raw, cleaned text, offsets): the whitespace step's edges, runs and the offset each run keeps
+# (a line break standing for several keeps the first break's; a space the first space's).
+WHITESPACE = [
+    (" a", "a", [1, 2]),
+    ("a ", "a", [0, 2]),
+    ("  a  ", "a", [2, 5]),
+    ("a  b", "a b", [0, 1, 3, 4]),
+    ("a \n b", "a\nb", [0, 2, 4, 5]),
+    ("a\n\n\nb", "a\nb", [0, 1, 4, 5]),
+    ("a \n \n b ", "a\nb", [0, 2, 6, 8]),
+    ("a b\nc", "a b\nc", [0, 1, 2, 3, 4, 5]),
+    ("\n \n", "", [0]),
+    ("   ", "", [3]),
+]
+
+
+@pytest.mark.parametrize(("raw", "text", "offsets"), WHITESPACE)
+def test_whitespace_runs_and_offsets(raw, text, offsets):
+    cleaned = clean_text(raw, ["whitespace"])
+    assert (cleaned.text, cleaned.offsets) == (text, offsets)
+
+
 def test_unknown_step_lists_valid_names():
     with pytest.raises(ValueError, match="valid steps: nbsp"):
         clean_text("x", ["nbsp", "shout"])

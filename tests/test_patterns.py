@@ -179,6 +179,28 @@ def test_find_other_acts(text, expected):
     assert [name for name, _s, _e in p.find_other_acts(text)] == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("the Care Act 2014\nno act here\nthe Housing Act and the Care Act", [
+        "the Care Act 2014", "the Housing Act and the Care Act"]),
+    ("first line\nthe Children Act 1989", ["the Children Act 1989"]),
+    ("the Care Act 2014\n", ["the Care Act 2014"]),
+    ("nothing\nat all", []),
+])
+def test_lines_holding_each_line_once(text, expected):
+    assert [text[s:e] for s, e in p.lines_holding(text, " Act")] == expected
+
+
+def test_other_acts_across_lines_as_in_one():
+    """Gating by lines finds what a scan of the whole text finds (names never cross a line)."""
+    lines = ["The Care Act 2014 and the Housing Act 1996 apply.", "Nothing here.",
+             "Under the Children and Families Act 2014, the Council must act.", "Act"]
+    joined = list(p.find_other_acts("\n".join(lines)))
+    assert [n for n, _s, _e in joined] == [n for line in lines
+                                           for n, _s, _e in p.find_other_acts(line)]
+    assert [n for n, _s, _e in joined] == ["Care Act 2014", "Housing Act 1996",
+                                           "Children and Families Act 2014"]
+
+
 # --- sentences -----------------------------------------------------------------------------
 
 def test_iter_sentences_keeps_titles_and_ends_after_pseudonyms():

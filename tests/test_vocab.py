@@ -3,6 +3,7 @@ files are rendered from it; the facts, merge and rules read it rather than copie
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -109,3 +110,37 @@ GROUNDING = [
 @pytest.mark.parametrize(("code", "cited", "expected"), GROUNDING)
 def test_one_grounding_check_for_rules_and_model(code, cited, expected):
     assert provisions.ungrounded(code, cited) == expected
+
+
+# --- phrase patterns compiled when first used (start-up) ------------------------------------
+
+LAZY_CASES = [
+    # (method, args): the lazy pattern answers as the compiled one
+    ("search", ("The Council AGREED to apologise",)),
+    ("match", ("agreed to pay",)),
+    ("fullmatch", ("apologise",)),
+    ("findall", ("apologise, then agreed; Apologise",)),
+    ("sub", ("-", "agreed and apologise")),
+    ("split", ("x agreed y apologise z",)),
+]
+
+
+@pytest.mark.parametrize(("method", "args"), LAZY_CASES)
+def test_lazy_pattern_answers_as_the_compiled_one(method, args):
+    from extractor.vocab.phrases import FLAGS, LazyPattern
+
+    source = r"\bagreed\b|\bapologise\b"
+    compiled, lazy = re.compile(source, FLAGS), LazyPattern(source, FLAGS)
+    def as_plain(value):
+        return value.group() if isinstance(value, re.Match) else value
+    assert as_plain(getattr(lazy, method)(*args)) == as_plain(getattr(compiled, method)(*args))
+    assert as_plain(getattr(lazy, method)(*args)) == as_plain(getattr(compiled, method)(*args))
+
+
+def test_lazy_pattern_compiles_once_on_first_use():
+    from extractor.vocab.phrases import LazyPattern
+
+    lazy = LazyPattern(r"fault")
+    assert "search" not in vars(lazy)
+    assert [m.span() for m in lazy.finditer("no fault, fault")] == [(3, 8), (10, 15)]
+    assert vars(lazy)["search"].__self__ is vars(lazy)["finditer"].__self__  # one compiled

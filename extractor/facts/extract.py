@@ -47,10 +47,19 @@ class Context:
     cleaned: Cleaned
     seg: Segmented
     _sentences: dict[tuple[int, int], list[tuple[int, int]]] = field(default_factory=dict)
+    _view: p.TextView | None = None
 
     @property
     def text(self) -> str:
         return self.cleaned.text
+
+    @property
+    def view(self) -> p.TextView:
+        """The cleaned text as every field family reads it (lowered once, needles found once,
+        a sentence index per list of sentences)."""
+        if self._view is None:
+            self._view = p.TextView(self.text)
+        return self._view
 
     def span(self, start: int, end: int) -> Span:
         s, e = self.cleaned.to_source(start, end)
@@ -274,12 +283,12 @@ def _reasons(ctx: Context, rec: Decision) -> None:
         return
     sentences = ctx.sentences("summary", *REASON_SECTIONS)
     cited = [c.canonical for c in rec.citations]
-    hits = find_reasons(ctx.text, sentences, cited)
+    hits = find_reasons(ctx.text, sentences, cited, ctx.view)
     for hit in hits:
         span = ctx.span(hit.start, hit.end)
         rec.reasons.append(Reason(code=hit.code, evidence=span.text, start=span.start,
                                   end=span.end))
-    rec.referred_to = [h.code for h in find_referrals(ctx.text, sentences, hits)]
+    rec.referred_to = [h.code for h in find_referrals(ctx.text, sentences, hits, ctx.view)]
 
 
 def _part_referrals(ctx: Context, rec: Decision) -> None:
@@ -287,9 +296,9 @@ def _part_referrals(ctx: Context, rec: Decision) -> None:
     investigate ("a negligence claim, which can be pursued in the courts"): the bodies named
     in a sentence that gives a reason, in the sections on what was not investigated."""
     sentences = ctx.sentences(*PART_SECTIONS)
-    hits = find_reasons(ctx.text, sentences, ())
+    hits = find_reasons(ctx.text, sentences, (), ctx.view)
     reasoned = {(h.start, h.end) for h in hits}
-    rec.referred_to = [h.code for h in find_referrals(ctx.text, sentences, hits)
+    rec.referred_to = [h.code for h in find_referrals(ctx.text, sentences, hits, ctx.view)
                        if (h.start, h.end) in reasoned]
 
 
@@ -308,7 +317,8 @@ def _remedies(ctx: Context, rec: Decision) -> None:
         for s in ctx.seg.sections if s.name in REMEDY_SECTIONS]
     expected = bool(rec.fault_found) or rec.outcome == "upheld"
     accepted = any(r.code == "satisfied_with_remedy" for r in rec.reasons)
-    found = find_remedy_kinds(ctx.text, parts, expected=expected, accepted=accepted)
+    found = find_remedy_kinds(ctx.text, parts, expected=expected, accepted=accepted,
+                             view=ctx.view)
     rec.remedy_kinds = [k for k, _s, _e in found]
 
 

@@ -214,7 +214,8 @@ LGA_NAME_REGEX = re.compile(r"^Local Government Act$")
 
 def find_other_acts(text: str) -> Iterator[tuple[str, int, int]]:
     """("Name Year" or "Name" when no year is written, start, end) of every Act but the LGA 1974."""
-    for m in ACT_NAME_REGEX.finditer(text):
+    for m in (m for start, end in lines_holding(text, " Act")  # a name is in one line
+              for m in ACT_NAME_REGEX.finditer(text, start, end)):
         head, comma, tail = m["name"].rpartition(", ")
         words = (m["name"] if comma and " and " in tail else tail).split(" ")
         while words and (words[0] in ACT_STOPWORDS or not words[0][:1].isupper()):
@@ -226,6 +227,21 @@ def find_other_acts(text: str) -> Iterator[tuple[str, int, int]]:
             continue
         start = m.start("name") + len(m["name"]) - len(name)
         yield (f"{name} {m['year']}" if m["year"] else name), start, m.end()
+
+
+def lines_holding(text: str, needle: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each line of ``text`` holding ``needle``, in order, each once (end: its
+    line break or the text's end). A pattern whose matches lie inside one line and contain
+    ``needle`` finds the same matches in these lines as in the whole text, for less work."""
+    at = text.find(needle)
+    while at != -1:
+        start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at + len(needle))
+        if end == -1:
+            yield start, len(text)
+            return
+        yield start, end
+        at = text.find(needle, end)
 
 
 # --- Sentences -----------------------------------------------------------------------------
@@ -249,11 +265,38 @@ def iter_sentences(text: str, start: int = 0, end: int | None = None
     yield from _trimmed(text, pos, end)
 
 
+class TextView:
+    """One document's cleaned text as every field family reads it: lower-cased once, and a
+    sentence index per list of sentences built once (the reasons and the referrals of the same
+    sentences share one, with the sentences each needle was found in)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lowered = _lowered(text)
+        self._indexes: dict[tuple[tuple[int, int], ...], SentenceIndex] = {}
+
+    def index(self, sentences: list[tuple[int, int]]) -> SentenceIndex:
+        key = tuple(sentences)
+        if key not in self._indexes:
+            self._indexes[key] = SentenceIndex(sentences, self.text, self)
+        return self._indexes[key]
+
+
+def _lowered(text: str) -> str:
+    """``text.lower()``, one character for one (a character whose lower case is longer, as
+    "İ", stays as it is), so positions in it are positions in ``text``."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
 class SentenceIndex:
     """Runs a pattern once over each block of consecutive sentences (fast: one C-level scan
     instead of one call per sentence) and tells which sentence each match lies in."""
 
-    def __init__(self, sentences: list[tuple[int, int]], text: str) -> None:
+    def __init__(self, sentences: list[tuple[int, int]], text: str,
+                 view: TextView | None = None) -> None:
         self.sentences = sentences
         self.starts = [s for s, _e in sentences]
         self.blocks: list[tuple[int, int]] = []
@@ -263,7 +306,7 @@ class SentenceIndex:
             else:
                 self.blocks.append((start, end))
         self.text = text
-        self.lowered = [text[s:e].lower() for s, e in self.blocks]
+        self.view = view if view is not None else TextView(text)
         self._held: dict[tuple[str, ...], list[int]] = {}
 
     def matches(self, pattern: re.Pattern[str], needles: tuple[str, ...] = ()
@@ -286,18 +329,20 @@ class SentenceIndex:
     def _holding(self, needles: tuple[str, ...]) -> list[int]:
         """Indexes of the sentences that contain one of the needles, in order (computed once
         per needles; a sentence found is not scanned on for the same needle)."""
-        if needles not in self._held:
+        held = self._held.get(needles)
+        if held is None:
             found: set[int] = set()
-            for (block_start, _end), lowered in zip(self.blocks, self.lowered, strict=True):
+            lowered, starts, sentences = self.view.lowered, self.starts, self.sentences
+            for block_start, block_end in self.blocks:
                 for needle in needles:
-                    at = lowered.find(needle)
+                    at = lowered.find(needle, block_start, block_end)
                     while at != -1:
-                        i = bisect_right(self.starts, block_start + at) - 1
+                        i = bisect_right(starts, at) - 1
                         found.add(i)
-                        after = self.sentences[i][1] - block_start if i >= 0 else 0
-                        at = lowered.find(needle, max(after, at + 1))
-            self._held[needles] = sorted(i for i in found if i >= 0)
-        return self._held[needles]
+                        after = sentences[i][1] if i >= 0 else block_start
+                        at = lowered.find(needle, max(after, at + 1), block_end)
+            held = self._held[needles] = sorted(i for i in found if i >= 0)
+        return held
 
 
 def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:

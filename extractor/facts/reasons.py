@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from extractor.facts.patterns import TITLE_REGEX_PART, SentenceIndex
+from extractor.facts.patterns import TITLE_REGEX_PART, TextView
 from extractor.vocab import REASONS, REFERRAL_FROM_REASON, REFERRALS
 from extractor.vocab.phrases import ANY_ROUTE, APPEAL_AVAILABLE, FLAGS
 
@@ -64,10 +64,11 @@ class Hit:
     end: int
 
 
-def match_rules(rules: Iterable[PhraseRule], text: str, sentences: list[tuple[int, int]]
-                ) -> list[Hit]:
-    """First sentence (in order) that each rule's code matches."""
-    index = SentenceIndex(sentences, text)
+def match_rules(rules: Iterable[PhraseRule], text: str, sentences: list[tuple[int, int]],
+                view: TextView | None = None) -> list[Hit]:
+    """First sentence (in order) that each rule's code matches (``view``: the document's
+    shared view of ``text``, when the caller has one)."""
+    index = (view or TextView(text)).index(sentences)
     hits: dict[str, Hit] = {}
     for rule in rules:
         if rule.code in hits:
@@ -82,11 +83,11 @@ def match_rules(rules: Iterable[PhraseRule], text: str, sentences: list[tuple[in
     return sorted(hits.values(), key=lambda h: h.start)
 
 
-def find_reasons(text: str, sentences: list[tuple[int, int]], citations: Iterable[str]
-                 ) -> list[Hit]:
+def find_reasons(text: str, sentences: list[tuple[int, int]], citations: Iterable[str],
+                 view: TextView | None = None) -> list[Hit]:
     """Reason codes of the given sentences; bare appeal wording takes its route from the
     cited s26(6)(a)/(b)/(c) when exactly one is cited."""
-    hits = _first_of_exclusive(match_rules(REASON_RULES, text, sentences))
+    hits = _first_of_exclusive(match_rules(REASON_RULES, text, sentences, view))
     routes = {ROUTE_BY_CITATION[c] for c in citations if c in ROUTE_BY_CITATION}
     if len(routes) == 1 and not any(h.code in ROUTE_BY_CITATION.values() for h in hits):
         hits.extend(_bare_appeal_hits(text, sentences, routes.pop()))
@@ -115,10 +116,10 @@ def _bare_appeal_hits(text: str, sentences: list[tuple[int, int]], code: str) ->
     return []
 
 
-def find_referrals(text: str, sentences: list[tuple[int, int]], reasons: Iterable[Hit]
-                   ) -> list[Hit]:
+def find_referrals(text: str, sentences: list[tuple[int, int]], reasons: Iterable[Hit],
+                   view: TextView | None = None) -> list[Hit]:
     """Bodies named in the given sentences, plus the routes the reasons point to."""
-    hits = match_rules(REFERRAL_RULES, text, sentences)
+    hits = match_rules(REFERRAL_RULES, text, sentences, view)
     have = {h.code for h in hits}
     for reason in reasons:
         code = REFERRAL_FROM_REASON.get(reason.code)

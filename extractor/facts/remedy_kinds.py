@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from extractor.facts.patterns import SentenceIndex
+from extractor.facts.patterns import TextView
 from extractor.facts.remedies import NEGATION_WINDOW, NOT_GIVEN_REGEX
 from extractor.vocab import REMEDIES, REMEDY
 from extractor.vocab.phrases import PERSON
@@ -118,19 +118,22 @@ Part = tuple[list[tuple[int, int]], bool]  # the sentences of a part; a list of 
 
 
 def find_remedy_kinds(text: str, parts: Iterable[Part], expected: bool = False,
-                      accepted: bool = False) -> list[tuple[str, int, int]]:
+                      accepted: bool = False, view: TextView | None = None
+                      ) -> list[tuple[str, int, int]]:
     """(kind, sentence start, end) of each remedy kind the parts give, first mention.
 
     ``parts``: the sentences of each part of the decision, with a flag saying whether the
     part is a list of actions (an "Agreed action" section). ``expected``: a remedy is expected
     (fault was found): read the catch-all "other", and count every kind a body has already
-    given. ``accepted``: the decision accepts what the body had already done as the remedy."""
+    given. ``accepted``: the decision accepts what the body had already done as the remedy.
+    ``view``: the document's shared view of ``text``, when the caller has one."""
+    view = view or TextView(text)
     found: dict[str, tuple[str, int, int]] = {}
     before: dict[str, tuple[str, int, int]] = {}  # given by the body before: context or remedy
     for sentences, listed in parts:
         if not sentences:
             continue
-        hits = _kind_hits(text, sentences, expected)
+        hits = _kind_hits(text, sentences, expected, view)
         carry, previous = listed, (0, 0)
         for i, (start, end) in enumerate(sentences):
             if i in hits or (carry and expected):  # a list line may hold an "other" action
@@ -149,12 +152,12 @@ def find_remedy_kinds(text: str, parts: Iterable[Part], expected: bool = False,
     return sorted(found.values(), key=lambda k: k[1])
 
 
-def _kind_hits(text: str, sentences: list[tuple[int, int]], expected: bool
+def _kind_hits(text: str, sentences: list[tuple[int, int]], expected: bool, view: TextView
                ) -> dict[int, list[tuple[str, int]]]:
     """Sentence index -> (kind, position) of each kind phrase in it, in kind order (a kind's
     rule runs only on the sentences holding one of its needles). With ``expected``, a
     sentence with an item frame is listed too (it may hold an "other" action)."""
-    index = SentenceIndex(sentences, text)
+    index = view.index(sentences)
     number = {sentence: i for i, sentence in enumerate(sentences)}
     found: dict[int, list[tuple[str, int]]] = {}
     for kind, regexes in REMEDY_KIND_REGEXES.items():

@@ -17,19 +17,20 @@ from __future__ import annotations
 
 import os
 import sys
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args
 
 from extractor.errors import ConfigError, ReplayMiss
-from extractor.model import local_server, replay
-from extractor.model.llm import ModelPass
 from extractor.model.policy import Policy, resolve_policy
 from extractor.settings import Settings, shown_url
+
+if TYPE_CHECKING:  # the model client libraries (openai, instructor, vcr) and the embedded
+    # server's and the HTTP check's modules load only when a model is used
+    from extractor.model import local_server
+    from extractor.model.llm import ModelPass
 
 BackendName = Literal["none", "local", "openai"]
 BACKENDS: tuple[str, ...] = get_args(BackendName)
@@ -75,7 +76,7 @@ def open_model_pass(options: BackendOptions, settings: Settings) -> Iterator[Mod
     if name == "none":
         yield None
         return
-    from extractor.model import llm  # the model side loads only when a model is used
+    from extractor.model import llm, replay  # the model side loads only when a model is used
 
     mode = llm.choose_mode(options.mode)
     with ExitStack() as stack:
@@ -100,6 +101,8 @@ def command_policy(name: str, model: str | None, options: BackendOptions, settin
                    ) -> Policy:
     """The trust policy of this command (``policy.resolve_policy``); a backend without one
     runs ``rules`` and says so once on stderr."""
+    from extractor.model import local_server
+
     if isinstance(options.policy, Policy):
         return options.policy
     chosen = options.model_path or settings.local_model_path
@@ -115,6 +118,8 @@ def replayed(options: BackendOptions, settings: Settings
     """The options and settings a replay of ``options.cassette`` runs with: the recorded
     settings, and the recorded backend / model / mode / model path where the command line
     names none. Also what still differs from the recording, for the error on a miss."""
+    from extractor.model import replay
+
     assert options.cassette is not None
     meta = replay.read_metadata(options.cassette)
     recorded = {k: meta.get(k) for k in RECORDED_OPTIONS}
@@ -149,12 +154,16 @@ def _endpoint(name: str, options: BackendOptions, settings: Settings, stack: Exi
               ) -> tuple[str | None, str | None, str, local_server.LocalServer | None]:
     """(base URL, model name, API key, the embedded server if one was started) of the server
     to talk to; starts it when needed."""
+    from extractor.model import local_server
+
     if name == "local":
         if options.replaying:
+            from extractor.model.replay import LOCAL_SERVER_URL
+
             chosen = options.model_path or settings.local_model_path
             alias = local_server.served_alias(local_server.model_alias(chosen),
                                               local_server.lora_path(chosen))
-            return replay.LOCAL_SERVER_URL, options.model or alias, LOCAL_API_KEY, None
+            return LOCAL_SERVER_URL, options.model or alias, LOCAL_API_KEY, None
         server = stack.enter_context(local_server.local_server(settings, options.model_path))
         return server.base_url, options.model or server.model, LOCAL_API_KEY, server
     base_url = options.base_url or settings.base_url
@@ -169,6 +178,9 @@ def _endpoint(name: str, options: BackendOptions, settings: Settings, stack: Exi
 
 def check_reachable(base_url: str, key: str | None) -> None:
     """One GET of ``/models``: an unreachable server or a refused key is a ConfigError."""
+    import urllib.error
+    import urllib.request
+
     shown = shown_url(base_url)
     request = urllib.request.Request(base_url.rstrip("/") + "/models")
     if key:
@@ -191,6 +203,7 @@ def cassette_metadata(name: str, options: BackendOptions, settings: Settings
                       ) -> dict[str, object]:
     """What a recording was made with: inputs, options and the settings that shape the
     requests (read back by the replay tests and scripts/record_cassettes.sh)."""
+    from extractor.model import local_server
     from extractor.model.prompt import prompt_sha
 
     meta: dict[str, object] = {"inputs": list(options.inputs or ()), "backend": name,

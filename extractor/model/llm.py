@@ -33,7 +33,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from json import JSONDecodeError
-from typing import Any, Literal, Protocol, get_args
+from typing import Any, Protocol, get_args
 
 import instructor
 import openai
@@ -48,6 +48,7 @@ from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
 from extractor.errors import ConfigError, ReplayMiss
 from extractor.model import replay
 from extractor.model.merge import Failure
+from extractor.model.modes import DEFAULT_MODE, ModeName
 from extractor.model.policy import RULES, Policy
 from extractor.model.prompt import Question, prompt_sha
 from extractor.model.reask import flatten_messages
@@ -62,9 +63,7 @@ MODES: dict[str, instructor.Mode] = {
     "json_schema": instructor.Mode.JSON_SCHEMA,  # OpenAI structured outputs (not llama.cpp)
     "md_json": instructor.Mode.MD_JSON,
 }
-ModeName = Literal["tools", "json", "json_schema", "md_json"]  # the CLI's --mode choices
 assert set(get_args(ModeName)) == set(MODES)
-DEFAULT_MODE = "tools"
 REASK_SEED = 1000  # re-ask n samples with seed REASK_SEED + n (same answers on every run)
 # instructor logs every failed attempt at ERROR; failures are issues on the record instead.
 logging.getLogger("instructor").addHandler(logging.NullHandler())

@@ -46,9 +46,9 @@ LIST_MARKER_REGEX = re.compile(
     r"[ ]+(?=\S)",
     re.MULTILINE)
 
-SPACE_RUN_REGEX = re.compile(r"[ ]{2,}")
-LINE_EDGE_SPACE_REGEX = re.compile(r"^[ ]+|[ ]+$", re.MULTILINE)
-BLANK_LINES_REGEX = re.compile(r"\n{2,}")
+# The whitespace step in one pass: each run of two or more spaces and line breaks (a single
+# space or line break needs no change, so it costs no Python work).
+WHITESPACE_RUN_REGEX = re.compile(r"[ \n][ \n]+")
 
 
 @dataclass
@@ -75,10 +75,13 @@ class Cleaned:
 Step = Callable[[str, list[int]], tuple[str, list[int]]]
 
 
-def substitute(pattern: re.Pattern[str], repl: str | Callable[[re.Match[str]], str],
-               text: str, offsets: list[int]) -> tuple[str, list[int]]:
-    """``pattern.sub`` that keeps the offset map: kept characters keep their offsets,
-    a same-length replacement maps one for one, any other maps to the match start."""
+Edit = Callable[[re.Match[str]], tuple[str, list[int]]]
+
+
+def rewrite(pattern: re.Pattern[str], edit: Edit, text: str, offsets: list[int]
+            ) -> tuple[str, list[int]]:
+    """Each match of ``pattern`` replaced by ``edit(match)``: (its replacement, the offsets of
+    the replacement's characters); the characters between matches keep theirs."""
     parts: list[str] = []
     new: list[int] = []
     pos = 0
@@ -86,9 +89,9 @@ def substitute(pattern: re.Pattern[str], repl: str | Callable[[re.Match[str]], s
         s, e = m.span()
         parts.append(text[pos:s])
         new.extend(offsets[pos:s])
-        r = repl(m) if callable(repl) else repl
-        parts.append(r)
-        new.extend(offsets[s:e] if len(r) == e - s else [offsets[s]] * len(r))
+        replacement, kept = edit(m)
+        parts.append(replacement)
+        new.extend(kept)
         pos = e
     if not parts:
         return text, offsets
@@ -97,11 +100,32 @@ def substitute(pattern: re.Pattern[str], repl: str | Callable[[re.Match[str]], s
     return "".join(parts), new
 
 
+def substitute(pattern: re.Pattern[str], repl: str | Callable[[re.Match[str]], str],
+               text: str, offsets: list[int]) -> tuple[str, list[int]]:
+    """``pattern.sub`` that keeps the offset map: kept characters keep their offsets,
+    a same-length replacement maps one for one, any other maps to the match start."""
+
+    def edit(m: re.Match[str]) -> tuple[str, list[int]]:
+        s, e = m.span()
+        r = repl(m) if callable(repl) else repl
+        return r, (offsets[s:e] if len(r) == e - s else [offsets[s]] * len(r))
+
+    return rewrite(pattern, edit, text, offsets)
+
+
 def _translate(table: dict[int, str]) -> Step:
-    """Replace characters one for one (a regex over the table's keys: ``str.translate`` walks
-    every character of a non-ASCII text through the table, many times slower)."""
-    chars = re.compile("[" + re.escape("".join(map(chr, table))) + "]")
-    return lambda text, offsets: (chars.sub(lambda m: table[ord(m.group())], text), offsets)
+    """Replace characters one for one: ``str.replace`` per character the text holds (a C-level
+    scan each; ``str.translate`` walks every character of a non-ASCII text through the table,
+    and a regex with a callback pays a Python call per replaced character)."""
+    pairs = tuple((chr(key), value) for key, value in table.items())
+
+    def step(text: str, offsets: list[int]) -> tuple[str, list[int]]:
+        for old, new in pairs:
+            if old in text:
+                text = text.replace(old, new)
+        return text, offsets
+
+    return step
 
 
 def _delete(pattern: re.Pattern[str]) -> Step:
@@ -127,9 +151,24 @@ def _cookie_banner(text: str, offsets: list[int]) -> tuple[str, list[int]]:
 
 
 def _whitespace(text: str, offsets: list[int]) -> tuple[str, list[int]]:
-    text, offsets = substitute(SPACE_RUN_REGEX, " ", text, offsets)
-    text, offsets = substitute(LINE_EDGE_SPACE_REGEX, "", text, offsets)
-    text, offsets = substitute(BLANK_LINES_REGEX, "\n", text, offsets)
+    """Spaces collapsed, lines trimmed, blank lines and the text's edges dropped: a run with a
+    line break is one "\n" (with the first break's offset), a run of spaces inside a line is
+    one " " (the first space's), spaces at the text's start or end go. Kept characters keep
+    their offsets."""
+    if text[:1] == " " and text[1:2] not in (" ", "\n"):  # longer runs: below
+        text, offsets = text[1:], offsets[1:]
+    if text[-1:] == " " and text[-2:-1] not in (" ", "\n"):
+        text, offsets = text[:-1], offsets[:-2] + offsets[-1:]
+    size = len(text)
+
+    def one(m: re.Match[str]) -> tuple[str, list[int]]:
+        s, e = m.span()
+        brk = text.find("\n", s, e)
+        if brk != -1:
+            return "\n", [offsets[brk]]
+        return (" ", [offsets[s]]) if s and e < size else ("", [])
+
+    text, offsets = rewrite(WHITESPACE_RUN_REGEX, one, text, offsets)
     lead = len(text) - len(text.lstrip("\n"))
     trail = len(text.rstrip("\n"))
     return text[lead:trail], offsets[lead:trail] + [offsets[trail]]

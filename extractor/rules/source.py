@@ -14,6 +14,8 @@ from extractor.rules.base import Context, get, issue, items
 # A decision's title line "<Organisation> (<YY SSS SSS[x]>)", as a listing card also shows it.
 TITLE_LINE_REGEX = re.compile(
     r"^[ \t]*\S[^\n]{1,200}? \((?P<ref>\d{2} ?\d{3} ?\d{3}[a-z]?)\)[ \t\r]*$", re.MULTILINE)
+# The bracketed reference a title line ends with: found first, so that only its lines are read.
+REF_IN_BRACKETS_REGEX = re.compile(r"\(\d{2} ?\d{3} ?\d{3}[a-z]?\)")
 # Wording an LGSCO statement cannot do without (used to spot inputs that are not decisions):
 # the Ombudsman, a "Summary:" label, a "Decision :" / "Decision date :" header label, or "final
 # decision". The word "decision" alone is everyday English ("hello world, not a decision").
@@ -87,13 +89,27 @@ def rule_not_a_decision(ctx: Context) -> list[Issue]:
                   "this does not look like an LGSCO decision")]
 
 
+def _ref_lines(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each line holding a bracketed case reference, each once."""
+    end = -1
+    for m in REF_IN_BRACKETS_REGEX.finditer(text):
+        if m.start() < end:
+            continue
+        start = text.rfind("\n", 0, m.start()) + 1
+        end = text.find("\n", m.end())
+        end = len(text) if end == -1 else end
+        yield start, end
+
+
 def rule_several_decisions(ctx: Context) -> list[Issue]:
     """A listing or search-results page (DOMAIN §2.1: several cards, each a title line, a
     "Statement Upheld <sub-category> <date>" line and a summary) is not one decision."""
     if ctx.source is None:
         return []
-    cards = sum(1 for _ in LISTING_LINE_REGEX.finditer(ctx.source))
-    titles = {m["ref"].replace(" ", "") for m in TITLE_LINE_REGEX.finditer(ctx.source)}
+    cards = sum(1 for _ in LISTING_LINE_REGEX.finditer(ctx.source)) \
+        if "Statement " in ctx.source or "Report " in ctx.source else 0  # a card's first words
+    titles = {m["ref"].replace(" ", "") for start, end in _ref_lines(ctx.source)
+              for m in TITLE_LINE_REGEX.finditer(ctx.source, start, end)}
     found = max(cards, len(titles))
     if found < 2:
         return []

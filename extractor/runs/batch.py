@@ -14,18 +14,16 @@ import queue
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from itertools import chain
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from extractor.errors import InputError
 from extractor.facts.extract import Context
-from extractor.harvest.harvest_store import harvested_items
 from extractor.model.backends import BackendOptions
-from extractor.model.llm import ModelPass
 from extractor.model.policy import RULES
 from extractor.model.prices import PRICES_DATED, cost_usd
 from extractor.models import SCHEMA_VERSION, Decision
@@ -35,6 +33,9 @@ from extractor.read.load import DEFAULT_MAX_BYTES
 from extractor.runs.results import failed_row, finished_row, reason
 from extractor.settings import shown_url
 from extractor.store.store import ResultRow, RunConfig, Store, StoreError
+
+if TYPE_CHECKING:  # openai and instructor load only when a model is used
+    from extractor.model.llm import ModelPass
 
 WRITE_QUEUE_SIZE = 512      # finished documents waiting for the writer (bounds memory)
 NAMED_FAILURES = 5          # failed documents the summary names with their reasons
@@ -143,6 +144,14 @@ def run_config(model_pass: ModelPass | None) -> RunConfig:
     return RunConfig(model_pass.name, model_pass.model, prompt, SCHEMA_VERSION)
 
 
+def _harvested_pages(store: Store, sha: str, options: BatchOptions) -> tuple[int, Iterator[Item]]:
+    """The stored harvested pages to run (``--harvested``); the harvest's HTTP client is
+    imported only then."""
+    from extractor.harvest.harvest_store import harvested_items
+
+    return harvested_items(store, sha, options.retry_failed)
+
+
 def run_batch(inputs: Iterable[str], db_path: str, model_pass: ModelPass | None = None,
               options: BatchOptions | None = None, progress: Progress | None = None
               ) -> RunSummary:
@@ -155,7 +164,7 @@ def run_batch(inputs: Iterable[str], db_path: str, model_pass: ModelPass | None 
         config = run_config(model_pass)
         recorded = {k: v for k, v in asdict(options).items() if k != "recorded"}
         run_id = store.start_run(config, {"inputs": inputs, **recorded, **options.recorded})
-        harvested, pages = harvested_items(store, config.sha, options.retry_failed) \
+        harvested, pages = _harvested_pages(store, config.sha, options) \
             if options.harvested else (0, iter(()))
         summary = RunSummary(run_id=run_id, total=count(paths) + harvested,
                              harvested=options.harvested, limit=options.limit,

@@ -9,14 +9,16 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from extractor.errors import InputError
-from extractor.model.llm import ModelPass
 from extractor.models import Decision
 from extractor.pipeline import run_many
 from extractor.read.inputs import formats_read
 from extractor.runs.report import ExtractProgress
+
+if TYPE_CHECKING:  # openai and instructor load only when a model is used
+    from extractor.model.llm import ModelPass
 
 # Rules named in the stderr line at most (the records hold all of them).
 NAMED_RULES = 5

@@ -7,7 +7,7 @@ import threading
 import time
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self, TextIO
+from typing import TYPE_CHECKING, Any, Self, TextIO
 
 from rich.console import Console
 from rich.progress import (
@@ -21,10 +21,12 @@ from rich.progress import (
 from rich.table import Column
 
 from extractor.harvest.listing import SEARCH, Window
-from extractor.harvest.run import HarvestSummary
 from extractor.model.prices import PRICES_DATED
 from extractor.read.inputs import formats_read
 from extractor.runs.batch import RunSummary
+
+if TYPE_CHECKING:  # the harvest's HTTP client loads only for a harvest
+    from extractor.harvest.run import HarvestSummary
 
 PLAIN_EVERY_SECONDS = 10.0
 FAILURE_CHARS = 160  # a failure's reason as the summary shows it (runs show: all of it)

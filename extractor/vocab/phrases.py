@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any, cast
 
 FLAGS = re.IGNORECASE
 W = r"(?:[\w'’(),-]+ )"  # one word and its space, for bounded gaps like {0,3}
@@ -70,14 +71,47 @@ BEST_PLACE = (r"(?:is|are|would be|will be) (?:[\w,]+ ){0,3}?(?:in the best posi
               r"|better) placed|the (?:proper|right|correct|best) (?:place|forum|route|way))\b")
 
 
+class LazyPattern:
+    """A regular expression compiled when first used: the vocabulary's phrase rules are many
+    and large, and a run reads only those whose needles its decisions hold (an ``extract`` of
+    one decision compiles a few, not all, at start-up). Once compiled, its methods are the
+    compiled pattern's own (no extra call per search)."""
+
+    METHODS = ("search", "match", "fullmatch", "finditer", "findall", "sub", "split")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.pattern = pattern
+        self.flags = flags
+
+    def compiled(self) -> re.Pattern[str]:
+        regex = re.compile(self.pattern, self.flags)
+        for name in self.METHODS:
+            setattr(self, name, getattr(regex, name))  # shadows the first-use method below
+        return regex
+
+
+def _on_first_use(name: str) -> Any:
+    def method(self: LazyPattern, *args: Any, **kwargs: Any) -> Any:
+        return getattr(self.compiled(), name)(*args, **kwargs)
+
+    method.__name__ = name
+    return method
+
+
+for _name in LazyPattern.METHODS:
+    setattr(LazyPattern, _name, _on_first_use(_name))
+
+
 def any_of(*alternatives: str) -> re.Pattern[str]:
-    """One case-insensitive pattern matching any of the alternatives."""
-    return re.compile("|".join(f"(?:{a})" for a in alternatives), FLAGS)
+    """One case-insensitive pattern matching any of the alternatives (compiled when first
+    used)."""
+    return cast(re.Pattern[str], LazyPattern("|".join(f"(?:{a})" for a in alternatives), FLAGS))
 
 
 def cue(pattern: str) -> re.Pattern[str]:
-    """A case-insensitive support cue (what a model's sentence must say for a code)."""
-    return re.compile(pattern, FLAGS)
+    """A case-insensitive support cue (what a model's sentence must say for a code; compiled
+    when first used)."""
+    return cast(re.Pattern[str], LazyPattern(pattern, FLAGS))
 
 
 @dataclass(frozen=True)
