@@ -13,8 +13,8 @@ The mode of each field is chosen by ``choose`` (the rule the README states):
   precision and F1 are both at least the ``rules`` merge's (a tie goes to the model: on enough
   labels it lost nothing against rules written from labelled decisions, and it is not bound
   to their phrase lists on new ones), and the model's answers alone, counting the answers the
-  validators refused to the end as wrong, are at most ``ALONE_SLACK`` less precise than the
-  ``rules`` merge (a model whose mistakes only the validators caught here is not trusted where
+  validators refused to the end as wrong, are at least as precise as the ``rules`` merge
+  (``ALONE_SLACK`` = 0) (a model whose mistakes only the validators caught here is not trusted where
   they cannot check);
 - else ``grounded`` when the ``grounded`` merge's precision is not below the ``rules`` merge's
   and its F1 is higher by at least ``GROUNDED_MARGIN``;
@@ -42,12 +42,15 @@ from extractor.pipeline import deterministic_pass
 from extractor.read.inputs import iter_items
 from extractor.settings import Settings
 
-MIN_LABELLED, GROUNDED_MARGIN, ALONE_SLACK = 10, 0.01, 0.05
+# ALONE_SLACK 0: the embedded model's fault_found answers alone were 0.95 precise on 21 labelled
+# dev values where the rules merge was 1.00 (the header outcome refused its slips); with 0.05 of
+# slack it was trusted, and no header catches those slips on a page that prints none.
+MIN_LABELLED, GROUNDED_MARGIN, ALONE_SLACK = 10, 0.01, 0.0
 COLUMNS = ("none", "model_alone", *MODES)  # the rules alone, the answers alone, each merge
 RULE_TEXT = (f"model: >= {MIN_LABELLED} labelled values, the model merge's precision and "
              f"F1 both >= the rules merge's, and the model's answers alone (answers the "
-             f"validators refused counted wrong) at most {ALONE_SLACK} less precise than the "
-             f"rules merge; else grounded: "
+             f"validators refused counted wrong) at least as precise as the rules merge; "
+             f"else grounded: "
              f"the grounded merge's precision >= the rules merge's and its F1 >= the rules "
              f"merge's + {GROUNDED_MARGIN}; else rules")
 PROBE = Policy.uniform("model")
