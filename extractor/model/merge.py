@@ -25,6 +25,7 @@ of a backend without a policy) the rules always win:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -228,40 +229,34 @@ def supports_reason(code: str, sentence: str) -> bool:
 
 
 def merge_remedies(m: Merger, items: list[Any]) -> None:
-    mode = m.mode("remedy_kinds")
-    if mode == "model":
-        def apply(kept: list[tuple[str, Span]]) -> None:
-            m.record.remedy_kinds = [code for code, _span in kept]
-        _trust_list(m, "remedy_kinds", items, "kind", list(m.facts.remedy_kinds), apply)
-        return
-    for item in items:
-        span = m.span_of(item.quote)
-        if item.kind in m.facts.remedy_kinds:
-            continue
-        if span is None or (mode == "rules" and not supports_remedy(item.kind, item.quote)):
-            m.note(UNSUPPORTED_RULE, "info", "remedy_kinds", f"model remedy {item.kind} is not "
-                   "supported by its sentence; dropped", span)
-        elif item.kind not in m.record.remedy_kinds:
-            m.record.remedy_kinds.append(item.kind)
+    _merge_codes(m, "remedy_kinds", items, "kind", supports_remedy, "remedy")
 
 
 def merge_referrals(m: Merger, items: list[Any]) -> None:
     """The bodies the complainant is pointed to (asked only in modes grounded and model)."""
-    mode = m.mode("referred_to")
+    _merge_codes(m, "referred_to", items, "code", supports_referral, "referral")
+
+
+def _merge_codes(m: Merger, name: str, items: list[Any], attr: str,
+                 supports: Callable[[str, str], bool], what: str) -> None:
+    """A list field's answers by the policy's mode: ``model`` replaces the rules' codes;
+    otherwise a code the rules lack is added when its sentence is found (and, in ``rules``,
+    supports it), else dropped with an info issue."""
+    mode, found = m.mode(name), getattr(m.facts, name)
     if mode == "model":
         def apply(kept: list[tuple[str, Span]]) -> None:
-            m.record.referred_to = [code for code, _span in kept]
-        _trust_list(m, "referred_to", items, "code", list(m.facts.referred_to), apply)
+            setattr(m.record, name, [code for code, _span in kept])
+        _trust_list(m, name, items, attr, list(found), apply)
         return
     for item in items:
-        span = m.span_of(item.quote)
-        if item.code in m.record.referred_to:
+        code, span = getattr(item, attr), m.span_of(item.quote)
+        if code in found:
             continue
-        if span is None or (mode == "rules" and not supports_referral(item.code, item.quote)):
-            m.note(UNSUPPORTED_RULE, "info", "referred_to", f"model referral {item.code} is "
-                   "not supported by its sentence; dropped", span)
-        else:
-            m.record.referred_to.append(item.code)
+        if span is None or (mode == "rules" and not supports(code, item.quote)):
+            m.note(UNSUPPORTED_RULE, "info", name, f"model {what} {code} is not supported by "
+                   "its sentence; dropped", span)
+        elif code not in getattr(m.record, name):
+            getattr(m.record, name).append(code)
 
 
 def supports_referral(code: str, sentence: str) -> bool:
