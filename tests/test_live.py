@@ -16,6 +16,7 @@ from conftest import ROOT
 from typer.testing import CliRunner
 
 from extractor.cli import app
+from extractor.model import local_server
 from extractor.model.local_server import PACKAGED_MODEL_ALIAS, lora_path, served_alias
 from extractor.models import Decision
 
@@ -36,7 +37,7 @@ def extract(*args: str, **env: str) -> tuple[int, list[Decision], str]:
 
 
 def server_children() -> list[int]:
-    """Child processes of this test process that run llama_cpp.server."""
+    """Child processes of this test process that run the embedded server."""
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -44,7 +45,7 @@ def server_children() -> list[int]:
             cmdline = (stat.parent / "cmdline").read_bytes()
         except (OSError, IndexError, ValueError):
             continue
-        if ppid == os.getpid() and b"llama_cpp.server" in cmdline:
+        if ppid == os.getpid() and local_server.SERVER_MODULE.encode() in cmdline:
             found.append(int(stat.parent.name))
     return found
 

@@ -1,10 +1,10 @@
 """The embedded model: llama-cpp-python's OpenAI-compatible server as a managed subprocess.
 
-``with local_server(settings) as server: ...`` starts ``python -m llama_cpp.server`` on a free
-loopback port with the packaged Gemma 3 270M GGUF and the project's LoRA adapter (or
-``--model-path``, or ``EXTRACTOR_LORA_PATH``), waits until
-``/v1/models`` answers, and stops the server when the block ends, also on Ctrl-C, SIGTERM and
-errors. Everything that can go wrong on the way (extra not installed, model missing, port in
+``with local_server(settings) as server: ...`` starts llama-cpp-python's server (through
+``serve.py``) on a free loopback port with the packaged Gemma 3 270M GGUF and the project's
+LoRA adapter (or ``--model-path``, or ``EXTRACTOR_LORA_PATH``), waits until ``/v1/models``
+answers, and stops the server when the block ends, also on Ctrl-C, SIGTERM and errors.
+Everything that can go wrong on the way (extra not installed, model missing, port in
 use, server exits or never answers) is a one-line ``ConfigError``. ``server.restart()`` starts
 it again on the same port (``watch.py`` restarts it when it crashed or stopped answering).
 
@@ -39,6 +39,7 @@ from extractor.model import llama_build
 from extractor.settings import Settings
 
 HOST = "127.0.0.1"
+SERVER_MODULE = "extractor.model.serve"  # llama_cpp.server with the lazy grammar check
 PACKAGED_MODEL_ALIAS = "gemma-3-270m-q4_k_m"  # the name requests use (stable across machines)
 INSTALL_HINT = "pip install 'extractor[local]'"
 PACKAGED_ADAPTER = Path(__file__).resolve().parent.parent / "adapters" / "extractor-lora.gguf"
@@ -223,7 +224,7 @@ def free_port(wanted: int | None = None) -> int:
 
 def server_command(gguf: Path, alias: str, port: int, settings: Settings,
                    lora: str | None = None) -> list[str]:
-    cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf),
+    cmd = [sys.executable, "-m", SERVER_MODULE, "--model", str(gguf),
            "--model_alias", alias, "--host", HOST, "--port", str(port),
            "--n_ctx", str(settings.local_n_ctx), "--n_threads", str(settings.local_threads)]
     if settings.local_chat_format:
