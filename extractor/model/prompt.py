@@ -111,27 +111,39 @@ def _clip(sentence: str) -> str:
     return sentence[:answers.MAX_SENTENCE_CHARS].rsplit(" ", 1)[0]
 
 
-def facts_summary(facts: Decision) -> str:
-    """The deterministic facts the model is given, one line each."""
+# The facts each prompt is given: only what bears on its question (fewer tokens to read).
+FACT_LINES = {"reasons.txt": ("outcome", "status", "cited", "reasons"),
+              "referrals.txt": ("outcome", "status", "cited", "reasons"),
+              "remedies.txt": ("outcome", "status", "remedies", "payments"),
+              "payments.txt": ("outcome", "remedies", "payments"),
+              "status.txt": ("outcome", "status", "cited")}
+ALL_FACTS = ("outcome", "status", "cited", "reasons", "remedies", "payments")
+
+
+def facts_summary(facts: Decision, lines: tuple[str, ...] = ALL_FACTS) -> str:
+    """The deterministic facts the model is given, one line each (``lines``: which)."""
     def yn(value: bool | None) -> str:
         return "unknown" if value is None else "yes" if value else "no"
 
-    lines = [f"- outcome: {(facts.outcome or 'unknown').replace('_', ' ')}",
-             f"- investigated: {yn(facts.investigated)}; fault found: {yn(facts.fault_found)}",
-             f"- cited: {', '.join(c.canonical for c in facts.citations) or 'none found'}",
-             f"- reasons found: {', '.join(r.code for r in facts.reasons) or 'none'}",
-             f"- remedies found: {', '.join(facts.remedy_kinds) or 'none'}"]
+    known = {"outcome": f"- outcome: {(facts.outcome or 'unknown').replace('_', ' ')}",
+             "status": f"- investigated: {yn(facts.investigated)}; fault found: "
+                       f"{yn(facts.fault_found)}",
+             "cited": f"- cited: {', '.join(c.canonical for c in facts.citations) or 'none found'}",
+             "reasons": f"- reasons found: {', '.join(r.code for r in facts.reasons) or 'none'}",
+             "remedies": f"- remedies found: {', '.join(facts.remedy_kinds) or 'none'}"}
     if facts.payments:
-        lines.append("- payments found: " + ", ".join(
-            f"£{p.amount_gbp:g} ({p.status or 'status unknown'})" for p in facts.payments))
-    return "\n".join(lines)
+        known["payments"] = "- payments found: " + ", ".join(
+            f"£{p.amount_gbp:g} ({p.status or 'status unknown'})" for p in facts.payments)
+    return "\n".join(known[name] for name in lines if name in known)
 
 
 def render(template: str, facts: Decision, sentences: tuple[str, ...],
            options: dict[str, str] | None = None, max_items: int = 0) -> list[dict[str, str]]:
-    """One user message (template-less servers drop system messages)."""
+    """One user message (template-less servers drop system messages). Static text first,
+    then the document's facts and sentences, so consecutive questions of one kind share their
+    prompt's start and the embedded server evaluates only what follows it."""
     text = Template(load_prompt(template)).substitute(
-        facts=facts_summary(facts),
+        facts=facts_summary(facts, FACT_LINES.get(template, ALL_FACTS)),
         sentences=numbered(sentences), max_items=max_items,
         options="\n".join(f"- {k}: {v}" for k, v in (options or {}).items()))
     return [{"role": "user", "content": text.strip()}]
