@@ -1,8 +1,8 @@
 """Before / after, side by side in one run: the model pass of ``--backend local``.
 
-Unpacks ``--base REV`` with ``git archive`` (as ``bench_speed.py`` does) and runs
-``extractor extract --backend local`` from that tree and from this working tree over the same
-decisions, in chunks, alternating which tree goes first, so both see the same load from the
+Unpacks ``--base REV`` and ``--new REV`` (default HEAD) with ``git archive`` (as
+``bench_speed.py`` does) and runs ``extractor extract --backend local`` from both trees over the
+same decisions, in chunks, alternating which tree goes first, so both see the same load from the
 neighbours. Each run starts its own embedded server (the start is not counted: a decision's
 seconds are its record's ``meta.seconds``). Prints, per tree:
 
@@ -93,7 +93,11 @@ def field_scores(report: dict[str, Any]) -> dict[str, float]:
 def print_scores(scorer: Any, gold_files: list[Path], results: dict[str, list[dict[str, Any]]]
                  ) -> None:
     for gold_file in gold_files:
-        gold = [json.loads(line) for line in gold_file.read_text().splitlines() if line.strip()]
+        ran = {Path(r["meta"]["source"]).stem for r in results["new"]}
+        gold = [g for line in gold_file.read_text().splitlines() if line.strip()
+                for g in [json.loads(line)] if Path(g["file"]).stem in ran]
+        if not gold:
+            continue
         names = {Path(g["file"]).stem for g in gold}
         scored = {}
         for tree, records in results.items():
@@ -116,6 +120,8 @@ def judged(record: dict[str, Any]) -> str:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--base", default="main", help="git revision to compare with (default main)")
+    ap.add_argument("--new", default="HEAD", help="git revision measured against it (default "
+                    "HEAD: committed files, so edits during the run do not leak in)")
     ap.add_argument("--docs", nargs="+", type=Path, default=DEFAULT_DOCS)
     ap.add_argument("--gold", nargs="*", type=Path, default=DEFAULT_GOLD)
     ap.add_argument("--chunk", type=int, default=24, help="decisions per extract run")
@@ -124,7 +130,8 @@ def main() -> int:
     files = corpus_files(args.docs)[:args.limit]
     scorer = load_scorer(SCORER)
     with tempfile.TemporaryDirectory(prefix="bench-model-speed-") as tmp:
-        trees = {"base": unpack(args.base, Path(tmp) / "base"), "new": ROOT}
+        trees = {"base": unpack(args.base, Path(tmp) / "base"),
+                 "new": unpack(args.new, Path(tmp) / "new")}
         results: dict[str, list[dict[str, Any]]] = {"base": [], "new": []}
         evaluated = {"base": 0, "new": 0}
         chunks = [files[i:i + args.chunk] for i in range(0, len(files), args.chunk)]
@@ -136,7 +143,7 @@ def main() -> int:
                 evaluated[tree] += evaluated_tokens(log)
             print(f"chunk {n + 1}/{len(chunks)} done", file=sys.stderr, flush=True)
         print(f"{len(files)} decisions from {', '.join(str(d) for d in args.docs)}; base "
-              f"{args.base} vs this tree, chunks of {args.chunk}, alternating, "
+              f"{args.base} vs {args.new}, chunks of {args.chunk}, alternating, "
               f"{os.cpu_count()} CPUs")
         sums = {tree: summary(results[tree], evaluated[tree]) for tree in results}
         print(f"{'':36}{'base':>10}{'new':>10}{'new/base':>10}")
