@@ -72,6 +72,13 @@ def model_stage(record: Decision, ctx: Context, model_pass: ModelPass) -> Decisi
     return refined
 
 
+def question_kinds(record: Decision, ctx: Context, model_pass: ModelPass) -> tuple[str, ...]:
+    """The kinds of question the model stage will ask about this record, in order."""
+    settings = model_pass.settings
+    return tuple(q.name for q in plan_questions(record, ctx, settings.model_scope,
+                                                settings.max_tokens, policy_of(model_pass)))
+
+
 def policy_of(model_pass: ModelPass) -> Policy:
     """The pass's trust policy (``rules`` for a pass that has none)."""
     return getattr(model_pass, "policy", RULES)

@@ -205,6 +205,63 @@ def test_concurrency_keeps_n_model_calls_in_flight(tmp_path):
     assert (summary.ok + summary.issues, summary.failed) == (8, 0)  # barrier never broke
 
 
+CLOSED = ("Northshire County Council (23 {n:03d} 1{n:02d})\n\nCategory : Adult care services > "
+          "Charging\n\nDecision : Closed after initial enquiries\n\nDecision date : 14 Mar 2024"
+          "\n\nThe Ombudsman's final decision:\n\nSummary: Mr A complained about charges for care "
+          "number {n}. We will not investigate this complaint. Mr A has a right of appeal to a "
+          "tribunal about this.\n")
+UPHELD = ("Northshire County Council (23 {n:03d} 2{n:02d})\n\nCategory : Adult care services > "
+          "Charging\n\nDecision : Upheld\n\nDecision date : 14 Mar 2024\n\nThe Ombudsman's final "
+          "decision:\n\nSummary: Mrs B complained about charges for care number {n}. We found "
+          "fault and the Council has agreed to put things right.\n\nAgreed action\n\nWithin one "
+          "month the Council will write to Mrs B to say sorry for the confusion.\n")
+
+
+class Questioning(FakePass):
+    """Records the kinds of question each model pass was given, in the order they came."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kinds: list[tuple[str, ...]] = []
+
+    def ask_all(self, facts, doc, questions):
+        with self.lock:
+            self.kinds.append(tuple(q.name for q in questions))
+        return super().ask_all(facts, doc, questions)
+
+
+@pytest.mark.parametrize(("n", "window", "runs"), [
+    (8, 16, 2),    # one window: the reasons questions together, then the remedies questions
+    (20, 16, 4),   # a full window, then the last four
+    (6, 2, 6),     # windows of two documents: no two alike to put together
+])
+def test_model_passes_come_grouped_by_question_kind(tmp_path, monkeypatch, n, window, runs):
+    monkeypatch.setattr(batch_module, "GROUP_WINDOW", window)
+    src, db = tmp_path / "in.jsonl", tmp_path / "r.sqlite"
+    with src.open("w", encoding="utf-8") as fh:
+        for i in range(n):
+            text = (CLOSED if i % 2 == 0 else UPHELD).format(n=i)
+            fh.write(json.dumps({"id": f"doc-{i}", "text": text}) + "\n")
+    fake = Questioning()
+    summary = run_batch([str(src)], str(db), fake, BatchOptions(concurrency=1))
+    assert summary.processed == n and sorted(fake.calls) == sorted(f"doc-{i}" for i in range(n))
+    assert set(fake.kinds) == {("reasons",), ("remedies",)}
+    changes = sum(1 for a, b in zip(fake.kinds, fake.kinds[1:], strict=False) if a != b)
+    assert changes + 1 == runs
+
+
+@pytest.mark.parametrize(("kinds", "order"), [
+    ([("remedies",), ("reasons",), ("remedies",), ()], [3, 1, 0, 2]),
+    ([("status",), ("reasons", "status"), ("reasons",)], [2, 1, 0]),
+    ([("reasons",), ("reasons",)], [0, 1]),   # stable: input order within a kind
+    ([], []),
+])
+def test_grouped_orders_a_window_by_its_question_kinds(kinds, order):
+    window = [batch_module.Prepared(None, None, None, 0.0, k) for k in kinds]  # type: ignore
+    ids = [id(p) for p in window]
+    assert [ids.index(id(p)) for p in batch_module.grouped(window)] == order
+
+
 def test_deterministic_pass_does_not_wait_for_the_model(tmp_path, monkeypatch):
     second_read = threading.Event()
     real = batch_module.deterministic_pass

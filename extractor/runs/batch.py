@@ -2,7 +2,9 @@
 
 Threads: the caller's thread reads inputs and runs the deterministic pass of each document; a
 pool of ``concurrency`` workers runs the model pass (so one document's deterministic pass never
-waits on another's model call); one writer thread owns the store connection and commits each
+waits on another's model call), ``GROUP_WINDOW`` documents at a time ordered by the kinds of
+question they ask (consecutive prompts of one kind share their start, which the embedded
+server evaluates once); one writer thread owns the store connection and commits each
 finished document in its own transaction. Every failure of one document becomes a ``failed``
 result with its reason, and the run goes on.
 """
@@ -27,7 +29,7 @@ from extractor.model.backends import BackendOptions
 from extractor.model.policy import RULES
 from extractor.model.prices import PRICES_DATED, cost_usd
 from extractor.models import SCHEMA_VERSION, Decision
-from extractor.pipeline import deterministic_pass, model_stage, stamp_backend
+from extractor.pipeline import deterministic_pass, model_stage, question_kinds, stamp_backend
 from extractor.read.inputs import Item, count, expand, iter_items
 from extractor.read.load import DEFAULT_MAX_BYTES
 from extractor.runs.results import failed_row, finished_row, reason
@@ -40,6 +42,9 @@ if TYPE_CHECKING:  # openai and instructor load only when a model is used
 WRITE_QUEUE_SIZE = 512      # finished documents waiting for the writer (bounds memory)
 NAMED_FAILURES = 5          # failed documents the summary names with their reasons
 PREFETCH_PER_WORKER = 2     # documents prepared per model worker before the reader waits
+# Documents whose model passes are reordered so that questions of one kind follow each other:
+# their prompts share a start, which the embedded server does not evaluate again.
+GROUP_WINDOW = 16
 
 
 @dataclass(frozen=True)
@@ -242,6 +247,13 @@ class Prepared:
     record: Decision
     ctx: Context
     seconds: float
+    kinds: tuple[str, ...] = ()   # the questions its model pass will ask, in order
+
+
+def grouped(window: list[Prepared]) -> list[Prepared]:
+    """The window in the order its model passes run: by the kinds of question they ask (a
+    stable sort: input order within a kind)."""
+    return sorted(window, key=lambda prep: prep.kinds)
 
 
 class Runner:
@@ -254,6 +266,7 @@ class Runner:
         self.writer = Writer(store.path, summary.run_id, config, summary, progress)
         self.slots = threading.Semaphore(PREFETCH_PER_WORKER * options.concurrency)
         self.dispatched = 0
+        self.window: list[Prepared] = []  # prepared, not yet submitted (grouped())
 
     def run(self, items: Iterable[Item]) -> None:
         if self.progress is not None:
@@ -275,6 +288,7 @@ class Runner:
                 if self._wanted(item):
                     self.dispatched += 1
                     self._dispatch(item, pool)
+            self._submit(pool)
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
@@ -318,15 +332,24 @@ class Runner:
         started = time.perf_counter()
         try:
             record, ctx = deterministic_pass(item.doc)
+            kinds = () if self.model_pass is None else \
+                question_kinds(record, ctx, self.model_pass)
         except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
             self.writer.queue.put(failed_row(item, reason(exc)))
             return
         if self.model_pass is None:
             self.writer.queue.put(finished_row(item, record, started))
             return
-        prepared = Prepared(item, record, ctx, time.perf_counter() - started)
-        self.slots.acquire()
-        pool.submit(self._model_row, prepared).add_done_callback(self._model_done)
+        self.window.append(Prepared(item, record, ctx, time.perf_counter() - started, kinds))
+        if len(self.window) >= GROUP_WINDOW:
+            self._submit(pool)
+
+    def _submit(self, pool: ThreadPoolExecutor) -> None:
+        """Hand the window's documents to the model workers, grouped by question kind."""
+        for prepared in grouped(self.window):
+            self.slots.acquire()
+            pool.submit(self._model_row, prepared).add_done_callback(self._model_done)
+        self.window.clear()
 
     def _model_row(self, prep: Prepared) -> ResultRow:
         assert self.model_pass is not None and prep.item.doc is not None
