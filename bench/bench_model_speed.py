@@ -18,6 +18,7 @@ seconds are its record's ``meta.seconds``). Prints, per tree:
 Usage (from the repository root; about 2 x 10 minutes for dev + train + seeds on 2 cores):
     .venv/bin/python bench/bench_model_speed.py --base main
     .venv/bin/python bench/bench_model_speed.py --base HEAD~2 --limit 30 --chunk 10
+    .venv/bin/python bench/bench_model_speed.py --via batch --concurrency 2 --base HEAD --new HEAD
 """
 
 from __future__ import annotations
@@ -45,17 +46,23 @@ PREFIX_HIT = re.compile(r"Llama\.generate: (\d+) prefix-match hit, remaining (\d
 PROMPT_TOKENS = re.compile(r"prompt eval time = .*?/\s*(\d+) tokens")
 
 
-def run_chunk(tree: Path, files: list[str], logs: Path) -> tuple[list[dict[str, Any]], str]:
-    """Records of one ``extract --backend local`` run over ``files`` from ``tree``, and the
-    server's log."""
+def run_chunk(tree: Path, files: list[str], logs: Path, via: str = "extract",
+              concurrency: int = 1) -> tuple[list[dict[str, Any]], str]:
+    """Records of one ``extract`` (or ``batch``) run with ``--backend local`` over ``files``
+    from ``tree``, and the server's log."""
     logs.mkdir(parents=True)
     env = {**os.environ, "PYTHONPATH": str(tree), "EXTRACTOR_SERVER_LOG_DIR": str(logs)}
-    proc = subprocess.run([sys.executable, "-m", "extractor.cli", "extract", "--backend",
+    out = logs / "records.jsonl"
+    command = ["extract"] if via == "extract" else [
+        "batch", "--db", str(logs / "run.sqlite"), "--jsonl", str(out),
+        "--concurrency", str(concurrency)]
+    proc = subprocess.run([sys.executable, "-m", "extractor.cli", *command, "--backend",
                            "local", *files], capture_output=True, text=True, env=env,
                           cwd=tree, check=False)
     if proc.returncode not in (0, 3):
-        raise SystemExit(f"{tree}: extract exited {proc.returncode}: {proc.stderr[-2000:]}")
-    records = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+        raise SystemExit(f"{tree}: {via} exited {proc.returncode}: {proc.stderr[-2000:]}")
+    lines = proc.stdout if via == "extract" else out.read_text(encoding="utf-8")
+    records = [json.loads(line) for line in lines.splitlines() if line.startswith("{")]
     log = "\n".join(p.read_text(errors="replace") for p in sorted(logs.glob("*.log")))
     return records, log
 
@@ -126,6 +133,9 @@ def main() -> int:
     ap.add_argument("--gold", nargs="*", type=Path, default=DEFAULT_GOLD)
     ap.add_argument("--chunk", type=int, default=24, help="decisions per extract run")
     ap.add_argument("--limit", type=int, default=None, help="only the first N decisions")
+    ap.add_argument("--via", choices=("extract", "batch"), default="extract",
+                    help="the command each run is (batch: grouped model passes, a store)")
+    ap.add_argument("--concurrency", type=int, default=1, help="batch --concurrency")
     args = ap.parse_args()
     files = corpus_files(args.docs)[:args.limit]
     scorer = load_scorer(SCORER)
@@ -138,12 +148,14 @@ def main() -> int:
         for n, chunk in enumerate(chunks):
             order = ("base", "new") if n % 2 == 0 else ("new", "base")
             for tree in order:
-                records, log = run_chunk(trees[tree], chunk, Path(tmp) / f"logs-{tree}-{n}")
+                records, log = run_chunk(trees[tree], chunk, Path(tmp) / f"logs-{tree}-{n}",
+                                         args.via, args.concurrency)
                 results[tree] += records
                 evaluated[tree] += evaluated_tokens(log)
             print(f"chunk {n + 1}/{len(chunks)} done", file=sys.stderr, flush=True)
         print(f"{len(files)} decisions from {', '.join(str(d) for d in args.docs)}; base "
-              f"{args.base} vs {args.new}, chunks of {args.chunk}, alternating, "
+              f"{args.base} vs {args.new}, {args.via} (concurrency {args.concurrency}) in "
+              f"chunks of {args.chunk}, alternating, "
               f"{os.cpu_count()} CPUs")
         sums = {tree: summary(results[tree], evaluated[tree]) for tree in results}
         print(f"{'':36}{'base':>10}{'new':>10}{'new/base':>10}")
