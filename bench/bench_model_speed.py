@@ -6,8 +6,10 @@ same decisions, in chunks, alternating which tree goes first, so both see the sa
 neighbours. Each run starts its own embedded server (the start is not counted: a decision's
 seconds are its record's ``meta.seconds``). Prints, per tree:
 
-- seconds per decision (mean and median of ``meta.seconds``; the first decision of each run
-  pays the server's first long prompt and is counted like the others);
+- seconds per decision: the run's wall clock (without the server's start) over its decisions,
+  and the mean and median of ``meta.seconds`` (the first decision of each run pays the
+  server's first long prompt and is counted like the others; under ``batch --concurrency 2``
+  a decision's seconds include its wait for the one server);
 - tokens per decision from the records (``meta.usage``: prompt + completion) and the prompt
   tokens the server really evaluated (its log's "remaining N prompt tokens to eval", after the
   prefix it reused from the previous request), questions per decision;
@@ -27,6 +29,7 @@ import argparse
 import json
 import os
 import re
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -47,9 +50,10 @@ PROMPT_TOKENS = re.compile(r"prompt eval time = .*?/\s*(\d+) tokens")
 
 
 def run_chunk(tree: Path, files: list[str], logs: Path, via: str = "extract",
-              concurrency: int = 1) -> tuple[list[dict[str, Any]], str]:
+              concurrency: int = 1) -> tuple[list[dict[str, Any]], str, float]:
     """Records of one ``extract`` (or ``batch``) run with ``--backend local`` over ``files``
-    from ``tree``, and the server's log."""
+    from ``tree``, the server's log, and the run's seconds without the server's start (batch:
+    the run row's; extract: the sum of the records', it runs one at a time)."""
     logs.mkdir(parents=True)
     env = {**os.environ, "PYTHONPATH": str(tree), "EXTRACTOR_SERVER_LOG_DIR": str(logs)}
     out = logs / "records.jsonl"
@@ -64,7 +68,11 @@ def run_chunk(tree: Path, files: list[str], logs: Path, via: str = "extract",
     lines = proc.stdout if via == "extract" else out.read_text(encoding="utf-8")
     records = [json.loads(line) for line in lines.splitlines() if line.startswith("{")]
     log = "\n".join(p.read_text(errors="replace") for p in sorted(logs.glob("*.log")))
-    return records, log
+    if via == "extract":
+        return records, log, sum(r["meta"]["seconds"] for r in records)
+    with sqlite3.connect(logs / "run.sqlite") as db:
+        (totals,), = db.execute("SELECT totals FROM runs").fetchall()
+    return records, log, float(json.loads(totals)["seconds"])
 
 
 def evaluated_tokens(log: str) -> int:
@@ -73,11 +81,13 @@ def evaluated_tokens(log: str) -> int:
     return sum(hits)
 
 
-def summary(records: list[dict[str, Any]], evaluated: int) -> dict[str, float]:
+def summary(records: list[dict[str, Any]], evaluated: int, run_seconds: float
+            ) -> dict[str, float]:
     seconds = [r["meta"]["seconds"] for r in records]
     usage = [r["meta"].get("usage") or {} for r in records]
     n = len(records)
     return {"decisions": n,
+            "run s/decision (wall)": run_seconds / n,
             "s/decision (mean)": statistics.mean(seconds),
             "s/decision (median)": statistics.median(seconds),
             "tokens/decision": sum(u.get("prompt_tokens", 0) + u.get("completion_tokens", 0)
@@ -144,12 +154,15 @@ def main() -> int:
                  "new": unpack(args.new, Path(tmp) / "new")}
         results: dict[str, list[dict[str, Any]]] = {"base": [], "new": []}
         evaluated = {"base": 0, "new": 0}
+        run_seconds = {"base": 0.0, "new": 0.0}
         chunks = [files[i:i + args.chunk] for i in range(0, len(files), args.chunk)]
         for n, chunk in enumerate(chunks):
             order = ("base", "new") if n % 2 == 0 else ("new", "base")
             for tree in order:
-                records, log = run_chunk(trees[tree], chunk, Path(tmp) / f"logs-{tree}-{n}",
-                                         args.via, args.concurrency)
+                records, log, seconds = run_chunk(trees[tree], chunk,
+                                                  Path(tmp) / f"logs-{tree}-{n}", args.via,
+                                                  args.concurrency)
+                run_seconds[tree] += seconds
                 results[tree] += records
                 evaluated[tree] += evaluated_tokens(log)
             print(f"chunk {n + 1}/{len(chunks)} done", file=sys.stderr, flush=True)
@@ -157,7 +170,8 @@ def main() -> int:
               f"{args.base} vs {args.new}, {args.via} (concurrency {args.concurrency}) in "
               f"chunks of {args.chunk}, alternating, "
               f"{os.cpu_count()} CPUs")
-        sums = {tree: summary(results[tree], evaluated[tree]) for tree in results}
+        sums = {tree: summary(results[tree], evaluated[tree], run_seconds[tree])
+                for tree in results}
         print(f"{'':36}{'base':>10}{'new':>10}{'new/base':>10}")
         for key in sums["base"]:
             base, new = sums["base"][key], sums["new"][key]
