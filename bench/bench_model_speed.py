@@ -20,7 +20,9 @@ seconds are its record's ``meta.seconds``). Prints, per tree:
 Usage (from the repository root; about 2 x 10 minutes for dev + train + seeds on 2 cores):
     .venv/bin/python bench/bench_model_speed.py --base main
     .venv/bin/python bench/bench_model_speed.py --base HEAD~2 --limit 30 --chunk 10
-    .venv/bin/python bench/bench_model_speed.py --via batch --concurrency 2 --base HEAD --new HEAD
+    # one tree against itself: batch --concurrency 1 against 2, 2 threads against 1
+    .venv/bin/python bench/bench_model_speed.py --base HEAD --via batch --new-concurrency 2
+    .venv/bin/python bench/bench_model_speed.py --base HEAD --new-env EXTRACTOR_LOCAL_THREADS=1
 """
 
 from __future__ import annotations
@@ -50,12 +52,14 @@ PROMPT_TOKENS = re.compile(r"prompt eval time = .*?/\s*(\d+) tokens")
 
 
 def run_chunk(tree: Path, files: list[str], logs: Path, via: str = "extract",
-              concurrency: int = 1) -> tuple[list[dict[str, Any]], str, float]:
+              concurrency: int = 1, extra_env: dict[str, str] | None = None
+              ) -> tuple[list[dict[str, Any]], str, float]:
     """Records of one ``extract`` (or ``batch``) run with ``--backend local`` over ``files``
     from ``tree``, the server's log, and the run's seconds without the server's start (batch:
     the run row's; extract: the sum of the records', it runs one at a time)."""
     logs.mkdir(parents=True)
-    env = {**os.environ, "PYTHONPATH": str(tree), "EXTRACTOR_SERVER_LOG_DIR": str(logs)}
+    env = {**os.environ, "PYTHONPATH": str(tree), "EXTRACTOR_SERVER_LOG_DIR": str(logs),
+           **(extra_env or {})}
     out = logs / "records.jsonl"
     command = ["extract"] if via == "extract" else [
         "batch", "--db", str(logs / "run.sqlite"), "--jsonl", str(out),
@@ -146,7 +150,13 @@ def main() -> int:
     ap.add_argument("--via", choices=("extract", "batch"), default="extract",
                     help="the command each run is (batch: grouped model passes, a store)")
     ap.add_argument("--concurrency", type=int, default=1, help="batch --concurrency")
+    ap.add_argument("--new-concurrency", type=int, default=None,
+                    help="batch --concurrency of the new tree's runs (default: --concurrency)")
+    ap.add_argument("--new-env", nargs="*", default=[], metavar="NAME=VALUE",
+                    help="settings for the new tree's runs only (e.g. EXTRACTOR_LOCAL_THREADS=1)")
     args = ap.parse_args()
+    new_env = dict(item.split("=", 1) for item in args.new_env)
+    concurrency = {"base": args.concurrency, "new": args.new_concurrency or args.concurrency}
     files = corpus_files(args.docs)[:args.limit]
     scorer = load_scorer(SCORER)
     with tempfile.TemporaryDirectory(prefix="bench-model-speed-") as tmp:
@@ -161,13 +171,15 @@ def main() -> int:
             for tree in order:
                 records, log, seconds = run_chunk(trees[tree], chunk,
                                                   Path(tmp) / f"logs-{tree}-{n}", args.via,
-                                                  args.concurrency)
+                                                  concurrency[tree],
+                                                  new_env if tree == "new" else None)
                 run_seconds[tree] += seconds
                 results[tree] += records
                 evaluated[tree] += evaluated_tokens(log)
             print(f"chunk {n + 1}/{len(chunks)} done", file=sys.stderr, flush=True)
         print(f"{len(files)} decisions from {', '.join(str(d) for d in args.docs)}; base "
-              f"{args.base} vs {args.new}, {args.via} (concurrency {args.concurrency}) in "
+              f"{args.base} vs {args.new} {' '.join(args.new_env)}, {args.via} (concurrency "
+              f"{concurrency['base']} vs {concurrency['new']}) in "
               f"chunks of {args.chunk}, alternating, "
               f"{os.cpu_count()} CPUs")
         sums = {tree: summary(results[tree], evaluated[tree], run_seconds[tree])
