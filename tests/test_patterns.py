@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from extractor.facts import patterns as p
@@ -207,6 +209,28 @@ def test_iter_sentences_keeps_titles_and_ends_after_pseudonyms():
     text = "Mr. X complained to Mrs Y. The Council was at fault.\nNext line"
     assert [text[s:e] for s, e in p.iter_sentences(text)] == [
         "Mr. X complained to Mrs Y.", "The Council was at fault.", "Next line"]
+
+
+
+# The needles gate a pattern to the sentences holding one; the matches are those of the same
+# pattern run on every sentence (a needle in a gap, in a later paragraph, repeated, overlapping,
+# upper-case, or absent from the document).
+@pytest.mark.parametrize("text, pattern, needles", [
+    ("The Council apologised. Mr X wants an apology.\nNo remedy here.", r"apolog\w+",
+     ("apolog",)),
+    ("It was late.  He could appeal. APPEAL rights exist.", r"(?i)appeal", ("appeal",)),
+    ("Nothing matches.\nStill nothing.", r"court", ("court",)),
+    ("aaaa. aa", r"aaa", ("aa",)),
+    ("A tribunal. A court. A tribunal again.", r"tribunal|court", ("tribunal", "court")),
+])
+def test_needles_find_what_every_sentence_finds(text, pattern, needles):
+    regex = re.compile(pattern)
+    view = p.TextView(text)
+    every_sentence = list(p.iter_sentences(text))
+    for sentences in (every_sentence, every_sentence[:-1]):  # and a part of the document
+        gated = [(m.span(), s) for m, s in view.index(sentences).matches(regex, needles)]
+        every = [(m.span(), s) for s in sentences for m in regex.finditer(text, *s)]
+        assert gated == every
 
 
 # --- citations (DOMAIN.md §3.3: every string of the normalisation test set) ------------------
