@@ -349,6 +349,12 @@ CITATION_TABLE = [
     ("(Local Government Act 1974, section 30(1B) and 3", ["LGA1974 s30(1B)"]),
     ("(Local Government Act 1974, section 24A(6)) and again (Local Government Act 1974, "
      "section 24A(6), as amended)", ["LGA1974 s24A(6)"]),                   # de-duplicated
+    # word boundaries before "LGA" and a bare section's "s"
+    ("LGA 1974, s26(6)(a) applies", ["LGA1974 s26(6)(a)"]),          # at the text's start
+    ("XLGA 1974, s26(6)(a)", []),
+    ("Invalid: Consent - section 26A(1)(b)", ["LGA1974 s26A(1)(b)"]),
+    ("s26B discretion exercised", ["LGA1974 s26B"]),
+    ("versus26B, Ss26A and LGA19745", []),                               # inside a word
 ]
 
 
