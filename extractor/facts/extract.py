@@ -14,7 +14,7 @@ from extractor.facts import patterns as p
 from extractor.facts.citations import find_citations
 from extractor.facts.parties import find_bodies, find_complainant
 from extractor.facts.reasons import find_reasons, find_referrals
-from extractor.facts.remedies import find_payments
+from extractor.facts.remedies import find_payments, has_money
 from extractor.facts.remedy_kinds import find_remedy_kinds
 from extractor.facts.taxonomy import TOP_BY_SLUG, slugify, sub_for_slug
 from extractor.models import Category, Citation, Decision, Payment, Reason, Span
@@ -230,9 +230,10 @@ def _other_acts(ctx: Context, rec: Decision) -> None:
 # --- outcome and the wording signals -------------------------------------------------------
 
 def _outcome(ctx: Context, rec: Decision) -> None:
-    w = wording.read_wording(ctx.text, ctx.sentences("summary"))
+    lowered = ctx.view.lowered
+    w = wording.read_wording(ctx.text, ctx.sentences("summary"), lowered)
     if not w.any:
-        w = wording.read_wording(ctx.text, ctx.sentences("final_decision"))
+        w = wording.read_wording(ctx.text, ctx.sentences("final_decision"), lowered)
     _set_outcome(ctx, rec, w)
     investigated = wording.investigated_from(w, rec.outcome)
     if investigated is None:
@@ -306,7 +307,7 @@ def _remedies(ctx: Context, rec: Decision) -> None:
     groups = [(ctx.sentences("summary"), True)] + [
         (ctx.sentences_in(s.start, s.end), s.name in CARRY_CUE_SECTIONS)
         for s in ctx.seg.sections if s.name not in PAYMENT_EXCLUDED_SECTIONS
-        and _has_money(ctx.text, s.start, s.end)]
+        and has_money(ctx.text, s.start, s.end)]  # no payment, no sentence splitting
     for hit in find_payments(ctx.text, groups):
         span = ctx.span(hit.start, hit.end)
         rec.payments.append(Payment(amount_gbp=hit.amount, status=hit.status,
@@ -320,8 +321,3 @@ def _remedies(ctx: Context, rec: Decision) -> None:
     found = find_remedy_kinds(ctx.text, parts, expected=expected, accepted=accepted,
                              view=ctx.view)
     rec.remedy_kinds = [k for k, _s, _e in found]
-
-
-def _has_money(text: str, start: int, end: int) -> bool:
-    """A section without "£" or "pounds" holds no payment (its sentences need no splitting)."""
-    return text.find("£", start, end) != -1 or text.find("pounds", start, end) != -1

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractor.facts.patterns import TITLE_REGEX_PART
+from extractor.facts.patterns import TITLE_REGEX_PART, lowered_text, twin
 
 _FLAGS = re.IGNORECASE
 
@@ -123,35 +123,45 @@ NEEDLES: dict[str, tuple[str, ...]] = {
 }
 
 
-def read_wording(text: str, sentences: list[tuple[int, int]]) -> Wording:
+def read_wording(text: str, sentences: list[tuple[int, int]], lowered: str | None = None
+                 ) -> Wording:
+    """The signals of the given sentences of ``text`` (``lowered``: its lowered form,
+    ``patterns.lowered_text``, when the caller has it): every signal's pattern is
+    case-insensitive, so each runs as its lowered twin on the lowered sentence."""
+    lowered = lowered_text(text) if lowered is None else lowered
     w = Wording()
     for start, end in sentences:
-        sentence = text[start:end]
-        lowered = sentence.lower()
+        sentence = lowered[start:end]
 
-        def has(signal: str, lowered: str = lowered) -> bool:
-            return getattr(w, signal) is None and any(n in lowered for n in NEEDLES[signal])
+        def has(signal: str, sentence: str = sentence) -> bool:
+            return getattr(w, signal) is None and any(n in sentence for n in NEEDLES[signal])
 
         span = (start, end)
-        if has("discontinued") and DISCONTINUED_REGEX.search(sentence):
+        if has("discontinued") and _search(DISCONTINUED_REGEX, sentence):
             w.discontinued = span
-        elif has("not_investigating") and NOT_INVESTIGATING_REGEX.search(sentence):
+        elif has("not_investigating") and _search(NOT_INVESTIGATING_REGEX, sentence):
             w.not_investigating = span
         if has("fault") and _found(FAULT_FOUND_REGEX, HEDGE_BEFORE_REGEX, sentence):
             w.fault = span
         if has("no_fault") and _found(NO_FAULT_REGEX, CLAIM_BEFORE_REGEX, sentence):
             w.no_fault = span
-        if has("failing") and FAILING_STATED_REGEX.search(sentence):
+        if has("failing") and _search(FAILING_STATED_REGEX, sentence):
             w.failing = span
         if has("remedy") and _found(REMEDY_GIVEN_REGEX, HEDGE_BEFORE_REGEX, sentence):
             w.remedy = span
     return w
 
 
-def _found(finding: re.Pattern[str], hedge: re.Pattern[str], sentence: str) -> bool:
-    """A match of ``finding`` that no ``hedge`` shortly before cancels."""
-    for m in finding.finditer(sentence):
-        if not hedge.search(sentence[max(0, m.start() - HEDGE_WINDOW):m.start()]):
+def _search(pattern: re.Pattern[str], lowered: str) -> bool:
+    """Whether a case-insensitive pattern matches a lowered sentence (run as its twin)."""
+    return twin(pattern).search(lowered) is not None
+
+
+def _found(finding: re.Pattern[str], hedge: re.Pattern[str], lowered: str) -> bool:
+    """A match of ``finding`` that no ``hedge`` shortly before cancels (in a lowered
+    sentence)."""
+    for m in twin(finding).finditer(lowered):
+        if not _search(hedge, lowered[max(0, m.start() - HEDGE_WINDOW):m.start()]):
             return True
     return False
 

@@ -272,7 +272,7 @@ class TextView:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.lowered = _lowered(text)
+        self.lowered = lowered_text(text)
         self._indexes: dict[tuple[tuple[int, int], ...], SentenceIndex] = {}
 
     def index(self, sentences: list[tuple[int, int]]) -> SentenceIndex:
@@ -287,7 +287,7 @@ class TextView:
 FOLDED_CHARS = {"\u0131": "i", "\u017f": "s"}
 
 
-def _lowered(text: str) -> str:
+def lowered_text(text: str) -> str:
     """``text`` as a case-insensitive pattern compares it, one character for one, so positions
     in it are positions in ``text``: lower-cased ("İ", whose lower case is two characters,
     becomes its first, "i"), and "ı" / "ſ" folded to "i" / "s"."""
@@ -314,6 +314,14 @@ def lowered_pattern(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     return found[1]
 
 
+def twin(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """The lowered twin of a pattern known to be case-insensitive (ValueError otherwise)."""
+    found = lowered_pattern(pattern)
+    if found is None:
+        raise ValueError(f"{pattern.pattern[:40]!r} is not case-insensitive: it has no twin")
+    return found
+
+
 # id(pattern) -> (the pattern, kept alive so that its id stays its own; its twin or None).
 # By id: a compiled pattern's hash reads all of its code, a long phrase rule's thousands.
 _LOWERED_PATTERNS: dict[int, tuple[re.Pattern[str], re.Pattern[str] | None]] = {}
@@ -325,13 +333,13 @@ KEPT_SOURCE_REGEX = re.compile(
 
 def lower_pattern_source(source: str) -> str:
     """A pattern's source with every literal letter (character classes included: "[A-Z]"
-    becomes "[a-z]") lower-cased as ``_lowered`` lowers the text; escapes, group names and
+    becomes "[a-z]") lower-cased as ``lowered_text`` lowers the text; escapes, group names and
     flags stay as written."""
     parts, pos = [], 0
     for m in KEPT_SOURCE_REGEX.finditer(source):
-        parts += [_lowered(source[pos:m.start()]), m.group()]
+        parts += [lowered_text(source[pos:m.start()]), m.group()]
         pos = m.end()
-    parts.append(_lowered(source[pos:]))
+    parts.append(lowered_text(source[pos:]))
     return "".join(parts)
 
 
