@@ -399,7 +399,7 @@ class SentenceIndex:
                         found.add(i)
                         after = sentences[i][1] if i >= 0 else block_start
                         at = lowered.find(needle, max(after, at + 1), block_end)
-            held = self._held[needles] = sorted(i for i in found if i >= 0)
+            held = self._held[needles] = sorted(found)  # i >= 0: at >= the first start
         return held
 
 
