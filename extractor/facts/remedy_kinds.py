@@ -28,9 +28,10 @@ from collections.abc import Iterable
 from extractor.facts.patterns import TextView, twin
 from extractor.facts.remedies import NEGATION_WINDOW, NOT_GIVEN_REGEX
 from extractor.vocab import REMEDIES, REMEDY
-from extractor.vocab.phrases import PERSON
+from extractor.vocab.phrases import PERSON, phrase
 
-_FLAGS = re.IGNORECASE
+# ``phrase``: a case-insensitive pattern compiled when first used (most run as their lowered
+# twins, ``patterns.twin``, and the originals are then never compiled).
 
 # Each kind's phrase rules and, one per rule, their fast-path needles, from the vocabulary
 # ("other" has none).
@@ -60,59 +61,58 @@ DONE_FRAME = (
     r"|\b(?:Council|Authority|Provider|Home|Trust|School|organisation|it|they) (?:also |then "
     r"|later |subsequently )?(?:apologi[sz]ed|refunded|reimbursed|waived|cancelled|credited"
     r"|offered|paid)\b")
-FRAME_REGEX = re.compile(rf"(?P<forward>{FORWARD_FRAME})|(?P<done>{DONE_FRAME})", _FLAGS)
+FRAME_REGEX = phrase(rf"(?P<forward>{FORWARD_FRAME})|(?P<done>{DONE_FRAME})")
 # A done frame told as before the Ombudsman looked: "had ...", "already", a plain past ("the
 # Council apologised"), not "has since" / "has now".
-BEFORE_FRAME_REGEX = re.compile(r"had\b|.*\balready\b|(?!ha(?:s|ve)\b)", _FLAGS)
-PERSON_BEFORE_REGEX = re.compile(rf"{PERSON}\s+$", _FLAGS)
+BEFORE_FRAME_REGEX = phrase(r"had\b|.*\balready\b|(?!ha(?:s|ve)\b)")
+PERSON_BEFORE_REGEX = phrase(rf"{PERSON}\s+$")
 # "should have reassessed", "to have apologised": what was not done.
-MODAL_BEFORE_REGEX = re.compile(r"\b(?:should|could|would|might|must|ought to|to|may)\s+$",
-                                _FLAGS)
+MODAL_BEFORE_REGEX = phrase(r"\b(?:should|could|would|might|must|ought to|to|may)\s+$")
 # Where no remedy is expected (no fault found), a remedy already given counts for every kind
 # but a review: an earlier review or reassessment is more often what was complained about.
 DONE_KINDS_WITHOUT_FAULT = ("apology", "payment", "refund_or_waiver", "service_improvement")
 # A frame in a question or a condition gives nothing: "whether the Council should provide".
-HYPOTHETICAL_BEFORE_REGEX = re.compile(r"\b(?:whether|if|unless)\b(?:\W+\w+){0,4}\W*$", _FLAGS)
+HYPOTHETICAL_BEFORE_REGEX = phrase(r"\b(?:whether|if|unless)\b(?:\W+\w+){0,4}\W*$")
 # A frame after the remedy it gives: "Service improvement is recommended".
-PASSIVE_FRAME_REGEX = re.compile(
+PASSIVE_FRAME_REGEX = phrase(
     r"\b(?:is|are|was|were|has been|have been|will be|should be) (?:also |now )?"
-    r"(?:recommended|agreed|proposed|offered|provided|made|given|sent|issued)\b", _FLAGS)
+    r"(?:recommended|agreed|proposed|offered|provided|made|given|sent|issued)\b")
 # The complainant's wish, claim or complaint: governs nothing after it.
-WISH_REGEX = re.compile(
+WISH_REGEX = phrase(
     rf"{PERSON} (?:also |further |now |still )?(?:wants?|wanted|would like|asks?|asked"
     r"|seeks?|sought|requests?|requested|is seeking|complain\w*|says?|said|claims?|claimed"
     r"|expects?|expected|hopes?|disagrees?|believes?|feels?|felt|thinks?|considers?"
-    r"|argues?)\b|\boutcome (?:\w+ ){0,2}(?:wants?|wanted|seeks?|sought)\b", _FLAGS)
+    r"|argues?)\b|\boutcome (?:\w+ ){0,2}(?:wants?|wanted|seeks?|sought)\b")
 
 # A sentence that accepts what the body did as its remedy: "which is suitable action", "its
 # apology was proportionate", "we are satisfied with".
-ACCEPTED_REGEX = re.compile(
+ACCEPTED_REGEX = phrase(
     r"\b(?:suitable|appropriate|proportionate|adequate|sufficient|satisfactory|fair|enough)"
     r" (?:remedy|remedies|action|response|steps|offer|apology)\b|\b(?:is|was|are|were) (?:a |an"
     r" )?(?:suitable|appropriate|proportionate|reasonable|adequate|sufficient|satisfactory"
-    r"|fair|enough)\b|\bsatisfied\b|\bin line with (?:what we|our guidance)", _FLAGS)
+    r"|fair|enough)\b|\bsatisfied\b|\bin line with (?:what we|our guidance)")
 
 # "other": where the items of an agreed action start ("agreed to", "will", "should", "we
 # recommend (that) the Council"), how they split, and what is not a remedy of its own.
-ITEM_FRAME_REGEX = re.compile(
+ITEM_FRAME_REGEX = phrase(
     r"\b(?:agree(?:s|d)?|agreeing|offer(?:s|ed)?|undert\w+) to\s+"
     r"|\b(?:will|should|must|shall)\s+(?!not\b|have\b|be\b|need\b)"
     r"|\brecommend(?:s|ed)?(?: that)?\s+(?:the (?:\w+ ){1,2}?(?:should )?)?"
     # what the body has since done, its items in the past ("has since arranged a meeting")
-    r"|\b(?:has|have) (?:since|now|subsequently)\s+", _FLAGS)
+    r"|\b(?:has|have) (?:since|now|subsequently)\s+")
 ITEM_ADVERBS = frozenset(("also", "then", "now", "further", "immediately", "promptly", "still"))
 ITEM_SPLIT_REGEX = re.compile(r"\s*[,;:]\s*(?:and |or |then )?|\s+(?:and|or|then) (?:to )?")
 # "the need to consider and record": the second verb shares the first one's "to".
-SHARED_TO_REGEX = re.compile(r"\bto \w+ (?:and|or) (?=\w)", _FLAGS)
+SHARED_TO_REGEX = phrase(r"\bto \w+ (?:and|or) (?=\w)")
 # Compliance and generic wording: "provide us with evidence", "put forward a remedy".
-NOT_AN_ACTION_REGEX = re.compile(
+NOT_AN_ACTION_REGEX = phrase(
     r"\bevidence\b|\bcompl(?:y|ied|iance)\b|\b(?:to|with) us\b|\bthe Ombudsman\b"
-    r"|\breport back\b|\bremed(?:y|ies)\b|\brecommendations?\b", _FLAGS)
+    r"|\breport back\b|\bremed(?:y|ies)\b|\brecommendations?\b")
 
 # A sentence that lists what the sentence before agreed: "This included an apology".
-INCLUDES_REGEX = re.compile(
+INCLUDES_REGEX = phrase(
     r"(?:This|These|They|Those|It|The (?:remedy|remedies|recommendations?|actions?))"
-    r" (?:also )?(?:include[sd]?|included|involve[sd]?|(?:is|are|was|were) to)\b", _FLAGS)
+    r" (?:also )?(?:include[sd]?|included|involve[sd]?|(?:is|are|was|were) to)\b")
 
 Part = tuple[list[tuple[int, int]], bool]  # the sentences of a part; a list of actions?
 
