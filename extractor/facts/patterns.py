@@ -368,12 +368,15 @@ class SentenceIndex:
         only on the sentences holding one (without needles, on every block). A
         case-insensitive pattern runs as its twin on the lowered text (``lowered_pattern``):
         its matches have the same positions, but their strings are lower-cased."""
+        held = self._holding(needles) if needles else None
+        if held == [] or not self.sentences:
+            return  # no sentence to read: the twin need not even be compiled
         text = self.text
         twin = lowered_pattern(pattern)
         if twin is not None:
             pattern, text = twin, self.view.lowered
-        if needles:
-            for i in self._holding(needles):
+        if held is not None:
+            for i in held:
                 start, end = self.sentences[i]
                 for m in pattern.finditer(text, start, end):
                     yield m, self.sentences[i]
