@@ -352,11 +352,14 @@ class SentenceIndex:
         self.sentences = sentences
         self.starts = [s for s, _e in sentences]
         self.blocks: list[tuple[int, int]] = []
+        block_of: list[int] = []  # sentence -> its block
         for start, end in sentences:
             if self.blocks and start - self.blocks[-1][1] <= 2:
                 self.blocks[-1] = (self.blocks[-1][0], end)
             else:
                 self.blocks.append((start, end))
+            block_of.append(len(self.blocks) - 1)
+        self.block_ends = [self.blocks[b][1] for b in block_of]  # sentence -> its block's end
         self.text = text
         self.view = view if view is not None else TextView(text)
         self._held: dict[tuple[str, ...], list[int]] = {}
@@ -368,7 +371,7 @@ class SentenceIndex:
         only on the sentences holding one (without needles, on every block). A
         case-insensitive pattern runs as its twin on the lowered text (``lowered_pattern``):
         its matches have the same positions, but their strings are lower-cased."""
-        held = self._holding(needles) if needles else None
+        held = self.holding(needles) if needles else None
         if held == [] or not self.sentences:
             return  # no sentence to read: the twin need not even be compiled
         text = self.text
@@ -387,23 +390,33 @@ class SentenceIndex:
                 if i >= 0 and m.end() <= self.sentences[i][1]:
                     yield m, self.sentences[i]
 
-    def _holding(self, needles: tuple[str, ...]) -> list[int]:
+    def holding(self, needles: tuple[str, ...]) -> list[int]:
         """Indexes of the sentences that contain one of the needles, in order (computed once
-        per needles; a sentence found is not scanned on for the same needle)."""
+        per needles). An occurrence counts for the sentence it starts in when it lies inside
+        that sentence's block; each needle is looked for once across all the blocks (most
+        needles are in none of them: one scan), and a sentence found is not scanned on."""
         held = self._held.get(needles)
         if held is None:
-            found: set[int] = set()
-            lowered, starts, sentences = self.view.lowered, self.starts, self.sentences
-            for block_start, block_end in self.blocks:
-                for needle in needles:
-                    at = lowered.find(needle, block_start, block_end)
-                    while at != -1:
-                        i = bisect_right(starts, at) - 1
-                        found.add(i)
-                        after = sentences[i][1] if i >= 0 else block_start
-                        at = lowered.find(needle, max(after, at + 1), block_end)
-            held = self._held[needles] = sorted(found)  # i >= 0: at >= the first start
+            found = self._find_holding(needles)
+            held = self._held[needles] = sorted(found) if found else []
         return held
+
+    def _find_holding(self, needles: tuple[str, ...]) -> set[int]:
+        found: set[int] = set()
+        if not self.sentences:
+            return found
+        lowered, starts, sentences = self.view.lowered, self.starts, self.sentences
+        first, last, block_ends = starts[0], sentences[-1][1], self.block_ends
+        for needle in needles:
+            at = lowered.find(needle, first, last)
+            while at != -1:
+                i = bisect_right(starts, at) - 1
+                if at + len(needle) <= block_ends[i]:
+                    found.add(i)
+                    at = lowered.find(needle, max(sentences[i][1], at + 1), last)
+                else:  # between two blocks, or across a block's end
+                    at = lowered.find(needle, at + 1, last)
+        return found
 
 
 def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:

@@ -164,6 +164,8 @@ def _kind_hits(text: str, sentences: list[tuple[int, int]], expected: bool, view
     for kind, regexes in REMEDY_KIND_REGEXES.items():
         gates = KIND_NEEDLES[kind]
         for j, regex in enumerate(regexes):
+            if gates and gates[j] and not index.holding(gates[j]):
+                continue  # none of its needles is in these sentences
             for m, sentence in index.matches(regex, gates[j] if gates else ()):
                 found.setdefault(number[sentence], []).append((kind, m.start()))
     hits = {i: found[i] for i in sorted(found)}
