@@ -68,6 +68,8 @@ def match_rules(rules: Iterable[PhraseRule], text: str, sentences: list[tuple[in
                 view: TextView | None = None) -> list[Hit]:
     """First sentence (in order) that each rule's code matches (``view``: the document's
     shared view of ``text``, when the caller has one)."""
+    if not sentences:
+        return []
     index = (view or TextView(text)).index(sentences)
     hits: dict[str, Hit] = {}
     for rule in rules:
