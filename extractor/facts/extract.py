@@ -47,6 +47,7 @@ class Context:
     cleaned: Cleaned
     seg: Segmented
     _sentences: dict[tuple[int, int], list[tuple[int, int]]] = field(default_factory=dict)
+    _named_sentences: dict[tuple[str, ...], list[tuple[int, int]]] = field(default_factory=dict)
     _view: p.TextView | None = None
 
     @property
@@ -83,8 +84,13 @@ class Context:
         return Span(text=self.doc.text[s:e], start=s, end=e)
 
     def sentences(self, *names: str) -> list[tuple[int, int]]:
-        """The sentences of the summary / named sections."""
-        return [s for start, end in self.ranges(*names) for s in self.sentences_in(start, end)]
+        """The sentences of the summary / named sections (listed once per names: the field
+        families ask for the Summary's five times)."""
+        found = self._named_sentences.get(names)
+        if found is None:
+            found = self._named_sentences[names] = [
+                s for start, end in self.ranges(*names) for s in self.sentences_in(start, end)]
+        return found
 
     def sentences_in(self, start: int, end: int) -> list[tuple[int, int]]:
         """The sentences of ``text[start:end]`` (computed once per range)."""
