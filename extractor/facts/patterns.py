@@ -343,6 +343,11 @@ def lower_pattern_source(source: str) -> str:
     return "".join(parts)
 
 
+# Blocks of sentences at most this many characters apart are scanned for a needle as one
+# stretch (a heading between two sections), further apart separately (a section between).
+NEEDLE_SCAN_GAP = 80
+
+
 class SentenceIndex:
     """Runs a pattern once over each block of consecutive sentences (fast: one C-level scan
     instead of one call per sentence) and tells which sentence each match lies in."""
@@ -360,6 +365,14 @@ class SentenceIndex:
                 self.blocks.append((start, end))
             block_of.append(len(self.blocks) - 1)
         self.block_ends = [self.blocks[b][1] for b in block_of]  # sentence -> its block's end
+        # Where the needles are looked for: the blocks, those a short gap apart (a heading)
+        # as one stretch; a needle is found with one scan per stretch, not one per block.
+        self.stretches: list[tuple[int, int]] = []
+        for start, end in self.blocks:
+            if self.stretches and start - self.stretches[-1][1] <= NEEDLE_SCAN_GAP:
+                self.stretches[-1] = (self.stretches[-1][0], end)
+            else:
+                self.stretches.append((start, end))
         self.text = text
         self.view = view if view is not None else TextView(text)
         self._held: dict[tuple[str, ...], list[int]] = {}
@@ -393,8 +406,8 @@ class SentenceIndex:
     def holding(self, needles: tuple[str, ...]) -> list[int]:
         """Indexes of the sentences that contain one of the needles, in order (computed once
         per needles). An occurrence counts for the sentence it starts in when it lies inside
-        that sentence's block; each needle is looked for once across all the blocks (most
-        needles are in none of them: one scan), and a sentence found is not scanned on."""
+        that sentence's block; each needle is looked for once per stretch of nearby blocks
+        (most needles are in none of them), and a sentence found is not scanned on."""
         held = self._held.get(needles)
         if held is None:
             found = self._find_holding(needles)
@@ -406,16 +419,17 @@ class SentenceIndex:
         if not self.sentences:
             return found
         lowered, starts, sentences = self.view.lowered, self.starts, self.sentences
-        first, last, block_ends = starts[0], sentences[-1][1], self.block_ends
+        block_ends = self.block_ends
         for needle in needles:
-            at = lowered.find(needle, first, last)
-            while at != -1:
-                i = bisect_right(starts, at) - 1
-                if at + len(needle) <= block_ends[i]:
-                    found.add(i)
-                    at = lowered.find(needle, max(sentences[i][1], at + 1), last)
-                else:  # between two blocks, or across a block's end
-                    at = lowered.find(needle, at + 1, last)
+            for first, last in self.stretches:
+                at = lowered.find(needle, first, last)
+                while at != -1:
+                    i = bisect_right(starts, at) - 1
+                    if at + len(needle) <= block_ends[i]:
+                        found.add(i)
+                        at = lowered.find(needle, max(sentences[i][1], at + 1), last)
+                    else:  # between two blocks, or across a block's end
+                        at = lowered.find(needle, at + 1, last)
         return found
 
 
