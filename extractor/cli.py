@@ -16,42 +16,25 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
 from extractor.errors import ExtractorError, InputError
 from extractor.model.backends import BackendName, BackendOptions, open_model_pass
 from extractor.model.modes import DEFAULT_MODE, ModeName
-from extractor.read.clean import CLEANERS, DEFAULT_STEPS, clean_text
-from extractor.read.inputs import count, expand
-from extractor.read.load import DEFAULT_MAX_BYTES, load_path
-from extractor.review.evaluate import extract_all, load_gold, report_table, score
-from extractor.review.page import write_review
-from extractor.review.records import (
-    check_summary,
-    issue_lines,
-    read_records,
-    recheck,
-    schema_json,
-)
-from extractor.runs.batch import BatchOptions, describe_backend, run_batch
-from extractor.runs.extracting import extract_each, nothing_to_read, output, write_jsonl
-from extractor.runs.report import (
-    extract_progress,
-    format_harvest,
-    format_run,
-    format_runs,
-    format_summary,
-    make_harvest_progress,
-    make_progress,
-)
-from extractor.runs.runreport import DEFAULT_TOP, write_report
-from extractor.settings import Settings
-from extractor.store.export import export as export_tables
-from extractor.store.store import Store
+from extractor.read.clean import DEFAULT_STEPS
+from extractor.runs import DEFAULT_TOP
+from extractor.settings import DEFAULT_MAX_BYTES, Settings
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+# Start-up: the commands import the library they use when they run (pydantic models, the
+# pipeline, the store, rich), so `extractor --help` loads only typer and the few names its
+# options show; tests/test_startup.py checks what each command leaves unloaded.
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_FINDINGS = 0, 1, 2, 3
 
@@ -60,7 +43,15 @@ EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_FINDINGS = 0, 1, 2, 3
 app = typer.Typer(help="Turn LGSCO decision statements into validated, source-grounded JSON.",
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False,
                   rich_markup_mode=None, context_settings={"max_content_width": 100})
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+@cache
+def err() -> Console:
+    """The console on stderr (rich loads when a command first prints there)."""
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
 
 # Choices: an unknown backend or mode is a usage error (exit 2), listed in --help.
 BackendOpt = Annotated[BackendName | None, typer.Option(
@@ -96,7 +87,7 @@ def guarded() -> Iterator[None]:
     except ExtractorError as exc:
         if os.environ.get("EXTRACTOR_RAISE_ERRORS"):
             raise
-        err.print(f"error: {exc}", markup=False)
+        err().print(f"error: {exc}", markup=False)
         raise typer.Exit(exc.exit_code) from None
 
 
@@ -105,7 +96,7 @@ def _model_stopped(model_pass: object, retry: str) -> None:
     watch = getattr(model_pass, "watch", None)  # an LLMPass's; replays and doubles have none
     note = watch.stop_note(retry) if watch is not None else None
     if note:
-        err.print(f"error: {note}", markup=False)
+        err().print(f"error: {note}", markup=False)
 
 
 @app.command()
@@ -128,6 +119,10 @@ def extract(
 ) -> None:
     """Extract decisions into JSON Lines records (one per document); with a model, on a
     terminal, show documents done, questions asked and time elapsed."""
+    from extractor.read.inputs import count, expand
+    from extractor.runs.extracting import extract_each, nothing_to_read, output
+    from extractor.runs.report import NoProgress, extract_progress
+
     options = BackendOptions(backend, model, base_url, mode, model_path, cassette, record,
                              inputs=tuple(paths), policy=policy)
     settings = Settings.from_env()
@@ -135,18 +130,21 @@ def extract(
         total = count(expand(paths))
         if total == 0:
             raise nothing_to_read(paths)
-        shown = extract_progress(err, total, options.resolved(settings) != "none")
+        uses_model = options.resolved(settings) != "none"  # no model, no progress: no rich
+        shown = extract_progress(err(), total, uses_model) if uses_model else NoProgress()
         with shown as progress, output(out) as sink, open_model_pass(options, settings) as mp:
             progress.follow(mp)
             tally = extract_each(paths, max_bytes, mp, sink, progress, keep=html is not None,
-                                 warn=lambda line: err.print(line, markup=False))
+                                 warn=lambda line: err().print(line, markup=False))
         _model_stopped(mp, "extract those documents again once the server runs "
                        "(README.md, Troubleshooting)")
         if html:
-            err.print("wrote " + write_review(html, [r for r, _ in tally.kept],
+            from extractor.review.page import write_review
+
+            err().print("wrote " + write_review(html, [r for r, _ in tally.kept],
                                               [t for _, t in tally.kept]), markup=False)
     if (line := tally.error_line()) is not None:
-        err.print(line, markup=False)
+        err().print(line, markup=False)
     raise typer.Exit(EXIT_ERROR if tally.unreadable else EXIT_FINDINGS if tally.with_errors
                      else EXIT_OK)
 
@@ -159,6 +157,9 @@ def clean(
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
 ) -> None:
     """Print the cleaned text of a document (what the later stages read)."""
+    from extractor.read.clean import CLEANERS, clean_text
+    from extractor.read.load import load_path
+
     with guarded():
         chosen = tuple(s.strip() for s in steps.split(",")) if steps else DEFAULT_STEPS
         unknown = [s for s in chosen if s not in CLEANERS]
@@ -179,6 +180,9 @@ def check(
                                         "errors (and the totals).")] = False,
 ) -> None:
     """Re-run the rules on saved records, then print totals; exit 3 when any has an error."""
+    from extractor.review.records import check_summary, issue_lines, read_records, recheck
+    from extractor.runs.extracting import write_jsonl
+
     with guarded():
         checked = [recheck(rec) for rec in read_records(results)]
     if as_json:
@@ -197,8 +201,11 @@ def review(
                                        "here.")],
 ) -> None:
     """Write a page to review records against their source text, span by span."""
+    from extractor.review.page import write_review
+    from extractor.review.records import read_records
+
     with guarded():
-        err.print("wrote " + write_review(html, read_records(results)), markup=False)
+        err().print("wrote " + write_review(html, read_records(results)), markup=False)
 
 
 @app.command("eval")
@@ -221,6 +228,11 @@ def eval_(
     policy: PolicyOpt = None,
 ) -> None:
     """Per-field accuracy / precision / recall / F1 of extraction against gold labels."""
+    from rich.console import Console
+
+    from extractor.review.evaluate import extract_all, load_gold, report_table, score
+    from extractor.review.records import read_records
+
     if not gold or not (inputs or results):
         raise typer.BadParameter("give --gold GOLD.jsonl and INPUT files (or --results FILE)")
     options = BackendOptions(backend, model, base_url, mode, model_path, cassette, record,
@@ -231,7 +243,7 @@ def eval_(
             inputs or [], options, Settings.from_env(), max_bytes)
         report, seconds = score(labels, records), round(time.perf_counter() - started, 2)
     for failure in failures:
-        err.print(f"error: {failure}", markup=False)
+        err().print(f"error: {failure}", markup=False)
     if as_json:
         typer.echo(json.dumps({**report.as_dict(), "seconds": seconds}, indent=1))
     else:
@@ -258,7 +270,7 @@ def calibrate(
     options = BackendOptions(backend, model, base_url, mode, model_path)
     with guarded():
         typer.echo(calibrate_to_file(options, Settings.from_env(), gold, docs, out,
-                                     lambda line: err.print(line, markup=False)))
+                                     lambda line: err().print(line, markup=False)))
 
 
 DbOpt = Annotated[str, typer.Option("--db", help="The SQLite run store.", envvar="EXTRACTOR_DB")]
@@ -291,6 +303,9 @@ def batch(
     policy: PolicyOpt = None,
 ) -> None:
     """Run many documents into a SQLite store (resumable); print a summary."""
+    from extractor.runs.batch import BatchOptions, describe_backend, run_batch
+    from extractor.runs.report import format_summary, make_progress
+
     if not inputs and not harvested:
         raise typer.BadParameter("give INPUT files or --harvested")
     backend_options = BackendOptions(backend, model, base_url, mode, model_path, policy=policy)
@@ -298,9 +313,9 @@ def batch(
                            recorded=describe_backend(backend_options))
     try:
         with guarded(), open_model_pass(backend_options, Settings.from_env()) as mp:
-            summary = run_batch(inputs or [], db, mp, options, make_progress(err))
+            summary = run_batch(inputs or [], db, mp, options, make_progress(err()))
     except KeyboardInterrupt:
-        err.print("interrupted: finished documents are saved; run again to resume")
+        err().print("interrupted: finished documents are saved; run again to resume")
         raise typer.Exit(130) from None
     typer.echo(format_summary(summary))
     _model_stopped(mp, f"re-run them with: extractor batch --retry-failed --db {db}")
@@ -332,19 +347,20 @@ def harvest(
     from extractor.harvest.fetch import Politeness  # aiohttp loads only for a harvest
     from extractor.harvest.run import HarvestOptions
     from extractor.harvest.run import harvest as run_harvest
+    from extractor.runs.report import format_harvest, make_harvest_progress
 
     settings = Settings.from_env()
     settings = replace(settings, site=site or settings.site, contact=contact or settings.contact)
     options = HarvestOptions.from_settings(settings, since and since.date(),
                                            until and until.date(), limit, recheck)
     if not settings.contact:
-        err.print("note: set EXTRACTOR_CONTACT (an e-mail or URL) so the site can reach you")
+        err().print("note: set EXTRACTOR_CONTACT (an e-mail or URL) so the site can reach you")
     try:
         with guarded():
             summary = run_harvest(db, options, Politeness.from_settings(settings),
-                                  make_harvest_progress(err))
+                                  make_harvest_progress(err()))
     except KeyboardInterrupt:
-        err.print("interrupted: stored pages are kept; run again to resume the night")
+        err().print("interrupted: stored pages are kept; run again to resume the night")
         raise typer.Exit(130) from None
     typer.echo(format_harvest(summary))
     raise typer.Exit(summary.exit_code)
@@ -357,6 +373,9 @@ app.add_typer(runs_app, name="runs")
 @runs_app.command("list")
 def runs_list(db: DbOpt = "runs.sqlite") -> None:
     """List the runs in the store, newest first."""
+    from extractor.runs.report import format_runs
+    from extractor.store.store import Store
+
     with guarded(), Store.existing(db) as store:
         typer.echo(format_runs(store.runs()))
 
@@ -365,6 +384,9 @@ def runs_list(db: DbOpt = "runs.sqlite") -> None:
 def runs_show(run_id: Annotated[int, typer.Argument(help="The run id.")],
               db: DbOpt = "runs.sqlite") -> None:
     """Show one run: options, totals, top rules and failed documents."""
+    from extractor.runs.report import format_run
+    from extractor.store.store import Store
+
     with guarded(), Store.existing(db) as store:
         run = store.run(run_id)
         typer.echo(format_run(run, store.top_rules(run_id), store.failures(run_id)))
@@ -378,9 +400,12 @@ def runs_report(run_id: Annotated[int, typer.Argument(help="The run id.")],
                 top: Annotated[int, typer.Option(min=1, help="Bodies shown in the upheld-rate "
                                                  "chart.")] = DEFAULT_TOP) -> None:
     """Write one offline page of charts, with their numbers, about what a run found."""
+    from extractor.runs.runreport import write_report
+    from extractor.store.store import Store
+
     with guarded(), Store.existing(db) as store:
         size = write_report(store, run_id, html, top)
-    err.print(f"wrote {html} ({size:,} bytes)", markup=False)
+    err().print(f"wrote {html} ({size:,} bytes)", markup=False)
 
 
 class ExportFormat(StrEnum):
@@ -398,11 +423,14 @@ def export_(
     run: Annotated[int | None, typer.Option(help="Only the decisions this run wrote.")] = None,
 ) -> None:
     """Export the tidy tables (decisions, reasons, payments, ...) with a data dictionary."""
+    from extractor.store.export import export as export_tables
+    from extractor.store.store import Store
+
     with guarded(), Store.existing(db) as store:
         if run is not None:
             store.run(run)  # an unknown run is an error, not an empty export
         counts = export_tables(store.conn, out, fmt.value, run)
-    err.print(f"wrote {counts['decisions']:,} decisions to {out} (" + ", ".join(
+    err().print(f"wrote {counts['decisions']:,} decisions to {out} (" + ", ".join(
         f"{table} {n:,}" for table, n in counts.items() if table != "decisions") + ")",
         markup=False)
 
@@ -410,6 +438,8 @@ def export_(
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of the output record."""
+    from extractor.review.records import schema_json
+
     typer.echo(schema_json())
 
 

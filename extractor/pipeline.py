@@ -7,10 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from extractor.facts.extract import Context, extract_facts
-from extractor.model.merge import merge
 from extractor.model.policy import RULES, Policy
-from extractor.model.prices import cost_usd
-from extractor.model.prompt import plan_questions
 from extractor.models import Decision, Issue
 from extractor.read.clean import clean_text
 from extractor.read.inputs import Item, expand, iter_items
@@ -60,7 +57,11 @@ def run_many(inputs: Iterable[str], model_pass: ModelPass | None = None,
 
 def model_stage(record: Decision, ctx: Context, model_pass: ModelPass) -> Decision:
     """The model stage on a deterministic record (the batch runner calls it in a worker):
-    plan the questions the rules leave open, ask them, merge the supported answers."""
+    plan the questions the rules leave open, ask them, merge the supported answers. (Its
+    modules load with the first model decision: a run without a model never needs them.)"""
+    from extractor.model.merge import merge
+    from extractor.model.prompt import plan_questions
+
     settings = model_pass.settings
     policy = policy_of(model_pass)
     questions = plan_questions(record, ctx, settings.model_scope, settings.max_tokens, policy)
@@ -85,6 +86,8 @@ def policy_of(model_pass: ModelPass) -> Policy:
 
 
 def stamp_backend(record: Decision, model_pass: ModelPass) -> None:
+    from extractor.model.prices import cost_usd
+
     record.meta.backend = model_pass.name
     record.meta.model = model_pass.model
     record.meta.prompt_sha = model_pass.prompt_sha

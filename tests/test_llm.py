@@ -427,7 +427,8 @@ def test_extract_with_a_model_shows_documents_questions_and_time_on_a_terminal(m
 
     screen = StringIO()
     monkeypatch.setattr(cli, "open_model_pass", mock_pass)
-    monkeypatch.setattr(cli, "err", Console(file=screen, force_terminal=True, width=120))
+    terminal = Console(file=screen, force_terminal=True, width=120)
+    monkeypatch.setattr(cli, "err", lambda: terminal)
     result = CliRunner().invoke(app, ["extract", "--backend", "local", str(CLOSED), str(CLOSED)])
     assert result.exit_code == 0, result.stderr
     assert len(result.stdout.splitlines()) == 2 and len(script.bodies) >= 3

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from extractor.facts import patterns as p
@@ -209,6 +211,62 @@ def test_iter_sentences_keeps_titles_and_ends_after_pseudonyms():
         "Mr. X complained to Mrs Y.", "The Council was at fault.", "Next line"]
 
 
+
+# The needles gate a pattern to the sentences holding one; the matches are those of the same
+# pattern run on every sentence (a needle in a gap, in a later paragraph, repeated, overlapping,
+# upper-case, or absent from the document).
+@pytest.mark.parametrize("text, pattern, needles", [
+    ("The Council apologised. Mr X wants an apology.\nNo remedy here.", r"apolog\w+",
+     ("apolog",)),
+    ("It was late.  He could appeal. APPEAL rights exist.", r"(?i)appeal", ("appeal",)),
+    ("Nothing matches.\nStill nothing.", r"court", ("court",)),
+    ("aaaa. aa", r"aaa", ("aa",)),
+    ("A tribunal. A court. A tribunal again.", r"tribunal|court", ("tribunal", "court")),
+])
+def test_needles_find_what_every_sentence_finds(text, pattern, needles):
+    regex = re.compile(pattern)
+    view = p.TextView(text)
+    every_sentence = list(p.iter_sentences(text))
+    for sentences in (every_sentence, every_sentence[:-1]):  # and a part of the document
+        gated = [(m.span(), s) for m, s in view.index(sentences).matches(regex, needles)]
+        every = [(m.span(), s) for s in sentences for m in regex.finditer(text, *s)]
+        assert gated == every
+
+
+
+# A case-insensitive pattern's lowered twin: letters lower-cased (classes too), escapes, group
+# names and flags as written.
+@pytest.mark.parametrize("source, expected", [
+    (r"\bMr [A-Z]\b", r"\bmr [a-z]\b"),
+    (r"(?P<Name>Council)\W+(?P=Name)", r"(?P<Name>council)\W+(?P=Name)"),
+    (r"\N{LATIN SMALL LETTER A}|\S+|\D", r"\N{LATIN SMALL LETTER A}|\S+|\D"),
+    (r"(?x) Care \s Quality  # comment", r"(?x) care \s quality  # comment"),
+    (r"[^A-Za-z]İ", r"[^a-za-z]i"),
+])
+def test_lower_pattern_source(source, expected):
+    assert p.lower_pattern_source(source) == expected
+
+
+# The twin finds what the case-insensitive pattern finds, at the same positions, in sentences
+# with capitals, curly quotes, a dotless i and a long s; a case-sensitive pattern has none.
+TWIN_TEXT = ("The Council’s Care Quality Commission report. MR X said İt was THE COUNCIL's fault."
+             "\nWe cannot achieve anything more. The complaınt ſhould go to a Tribunal.")
+
+
+@pytest.mark.parametrize("source", [
+    r"\bcouncil\b", r"\bMr [A-Z]\b", r"care quality commission", r"\b[A-Z]\w+ report",
+    r"complaint|should", r"(?P<who>council)[’']s", r"\bit was (?:the )?\w+",
+    r"cannot (?:[\w'’(),-]+ ){0,2}more", r"İt|tribunal",
+])
+def test_lowered_twin_finds_the_same_matches(source):
+    pattern = re.compile(source, re.IGNORECASE)
+    twin = p.lowered_pattern(pattern)
+    lowered = p.TextView(TWIN_TEXT).lowered
+    assert [m.span() for m in twin.finditer(lowered)] == [
+        m.span() for m in pattern.finditer(TWIN_TEXT)]
+    assert p.lowered_pattern(re.compile(source)) is None
+
+
 # --- citations (DOMAIN.md §3.3: every string of the normalisation test set) ------------------
 
 CITATION_TABLE = [
@@ -291,6 +349,12 @@ CITATION_TABLE = [
     ("(Local Government Act 1974, section 30(1B) and 3", ["LGA1974 s30(1B)"]),
     ("(Local Government Act 1974, section 24A(6)) and again (Local Government Act 1974, "
      "section 24A(6), as amended)", ["LGA1974 s24A(6)"]),                   # de-duplicated
+    # word boundaries before "LGA" and a bare section's "s"
+    ("LGA 1974, s26(6)(a) applies", ["LGA1974 s26(6)(a)"]),          # at the text's start
+    ("XLGA 1974, s26(6)(a)", []),
+    ("Invalid: Consent - section 26A(1)(b)", ["LGA1974 s26A(1)(b)"]),
+    ("s26B discretion exercised", ["LGA1974 s26B"]),
+    ("versus26B, Ss26A and LGA19745", []),                               # inside a word
 ]
 
 
@@ -309,3 +373,28 @@ def test_citations_canonical(text, expected):
 ])
 def test_citation_spans_quote_the_provision(text, expected_spans):
     assert [text[f.start:f.end] for f in find_citations(text)] == expected_spans
+
+
+VOCABULARY_SENTENCES = (
+    "We will not investigate this complaint because Mr X could have appealed to the Tribunal. "
+    "The Council has agreed to apologise to Mrs B, pay her £300 and review its procedures. "
+    "It is reasonable to expect him to go to court. An investigation would not achieve "
+    "anything more. The Council should reassess Mr X's needs. The Care Quality Commission "
+    "is better placed to consider this. It is unlikely we would find fault. Ms C says she "
+    "wants the Council to remind staff of its policy.")
+
+
+def test_every_vocabulary_phrase_has_a_faithful_twin():
+    from extractor.facts.reasons import REASON_RULES, REFERRAL_RULES
+    from extractor.facts.remedy_kinds import REMEDY_KIND_REGEXES
+    patterns = [rule.pattern for rule in REASON_RULES + REFERRAL_RULES] + [
+        regex for regexes in REMEDY_KIND_REGEXES.values() for regex in regexes]
+    lowered = p.TextView(VOCABULARY_SENTENCES).lowered
+    matched = 0
+    for pattern in patterns:
+        twin = p.lowered_pattern(pattern)
+        assert twin is not None, pattern.pattern[:60]
+        spans = [m.span() for m in pattern.finditer(VOCABULARY_SENTENCES)]
+        assert [m.span() for m in twin.finditer(lowered)] == spans, pattern.pattern[:60]
+        matched += bool(spans)
+    assert matched >= 10  # the sentences exercise the rules, not only their misses

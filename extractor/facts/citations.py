@@ -16,8 +16,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 # A mention of the Act: with its year, or without any year ("Local Government Act, section
-# 26D"); "Local Government Act 2000" is another Act.
-LGA_REGEX = re.compile(r"Local Government Act(?:,? 1974\b|(?![ ,]*\d{4}))|\bLGA ?1974\b")
+# 26D"); "Local Government Act 2000" is another Act. (Every match starts with a capital "L",
+# so the scan jumps from one to the next; the word boundary before "LGA" is written as a
+# look-behind after it, which keeps that so.)
+LGA_REGEX = re.compile(
+    r"Local Government Act(?:,? 1974\b|(?![ ,]*\d{4}))|LGA(?<!\wLGA) ?1974\b")
 
 # One section with its subsections: "section 24A(6)", "sections 26(1)", "s26(1)", "34 B",
 # "34(B)" and "34(B)6" (house style for 34B / 34B(6)), "24A (6)", "34 H(3 and 4)", "24A(1)(A)".
@@ -53,8 +56,10 @@ LOOKBACK_CHARS = 160
 # A provision cited without the Act's name ("Invalid: Consent - section 26A(1)(b)",
 # "s26B discretion exercised") counts only for section numbers with a letter that only the
 # LGA 1974 Part III / 3A has (23A, 24A, 26A-26D, 31A, 31B, 34A-34T) ...
+# (The word boundary before the "s" is a look-behind after it: a pattern that starts with a
+# character set is scanned for that set in C, one that starts with "\b" tried at every position.)
 BARE_ITEM_REGEX = re.compile(
-    r"\b(?:[Ss]ections?|[Ss]\.?)\s?(?:23A|24A|26[A-D]|31[AB]|34[A-T])(?![A-Za-z])")
+    r"[Ss](?<!\w[Ss])(?:ections?|\.?)\s?(?:23A|24A|26[A-D]|31[AB]|34[A-T])(?![A-Za-z])")
 # ... and not when another Act's name follows ("section 26A of the Children Act 1989").
 OTHER_ACT_FOLLOWS_REGEX = re.compile(
     r"\s*,?\s*(?:of|under|in)?\s*(?:the\s)?(?:[A-Z][\w&'-]*\s(?:and\s|&\s|of\s)?){1,6}Act\b")

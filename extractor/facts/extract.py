@@ -14,7 +14,7 @@ from extractor.facts import patterns as p
 from extractor.facts.citations import find_citations
 from extractor.facts.parties import find_bodies, find_complainant
 from extractor.facts.reasons import find_reasons, find_referrals
-from extractor.facts.remedies import find_payments
+from extractor.facts.remedies import find_payments, has_money
 from extractor.facts.remedy_kinds import find_remedy_kinds
 from extractor.facts.taxonomy import TOP_BY_SLUG, slugify, sub_for_slug
 from extractor.models import Category, Citation, Decision, Payment, Reason, Span
@@ -47,6 +47,7 @@ class Context:
     cleaned: Cleaned
     seg: Segmented
     _sentences: dict[tuple[int, int], list[tuple[int, int]]] = field(default_factory=dict)
+    _named_sentences: dict[tuple[str, ...], list[tuple[int, int]]] = field(default_factory=dict)
     _view: p.TextView | None = None
 
     @property
@@ -83,8 +84,13 @@ class Context:
         return Span(text=self.doc.text[s:e], start=s, end=e)
 
     def sentences(self, *names: str) -> list[tuple[int, int]]:
-        """The sentences of the summary / named sections."""
-        return [s for start, end in self.ranges(*names) for s in self.sentences_in(start, end)]
+        """The sentences of the summary / named sections (listed once per names: the field
+        families ask for the Summary's five times)."""
+        found = self._named_sentences.get(names)
+        if found is None:
+            found = self._named_sentences[names] = [
+                s for start, end in self.ranges(*names) for s in self.sentences_in(start, end)]
+        return found
 
     def sentences_in(self, start: int, end: int) -> list[tuple[int, int]]:
         """The sentences of ``text[start:end]`` (computed once per range)."""
@@ -230,9 +236,10 @@ def _other_acts(ctx: Context, rec: Decision) -> None:
 # --- outcome and the wording signals -------------------------------------------------------
 
 def _outcome(ctx: Context, rec: Decision) -> None:
-    w = wording.read_wording(ctx.text, ctx.sentences("summary"))
+    lowered = ctx.view.lowered
+    w = wording.read_wording(ctx.text, ctx.sentences("summary"), lowered)
     if not w.any:
-        w = wording.read_wording(ctx.text, ctx.sentences("final_decision"))
+        w = wording.read_wording(ctx.text, ctx.sentences("final_decision"), lowered)
     _set_outcome(ctx, rec, w)
     investigated = wording.investigated_from(w, rec.outcome)
     if investigated is None:
@@ -306,7 +313,7 @@ def _remedies(ctx: Context, rec: Decision) -> None:
     groups = [(ctx.sentences("summary"), True)] + [
         (ctx.sentences_in(s.start, s.end), s.name in CARRY_CUE_SECTIONS)
         for s in ctx.seg.sections if s.name not in PAYMENT_EXCLUDED_SECTIONS
-        and _has_money(ctx.text, s.start, s.end)]
+        and has_money(ctx.text, s.start, s.end)]  # no payment, no sentence splitting
     for hit in find_payments(ctx.text, groups):
         span = ctx.span(hit.start, hit.end)
         rec.payments.append(Payment(amount_gbp=hit.amount, status=hit.status,
@@ -320,8 +327,3 @@ def _remedies(ctx: Context, rec: Decision) -> None:
     found = find_remedy_kinds(ctx.text, parts, expected=expected, accepted=accepted,
                              view=ctx.view)
     rec.remedy_kinds = [k for k, _s, _e in found]
-
-
-def _has_money(text: str, start: int, end: int) -> bool:
-    """A section without "£" or "pounds" holds no payment (its sentences need no splitting)."""
-    return text.find("£", start, end) != -1 or text.find("pounds", start, end) != -1

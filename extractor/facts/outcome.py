@@ -14,25 +14,24 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractor.facts.patterns import TITLE_REGEX_PART
-
-_FLAGS = re.IGNORECASE
+from extractor.facts.patterns import TITLE_REGEX_PART, lowered_text, twin
+from extractor.vocab.phrases import phrase  # case-insensitive, compiled when first used
 
 # "We will not investigate", "The Ombudsman will not start an investigation", "We cannot
 # lawfully investigate", "decided not to investigate".
-NOT_INVESTIGATING_REGEX = re.compile(
+NOT_INVESTIGATING_REGEX = phrase(
     r"\b(?:will|shall|should|can|could|do|does|did|would|may) ?not (?:\w+ ){0,2}?(?:(?:start"
     r"|begin|continue) )?(?:(?:an|any|our|my|the|further) )?investigat"
     rf"|\bwill not (?:consider|look into) (?:this|the|{TITLE_REGEX_PART}|his|her|their)\b"
     r"|\bcannot (?:lawfully |legally )?investigate|\bdecided? not to (?:\w+ ){0,2}investigat"
-    r"|\bwill not be investigating", _FLAGS)
+    r"|\bwill not be investigating")
 # "I have discontinued my investigation", "The Ombudsman has discontinued the investigation".
-DISCONTINUED_REGEX = re.compile(
+DISCONTINUED_REGEX = phrase(
     r"\b(?:discontinu(?:e|ed|ing)|ended|stopped) (?:the|my|our|its|this|an|his|her) investigation"
-    r"|\binvestigation (?:has been|was|is) discontinued", _FLAGS)
+    r"|\binvestigation (?:has been|was|is) discontinued")
 # Fault found: "We found fault", "There was fault by the Council", "The Council is at fault",
 # "We found failings", "I uphold the complaint".
-FAULT_FOUND_REGEX = re.compile(
+FAULT_FOUND_REGEX = phrase(
     r"\b(?:found|find|finds|identified) (?:some |several |a number of |significant )?"
     r"(?:fault|faults|failings|failures|maladministration)\b"
     r"|\bthere (?:was|were|has been|have been|is) (?:a |some |also |further )?(?:fault|faults"
@@ -49,10 +48,10 @@ FAULT_FOUND_REGEX = re.compile(
     r"|\b(?:found|find|finds) (?:the \w+(?: \w+)?|it|them) (?:to be |was |were )?at fault"
     r"|\bamounts? to fault\b|\b(?:this|that|which) (?:was|is) fault\b"
     r"|\bfound (?:that )?(?:the \w+(?: \w+)?|it|they) (?:had )?failed to\b"
-    r"|\bI uphold\b|\bfault causing injustice", _FLAGS)
+    r"|\bI uphold\b|\bfault causing injustice")
 # Weaker: a Summary that states a failing as fact ("The Council failed to provide ...",
 # "We have found delay at two stages"). Counts only when nothing says "will not investigate".
-FAILING_STATED_REGEX = re.compile(
+FAILING_STATED_REGEX = phrase(
     r"^(?:(?:The|This|Its) (?:Council|Care Provider|Provider|Authority|Trust|care home|Home"
     r"|organisation)(?:'s)?|It) (?:\w+ )?(?:failed|delayed|was wrong|wrongly)\b"
     # the body accepting it: "The Council accepts it delayed", "it acknowledged its error"
@@ -61,18 +60,18 @@ FAILING_STATED_REGEX = re.compile(
     r"|\bthere (?:was|were|has been|have been) (?:a |some |also |further |avoidable |unnecessary )?"
     r"delays? (?:by|on the part of)\b"
     r"|\b(?:we|I) (?:have )?found (?:\w+ ){0,2}(?:delays?|failures?|failings?|errors?"
-    r"|mistakes?)\b", _FLAGS)
+    r"|mistakes?)\b")
 # A party's claim shortly before a finding is no finding ("Mrs X complains the Council was
 # at fault", "The Council says it acted properly").
 CLAIM = (r"says?|said|claims?|claimed|complain(?:s|ed)?|alleges?|alleged|believes?|feels?|felt"
          r"|thinks?|argues?|argued|maintains?|insists?")
-CLAIM_BEFORE_REGEX = re.compile(rf"\b(?:{CLAIM})\b", _FLAGS)
+CLAIM_BEFORE_REGEX = phrase(rf"\b(?:{CLAIM})\b")
 # A negation or a hedge (or a claim) shortly before a fault-found phrase cancels it.
-HEDGE_BEFORE_REGEX = re.compile(
-    rf"\b(?:not|no|never|nor|neither|unlikely|whether|if|cannot|any|{CLAIM})\b|n't", _FLAGS)
+HEDGE_BEFORE_REGEX = phrase(
+    rf"\b(?:not|no|never|nor|neither|unlikely|whether|if|cannot|any|{CLAIM})\b|n't")
 HEDGE_WINDOW = 30
 # No fault: "The Council was not at fault", "We did not find fault", "We find no fault".
-NO_FAULT_REGEX = re.compile(
+NO_FAULT_REGEX = phrase(
     r"\b(?:not|no) (?:\w+ ){0,3}at fault\b"
     r"|\b(?:did|do|does|have|has|could|can) ?not (?:find|found|identify|see) (?:any )?fault"
     r"|\b(?:found|find|finds|finding) no (?:evidence of )?(?:fault|maladministration)"
@@ -80,18 +79,17 @@ NO_FAULT_REGEX = re.compile(
     r"|\b(?:do|does|did|have|has) not uphold|\bnot upheld"
     # "The Council did nothing wrong", "it acted properly", "acted without fault"
     r"|\b(?:did|done) nothing wrong\b|\bacted (?:properly|correctly|appropriately|lawfully"
-    r"|reasonably|without fault)\b|\bwithout fault\b", _FLAGS)
+    r"|reasonably|without fault)\b|\bwithout fault\b")
 
 
 # A remedy the decision gives: agreed, recommended, or to remedy the injustice.
-REMEDY_GIVEN_REGEX = re.compile(
+REMEDY_GIVEN_REGEX = phrase(
     r"\bagreed to (?:\w+ ){0,2}?(?:apologi[sz]e|pay|make (?:a |an )?(?:\w+ )?payment|refund"
     r"|reimburse|waive|review|reassess|reconsider|remind|train|provide|arrange|take action)\b"
     r"|\b(?:we|I) (?:have )?recommend(?:ed)?\b(?: that)? (?:the \w+ |it )?(?:should )?"
     r"(?:apologi|pay|make|review|reassess|reconsider|remind|provide|arrange|take|an apology"
     r"|a (?:\w+ )?payment)"
-    r"|\bto (?:remedy|put right) (?:the|this|that|its|any|her|his|their) (?:\w+ )?injustice\b",
-    _FLAGS)
+    r"|\bto (?:remedy|put right) (?:the|this|that|its|any|her|his|their) (?:\w+ )?injustice\b")
 
 
 @dataclass
@@ -123,35 +121,45 @@ NEEDLES: dict[str, tuple[str, ...]] = {
 }
 
 
-def read_wording(text: str, sentences: list[tuple[int, int]]) -> Wording:
+def read_wording(text: str, sentences: list[tuple[int, int]], lowered: str | None = None
+                 ) -> Wording:
+    """The signals of the given sentences of ``text`` (``lowered``: its lowered form,
+    ``patterns.lowered_text``, when the caller has it): every signal's pattern is
+    case-insensitive, so each runs as its lowered twin on the lowered sentence."""
+    lowered = lowered_text(text) if lowered is None else lowered
     w = Wording()
     for start, end in sentences:
-        sentence = text[start:end]
-        lowered = sentence.lower()
+        sentence = lowered[start:end]
 
-        def has(signal: str, lowered: str = lowered) -> bool:
-            return getattr(w, signal) is None and any(n in lowered for n in NEEDLES[signal])
+        def has(signal: str, sentence: str = sentence) -> bool:
+            return getattr(w, signal) is None and any(n in sentence for n in NEEDLES[signal])
 
         span = (start, end)
-        if has("discontinued") and DISCONTINUED_REGEX.search(sentence):
+        if has("discontinued") and _search(DISCONTINUED_REGEX, sentence):
             w.discontinued = span
-        elif has("not_investigating") and NOT_INVESTIGATING_REGEX.search(sentence):
+        elif has("not_investigating") and _search(NOT_INVESTIGATING_REGEX, sentence):
             w.not_investigating = span
         if has("fault") and _found(FAULT_FOUND_REGEX, HEDGE_BEFORE_REGEX, sentence):
             w.fault = span
         if has("no_fault") and _found(NO_FAULT_REGEX, CLAIM_BEFORE_REGEX, sentence):
             w.no_fault = span
-        if has("failing") and FAILING_STATED_REGEX.search(sentence):
+        if has("failing") and _search(FAILING_STATED_REGEX, sentence):
             w.failing = span
         if has("remedy") and _found(REMEDY_GIVEN_REGEX, HEDGE_BEFORE_REGEX, sentence):
             w.remedy = span
     return w
 
 
-def _found(finding: re.Pattern[str], hedge: re.Pattern[str], sentence: str) -> bool:
-    """A match of ``finding`` that no ``hedge`` shortly before cancels."""
-    for m in finding.finditer(sentence):
-        if not hedge.search(sentence[max(0, m.start() - HEDGE_WINDOW):m.start()]):
+def _search(pattern: re.Pattern[str], lowered: str) -> bool:
+    """Whether a case-insensitive pattern matches a lowered sentence (run as its twin)."""
+    return twin(pattern).search(lowered) is not None
+
+
+def _found(finding: re.Pattern[str], hedge: re.Pattern[str], lowered: str) -> bool:
+    """A match of ``finding`` that no ``hedge`` shortly before cancels (in a lowered
+    sentence)."""
+    for m in twin(finding).finditer(lowered):
+        if not _search(hedge, lowered[max(0, m.start() - HEDGE_WINDOW):m.start()]):
             return True
     return False
 

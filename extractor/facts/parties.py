@@ -29,6 +29,8 @@ ORG_KEYWORD_REGEX = re.compile(
 ORG_NAME_REGEX = re.compile(
     r"(?<![\w'])(?P<org>[A-Z][\w&'-]*(?: (?:[A-Z][\w&'-]*|of|and|upon|on|the|&))*?"
     r" (?:Council|ICB|CCG|Trust|Limited|Ltd|LLP|plc))\b")
+# What every ORG_NAME_REGEX match holds (a sentence without any is not scanned).
+ORG_NAME_NOUNS = (" Council", " ICB", " CCG", " Trust", " Limited", " Ltd", " LLP", " plc")
 # Words that make a name generic ("the County Council", "the NHS Trust") when alone.
 GENERIC_ORG_WORDS = frozenset({"The", "County", "City", "Borough", "District", "Parish", "Town",
                                "Metropolitan", "Council", "NHS", "Foundation", "Trust", "Care",
@@ -60,8 +62,9 @@ def find_bodies(text: str, title_org: Found | None, preamble: tuple[int, int],
     _add_named_in_summary(text, summary_sentences, found)
     kinds = {_org_kind(name) for name, _s, _e in found}
     for start, end in definition_sentences:
-        if not FAULT_OR_COMPLAINT_REGEX.search(text, start, end):
-            continue
+        if text.find(" (", start, end) == -1 \
+                or not FAULT_OR_COMPLAINT_REGEX.search(text, start, end):
+            continue  # a definition is bracketed: "Oak Care Home (the Home)"
         for m in ORG_DEFINITION_REGEX.finditer(text, start, end):
             kind = _label_kind(m["label"])
             if kind not in kinds and not _listed(m["org"], found):
@@ -77,7 +80,8 @@ def _listed(name: str, found: list[Found]) -> bool:
 def _add_named_in_summary(text: str, sentences: Ranges, found: list[Found]) -> None:
     """Joint investigations: "We also found fault that X Council and Y ICB took too long"."""
     for start, end in sentences:
-        if not FAULT_OR_COMPLAINT_REGEX.search(text, start, end):
+        if not any(text.find(noun, start, end) != -1 for noun in ORG_NAME_NOUNS) \
+                or not FAULT_OR_COMPLAINT_REGEX.search(text, start, end):
             continue
         for m in ORG_NAME_REGEX.finditer(text, start, end):
             name = m["org"]
@@ -116,13 +120,15 @@ def _org_kind(name: str) -> str:
 
 # Strongest evidence first: an introduction formula, then the subject of "complains", then any
 # pseudonym. ``zones``: the complaint section(s), the Summary, the rest of the body.
-INTRO_REGEXES = (p.PSEUDONYM_INTRO_REGEX, p.PSEUDONYM_APPOSITION_REGEX)
+# Each with a string every match of it holds: a range without it is not searched.
+INTRO_REGEXES = ((p.PSEUDONYM_INTRO_REGEX, "complainant"),
+                 (p.PSEUDONYM_APPOSITION_REGEX, "complainant"))
 
 
 def find_complainant(text: str, zones: list[Ranges]) -> Found | None:
-    for regex in INTRO_REGEXES:
+    for regex, needle in INTRO_REGEXES:
         for ranges in zones:
-            m = _search(text, regex, ranges)
+            m = _search(text, regex, ranges, needle)
             if m is not None:
                 return _found(m, "name")
     for ranges in zones:
@@ -140,11 +146,11 @@ def find_complainant(text: str, zones: list[Ranges]) -> Found | None:
 def _subject(text: str, ranges: Ranges, summary: Ranges) -> Found | None:
     """Who "complains" here. When a representative complains on behalf of someone whom the
     Summary itself names as complaining, that person is the complainant."""
-    m = _search(text, p.COMPLAINING_SUBJECT_REGEX, ranges)
+    m = _search(text, p.COMPLAINING_SUBJECT_REGEX, ranges, "complain")
     if m is None:
         return None
-    behalf = _search(text, p.ON_BEHALF_REGEX, ranges)
-    said = _search(text, p.COMPLAINING_SUBJECT_REGEX, summary)
+    behalf = _search(text, p.ON_BEHALF_REGEX, ranges, "on behalf of")
+    said = _search(text, p.COMPLAINING_SUBJECT_REGEX, summary, "complain")
     if behalf and said and _found(said, _group(said))[0] == _found(behalf, "name")[0]:
         return _found(behalf, "name")
     return _found(m, _group(m))
@@ -158,9 +164,13 @@ def _found(m: re.Match[str], group: str | int) -> Found:
     return p.normalise_pseudonym(m[group]), *m.span(group)
 
 
-def _search(text: str, regex: re.Pattern[str], ranges: Iterable[tuple[int, int]]
-            ) -> re.Match[str] | None:
+def _search(text: str, regex: re.Pattern[str], ranges: Iterable[tuple[int, int]],
+            needle: str) -> re.Match[str] | None:
+    """The first match in the ranges, in order (``needle``: a string every match holds; a
+    range without it is not searched)."""
     for start, end in ranges:
+        if text.find(needle, start, end) == -1:
+            continue
         m = regex.search(text, start, end)
         if m is not None:
             return m

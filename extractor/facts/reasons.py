@@ -68,11 +68,13 @@ def match_rules(rules: Iterable[PhraseRule], text: str, sentences: list[tuple[in
                 view: TextView | None = None) -> list[Hit]:
     """First sentence (in order) that each rule's code matches (``view``: the document's
     shared view of ``text``, when the caller has one)."""
+    if not sentences:
+        return []
     index = (view or TextView(text)).index(sentences)
     hits: dict[str, Hit] = {}
     for rule in rules:
-        if rule.code in hits:
-            continue
+        if rule.code in hits or (FAST_PATH and rule.needles and not index.holding(rule.needles)):
+            continue  # found already, or none of its needles is in these sentences
         for _m, (start, end) in index.matches(rule.pattern,
                                               rule.needles if FAST_PATH else ()):
             if not rule.in_wish and COMPLAINANT_CLAIM_REGEX.match(text, start, end):

@@ -81,7 +81,7 @@ def find_payments(text: str, groups: list[tuple[list[tuple[int, int]], bool]]
     for sentences, carry in groups:
         previous_cue: str | None = None
         lead_cue: str | None = None  # of a lead-in ("The Council has agreed to:")
-        for start, end in sentences:
+        for start, end in sentences[:_last_with_money(text, sentences) + 1]:
             sentence = text[start:end]
             for hit in _sentence_payments(sentence, start, lead_cue or previous_cue):
                 first = hits.setdefault(hit.amount, hit)
@@ -94,10 +94,23 @@ def find_payments(text: str, groups: list[tuple[list[tuple[int, int]], bool]]
     return sorted(hits.values(), key=lambda h: h.start)
 
 
+def _last_with_money(text: str, sentences: list[tuple[int, int]]) -> int:
+    """The index of the last sentence naming money (-1 for none): the cues of the sentences
+    after it qualify no amount, so they need not be read."""
+    for i in range(len(sentences) - 1, -1, -1):
+        if has_money(text, *sentences[i]):
+            return i
+    return -1
+
+
+def has_money(text: str, start: int = 0, end: int | None = None) -> bool:
+    """Whether ``text[start:end]`` names money ("£" or "pounds"): no payment without."""
+    return text.find("£", start, end) != -1 or text.find("pounds", start, end) != -1
+
+
 def _sentence_payments(sentence: str, offset: int, previous_cue: str | None
                        ) -> Iterator[MoneyHit]:
-    if ("£" not in sentence and "pounds" not in sentence) \
-            or not REMEDY_VERB_REGEX.search(sentence):
+    if not has_money(sentence) or not REMEDY_VERB_REGEX.search(sentence):
         return
     for amount, start, end in find_amounts(sentence):
         before = sentence[:start]

@@ -25,12 +25,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from extractor.facts.patterns import TextView
+from extractor.facts.patterns import TextView, twin
 from extractor.facts.remedies import NEGATION_WINDOW, NOT_GIVEN_REGEX
 from extractor.vocab import REMEDIES, REMEDY
-from extractor.vocab.phrases import PERSON
+from extractor.vocab.phrases import PERSON, phrase
 
-_FLAGS = re.IGNORECASE
+# ``phrase``: a case-insensitive pattern compiled when first used (most run as their lowered
+# twins, ``patterns.twin``, and the originals are then never compiled).
 
 # Each kind's phrase rules and, one per rule, their fast-path needles, from the vocabulary
 # ("other" has none).
@@ -60,59 +61,58 @@ DONE_FRAME = (
     r"|\b(?:Council|Authority|Provider|Home|Trust|School|organisation|it|they) (?:also |then "
     r"|later |subsequently )?(?:apologi[sz]ed|refunded|reimbursed|waived|cancelled|credited"
     r"|offered|paid)\b")
-FRAME_REGEX = re.compile(rf"(?P<forward>{FORWARD_FRAME})|(?P<done>{DONE_FRAME})", _FLAGS)
+FRAME_REGEX = phrase(rf"(?P<forward>{FORWARD_FRAME})|(?P<done>{DONE_FRAME})")
 # A done frame told as before the Ombudsman looked: "had ...", "already", a plain past ("the
 # Council apologised"), not "has since" / "has now".
-BEFORE_FRAME_REGEX = re.compile(r"had\b|.*\balready\b|(?!ha(?:s|ve)\b)", _FLAGS)
-PERSON_BEFORE_REGEX = re.compile(rf"{PERSON}\s+$", _FLAGS)
+BEFORE_FRAME_REGEX = phrase(r"had\b|.*\balready\b|(?!ha(?:s|ve)\b)")
+PERSON_BEFORE_REGEX = phrase(rf"{PERSON}\s+$")
 # "should have reassessed", "to have apologised": what was not done.
-MODAL_BEFORE_REGEX = re.compile(r"\b(?:should|could|would|might|must|ought to|to|may)\s+$",
-                                _FLAGS)
+MODAL_BEFORE_REGEX = phrase(r"\b(?:should|could|would|might|must|ought to|to|may)\s+$")
 # Where no remedy is expected (no fault found), a remedy already given counts for every kind
 # but a review: an earlier review or reassessment is more often what was complained about.
 DONE_KINDS_WITHOUT_FAULT = ("apology", "payment", "refund_or_waiver", "service_improvement")
 # A frame in a question or a condition gives nothing: "whether the Council should provide".
-HYPOTHETICAL_BEFORE_REGEX = re.compile(r"\b(?:whether|if|unless)\b(?:\W+\w+){0,4}\W*$", _FLAGS)
+HYPOTHETICAL_BEFORE_REGEX = phrase(r"\b(?:whether|if|unless)\b(?:\W+\w+){0,4}\W*$")
 # A frame after the remedy it gives: "Service improvement is recommended".
-PASSIVE_FRAME_REGEX = re.compile(
+PASSIVE_FRAME_REGEX = phrase(
     r"\b(?:is|are|was|were|has been|have been|will be|should be) (?:also |now )?"
-    r"(?:recommended|agreed|proposed|offered|provided|made|given|sent|issued)\b", _FLAGS)
+    r"(?:recommended|agreed|proposed|offered|provided|made|given|sent|issued)\b")
 # The complainant's wish, claim or complaint: governs nothing after it.
-WISH_REGEX = re.compile(
+WISH_REGEX = phrase(
     rf"{PERSON} (?:also |further |now |still )?(?:wants?|wanted|would like|asks?|asked"
     r"|seeks?|sought|requests?|requested|is seeking|complain\w*|says?|said|claims?|claimed"
     r"|expects?|expected|hopes?|disagrees?|believes?|feels?|felt|thinks?|considers?"
-    r"|argues?)\b|\boutcome (?:\w+ ){0,2}(?:wants?|wanted|seeks?|sought)\b", _FLAGS)
+    r"|argues?)\b|\boutcome (?:\w+ ){0,2}(?:wants?|wanted|seeks?|sought)\b")
 
 # A sentence that accepts what the body did as its remedy: "which is suitable action", "its
 # apology was proportionate", "we are satisfied with".
-ACCEPTED_REGEX = re.compile(
+ACCEPTED_REGEX = phrase(
     r"\b(?:suitable|appropriate|proportionate|adequate|sufficient|satisfactory|fair|enough)"
     r" (?:remedy|remedies|action|response|steps|offer|apology)\b|\b(?:is|was|are|were) (?:a |an"
     r" )?(?:suitable|appropriate|proportionate|reasonable|adequate|sufficient|satisfactory"
-    r"|fair|enough)\b|\bsatisfied\b|\bin line with (?:what we|our guidance)", _FLAGS)
+    r"|fair|enough)\b|\bsatisfied\b|\bin line with (?:what we|our guidance)")
 
 # "other": where the items of an agreed action start ("agreed to", "will", "should", "we
 # recommend (that) the Council"), how they split, and what is not a remedy of its own.
-ITEM_FRAME_REGEX = re.compile(
+ITEM_FRAME_REGEX = phrase(
     r"\b(?:agree(?:s|d)?|agreeing|offer(?:s|ed)?|undert\w+) to\s+"
     r"|\b(?:will|should|must|shall)\s+(?!not\b|have\b|be\b|need\b)"
     r"|\brecommend(?:s|ed)?(?: that)?\s+(?:the (?:\w+ ){1,2}?(?:should )?)?"
     # what the body has since done, its items in the past ("has since arranged a meeting")
-    r"|\b(?:has|have) (?:since|now|subsequently)\s+", _FLAGS)
+    r"|\b(?:has|have) (?:since|now|subsequently)\s+")
 ITEM_ADVERBS = frozenset(("also", "then", "now", "further", "immediately", "promptly", "still"))
 ITEM_SPLIT_REGEX = re.compile(r"\s*[,;:]\s*(?:and |or |then )?|\s+(?:and|or|then) (?:to )?")
 # "the need to consider and record": the second verb shares the first one's "to".
-SHARED_TO_REGEX = re.compile(r"\bto \w+ (?:and|or) (?=\w)", _FLAGS)
+SHARED_TO_REGEX = phrase(r"\bto \w+ (?:and|or) (?=\w)")
 # Compliance and generic wording: "provide us with evidence", "put forward a remedy".
-NOT_AN_ACTION_REGEX = re.compile(
+NOT_AN_ACTION_REGEX = phrase(
     r"\bevidence\b|\bcompl(?:y|ied|iance)\b|\b(?:to|with) us\b|\bthe Ombudsman\b"
-    r"|\breport back\b|\bremed(?:y|ies)\b|\brecommendations?\b", _FLAGS)
+    r"|\breport back\b|\bremed(?:y|ies)\b|\brecommendations?\b")
 
 # A sentence that lists what the sentence before agreed: "This included an apology".
-INCLUDES_REGEX = re.compile(
+INCLUDES_REGEX = phrase(
     r"(?:This|These|They|Those|It|The (?:remedy|remedies|recommendations?|actions?))"
-    r" (?:also )?(?:include[sd]?|included|involve[sd]?|(?:is|are|was|were) to)\b", _FLAGS)
+    r" (?:also )?(?:include[sd]?|included|involve[sd]?|(?:is|are|was|were) to)\b")
 
 Part = tuple[list[tuple[int, int]], bool]  # the sentences of a part; a list of actions?
 
@@ -128,6 +128,7 @@ def find_remedy_kinds(text: str, parts: Iterable[Part], expected: bool = False,
     given. ``accepted``: the decision accepts what the body had already done as the remedy.
     ``view``: the document's shared view of ``text``, when the caller has one."""
     view = view or TextView(text)
+    low = view.lowered  # every pattern but ITEM_SPLIT_REGEX is case-insensitive: run as twins
     found: dict[str, tuple[str, int, int]] = {}
     before: dict[str, tuple[str, int, int]] = {}  # given by the body before: context or remedy
     for sentences, listed in parts:
@@ -137,15 +138,15 @@ def find_remedy_kinds(text: str, parts: Iterable[Part], expected: bool = False,
         carry, previous = listed, (0, 0)
         for i, (start, end) in enumerate(sentences):
             if i in hits or (carry and expected):  # a list line may hold an "other" action
-                inherit = carry or (INCLUDES_REGEX.match(text, start, end) is not None
-                                    and FRAME_REGEX.search(text, *previous) is not None)
-                for kind, via in _sentence_kinds(text, start, end, hits.get(i, []), inherit,
-                                                 expected):
+                inherit = carry or (twin(INCLUDES_REGEX).match(low, start, end) is not None
+                                    and twin(FRAME_REGEX).search(low, *previous) is not None)
+                for kind, via in _sentence_kinds(text, low, start, end, hits.get(i, []),
+                                                 inherit, expected):
                     given = (via != "before" or accepted
-                             or ACCEPTED_REGEX.search(text, start, end))
+                             or twin(ACCEPTED_REGEX).search(low, start, end))
                     (found if given else before).setdefault(kind, (kind, start, end))
             carry = carry or (text[start:end].rstrip().endswith(":")
-                              and FRAME_REGEX.search(text, start, end) is not None)
+                              and twin(FRAME_REGEX).search(low, start, end) is not None)
             previous = (start, end)
     if not found:
         found = before
@@ -163,80 +164,83 @@ def _kind_hits(text: str, sentences: list[tuple[int, int]], expected: bool, view
     for kind, regexes in REMEDY_KIND_REGEXES.items():
         gates = KIND_NEEDLES[kind]
         for j, regex in enumerate(regexes):
+            if gates and gates[j] and not index.holding(gates[j]):
+                continue  # none of its needles is in these sentences
             for m, sentence in index.matches(regex, gates[j] if gates else ()):
                 found.setdefault(number[sentence], []).append((kind, m.start()))
     hits = {i: found[i] for i in sorted(found)}
     if expected:
         for i, (start, end) in enumerate(sentences):
-            if i not in hits and ITEM_FRAME_REGEX.search(text, start, end):
+            if i not in hits and twin(ITEM_FRAME_REGEX).search(view.lowered, start, end):
                 hits[i] = []
     return hits
 
 
-def _sentence_kinds(text: str, start: int, end: int, hits: list[tuple[str, int]],
+def _sentence_kinds(text: str, low: str, start: int, end: int, hits: list[tuple[str, int]],
                     listed: bool, expected: bool) -> list[tuple[str, str]]:
     """(kind, "forward" / "done" / "before") of each kind of a sentence's phrases (``hits``)
-    it gives, and "other" when a remedy is expected."""
-    governors = _governors(text, start, end)
-    if not governors and not listed and not PASSIVE_FRAME_REGEX.search(text, start, end):
+    it gives, and "other" when a remedy is expected (``low``: the lowered text)."""
+    governors = _governors(low, start, end)
+    if not governors and not listed and not twin(PASSIVE_FRAME_REGEX).search(low, start, end):
         return []
     kinds: list[tuple[str, str]] = []
     for kind, pos in hits:
         allowed = ("forward", "done", "before") if expected or kind in DONE_KINDS_WITHOUT_FAULT \
             else ("forward",)
-        via = _governor(text, pos, end, governors, listed)
+        via = _governor(low, pos, end, governors, listed)
         if via in allowed and not any(k == kind for k, _v in kinds):
             kinds.append((kind, via))
-    if expected and _other_action(text, start, end, listed):
+    if expected and _other_action(text, low, start, end, listed):
         kinds.append(("other", "forward"))
     return kinds
 
 
-def _governors(text: str, start: int, end: int) -> list[tuple[int, str]]:
+def _governors(low: str, start: int, end: int) -> list[tuple[int, str]]:
     """(position, "forward" / "done" / "before" / "wish") of each frame and wish of a
-    sentence, in order."""
-    found = [(m.start(), _frame_label(text, start, m)) for m in FRAME_REGEX.finditer(
-        text, start, end)]
-    found += [(m.start(), "wish") for m in WISH_REGEX.finditer(text, start, end)]
+    sentence of the lowered text, in order."""
+    found = [(m.start(), _frame_label(low, start, m)) for m in twin(FRAME_REGEX).finditer(
+        low, start, end)]
+    found += [(m.start(), "wish") for m in twin(WISH_REGEX).finditer(low, start, end)]
     return sorted(found)
 
 
-def _frame_label(text: str, start: int, m: re.Match[str]) -> str:
+def _frame_label(low: str, start: int, m: re.Match[str]) -> str:
     """"forward" / "done" / "before"; "wish" for a frame in a condition, or a done frame whose
     subject is the person ("Mr X has paid") or that follows a modal ("should have
-    reassessed")."""
-    before = text[max(start, m.start() - 40):m.start()]
-    if HYPOTHETICAL_BEFORE_REGEX.search(before):
+    reassessed"). ``low``: the lowered text, ``m`` a match of the frame's twin in it."""
+    before = low[max(start, m.start() - 40):m.start()]
+    if twin(HYPOTHETICAL_BEFORE_REGEX).search(before):
         return "wish"
-    if m.lastgroup == "done" and (PERSON_BEFORE_REGEX.search(before)
-                                  or MODAL_BEFORE_REGEX.search(before)):
+    if m.lastgroup == "done" and (twin(PERSON_BEFORE_REGEX).search(before)
+                                  or twin(MODAL_BEFORE_REGEX).search(before)):
         return "wish"
-    if m.lastgroup == "done" and BEFORE_FRAME_REGEX.match(m.group()):
+    if m.lastgroup == "done" and twin(BEFORE_FRAME_REGEX).match(m.group()):
         return "before"
     return m.lastgroup or ""
 
 
-def _governor(text: str, pos: int, end: int, governors: list[tuple[int, str]], listed: bool
+def _governor(low: str, pos: int, end: int, governors: list[tuple[int, str]], listed: bool
               ) -> str | None:
     """What governs the phrase at ``pos``: the nearest frame or wish before it, else the list
     it stands in or a passive frame after it; None when negated or ungoverned."""
-    if NOT_GIVEN_REGEX.search(text, max(0, pos - NEGATION_WINDOW), pos):
+    if twin(NOT_GIVEN_REGEX).search(low, max(0, pos - NEGATION_WINDOW), pos):
         return None
     before = [label for at, label in governors if at <= pos]
     if before:
         return before[-1]
-    if listed or PASSIVE_FRAME_REGEX.search(text, pos, end):
+    if listed or twin(PASSIVE_FRAME_REGEX).search(low, pos, end):
         return "forward"
     return None
 
 
-def _other_action(text: str, start: int, end: int, listed: bool) -> bool:
+def _other_action(text: str, low: str, start: int, end: int, listed: bool) -> bool:
     """An agreed action that no kind names, read from the items after a frame (or the items
-    of a list line)."""
-    tails = [m.end() for m in ITEM_FRAME_REGEX.finditer(text, start, end)
-             if not WISH_REGEX.search(text, start, m.start())
-             and not HYPOTHETICAL_BEFORE_REGEX.search(text, max(start, m.start() - 40),
-                                                      m.start())]
+    of a list line; the frames found in the lowered text ``low``, the items read in
+    ``text``)."""
+    tails = [m.end() for m in twin(ITEM_FRAME_REGEX).finditer(low, start, end)
+             if not twin(WISH_REGEX).search(low, start, m.start())
+             and not twin(HYPOTHETICAL_BEFORE_REGEX).search(low, max(start, m.start() - 40),
+                                                            m.start())]
     if listed and not tails:
         tails = [start]
     for tail in tails:

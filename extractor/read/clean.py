@@ -187,13 +187,27 @@ DEFAULT_STEPS: tuple[str, ...] = ("nbsp", "invisible", "quotes", "cookie_banner"
                                   "list_numbering", "whitespace")
 
 
+# 0, 1, 2, ...: a new offset map is a slice of it (a slice copies references to the same int
+# objects; ``list(range(n))`` makes n new ones, a sixth of the cleaning). Replaced, never
+# changed in place, when a longer text comes, so concurrent readers always slice a whole one.
+_IDENTITY: list[int] = []
+
+
+def _identity(size: int) -> list[int]:
+    """``list(range(size))``."""
+    global _IDENTITY
+    if len(_IDENTITY) < size:
+        _IDENTITY = list(range(max(size, 2 * len(_IDENTITY))))
+    return _IDENTITY[:size]
+
+
 def clean_text(raw: str, steps: tuple[str, ...] | list[str] = DEFAULT_STEPS) -> Cleaned:
     """Run the named steps in order; raise ``ValueError`` for an unknown step name."""
     unknown = [s for s in steps if s not in CLEANERS]
     if unknown:
         raise ValueError(f"unknown cleaning step {unknown[0]!r}; valid steps: "
                          + ", ".join(CLEANERS))
-    text, offsets = raw, list(range(len(raw) + 1))
+    text, offsets = raw, _identity(len(raw) + 1)
     for name in steps:
         text, offsets = CLEANERS[name](text, offsets)
     return Cleaned(text, offsets)

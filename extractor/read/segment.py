@@ -72,10 +72,12 @@ SECTION_HEADINGS: dict[str, str] = {
     "compliance": r"Ombudsman satisfied with (?:the )?[\w ]{1,40}?(?:'s|s')? response"
                   r"(?:\s*:\s*[^\n]{1,40}?)?",
 }
-SECTION_REGEXES: dict[str, re.Pattern[str]] = {
-    name: re.compile(rf"^(?:{pattern})\s*:?\s*$", re.IGNORECASE)
-    for name, pattern in SECTION_HEADINGS.items()
-}
+# Every heading in one pattern, a named alternative each, tried in the order above: the first
+# whose whole line matches names the line, as one pattern per heading tried in turn would
+# (one match call a line instead of twelve).
+SECTION_REGEX = re.compile("|".join(rf"(?P<{name}>^(?:{pattern})\s*:?\s*$)"
+                                    for name, pattern in SECTION_HEADINGS.items()),
+                           re.IGNORECASE)
 # The mirror sites print a metadata run: "Reference 24-005-669 Sector ... Decided 29 July 2024".
 MIRROR_REFERENCE_REGEX = re.compile(r"\bReference\s+(?P<ref>\d{2}-\d{3}-\d{3}[a-z]?)\b")
 # Other renders put the date in one metadata line after the reference and the category path,
@@ -191,10 +193,8 @@ def _summary_label_alone(seg: Segmented, line_start: int) -> bool:
 def _heading_name(line: str, body_started: bool) -> str | None:
     if len(line) > 120:
         return None
-    for name, regex in SECTION_REGEXES.items():
-        if regex.match(line):
-            return name
-    return None
+    m = SECTION_REGEX.match(line)
+    return m.lastgroup if m else None
 
 
 def _header_lines(seg: Segmented, lines: list[tuple[int, int]], i: int) -> int:

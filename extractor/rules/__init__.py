@@ -52,6 +52,8 @@ RULES: dict[str, Rule] = {
     "payment_amounts": consistency.rule_payment_amounts,
 }
 
+DEFAULT_LEVELS = policy(None)  # every rule at its default severity (read, never changed)
+
 
 def _run(ctx: Context) -> list[Issue]:
     found: list[Issue] = []
@@ -70,7 +72,7 @@ def check_decision(decision: Any, source_text: str | None, *, today: date | None
     ``None`` when it is not at hand, which skips the rules that read it). ``today`` fixes the
     clock for the date rules; ``severity`` overrides the default of any rule id ("off" drops
     it). ``decision`` is a ``Decision`` or a dict of the same shape."""
-    levels = policy(severity)
+    levels = DEFAULT_LEVELS if severity is None else policy(severity)
     ctx = Context(decision, source_text if isinstance(source_text, str) else None,
                   today or date.today())
     return [i if levels[i.rule] == i.severity else i.model_copy(update={"severity":

@@ -15,10 +15,11 @@ from extractor.errors import InputError
 from extractor.models import Decision
 from extractor.pipeline import run_many
 from extractor.read.inputs import formats_read
-from extractor.runs.report import ExtractProgress
 
-if TYPE_CHECKING:  # openai and instructor load only when a model is used
+if TYPE_CHECKING:  # openai and instructor load only when a model is used; rich's
+    # progress bars only for a display that shows them
     from extractor.model.llm import ModelPass
+    from extractor.runs.report import ExtractProgress
 
 # Rules named in the stderr line at most (the records hold all of them).
 NAMED_RULES = 5

@@ -9,24 +9,16 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TextIO
 
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeRemainingColumn,
-)
-from rich.table import Column
-
-from extractor.harvest.listing import SEARCH, Window
 from extractor.model.prices import PRICES_DATED
 from extractor.read.inputs import formats_read
-from extractor.runs.batch import RunSummary
 
-if TYPE_CHECKING:  # the harvest's HTTP client loads only for a harvest
+if TYPE_CHECKING:  # the harvest's HTTP client loads only for a harvest; rich's progress
+    # bars and the batch runner only for a display that uses them
+    from rich.console import Console
+
+    from extractor.harvest.listing import Window
     from extractor.harvest.run import HarvestSummary
+    from extractor.runs.batch import RunSummary
 
 PLAIN_EVERY_SECONDS = 10.0
 FAILURE_CHARS = 160  # a failure's reason as the summary shows it (runs show: all of it)
@@ -51,6 +43,14 @@ def _counts(summary: RunSummary) -> str:
 
 class RichProgress:
     def __init__(self, console: Console):
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+
         self.bar = Progress(
             TextColumn("[bold]batch"), BarColumn(), MofNCompleteColumn(),
             TextColumn("{task.fields[rate]:.1f} docs/s"), TimeRemainingColumn(),
@@ -104,6 +104,9 @@ class ExtractProgress:
     on stdout, with the records (and error lines) printed above the live line."""
 
     def __init__(self, console: Console, total: int, on_stdout: bool = False):
+        from rich.progress import Progress, SpinnerColumn, TextColumn
+        from rich.table import Column
+
         self.bar = Progress(
             SpinnerColumn(table_column=Column(no_wrap=True)),
             TextColumn(EXTRACT_COUNTS, table_column=Column(no_wrap=True)),
@@ -169,6 +172,8 @@ def extract_progress(err: Console, total: int, uses_model: bool,
     model). ``out``: the stdout console (default: a new one on sys.stdout)."""
     if not uses_model or not err.is_terminal:
         return NoProgress()
+    from rich.console import Console
+
     out = out or Console(soft_wrap=True, highlight=False)
     return ExtractProgress(out, total, on_stdout=True) if out.is_terminal \
         else ExtractProgress(err, total)
@@ -323,6 +328,8 @@ def _harvest_counts(s: HarvestSummary) -> str:
 
 
 def _listing_note(s: HarvestSummary) -> str:
+    from extractor.harvest.listing import SEARCH
+
     if s.listing == SEARCH.name:
         return ""
     return f" (then from the {s.listing} listing: the search served its form without results)"

@@ -108,6 +108,11 @@ def any_of(*alternatives: str) -> re.Pattern[str]:
     return cast(re.Pattern[str], LazyPattern("|".join(f"(?:{a})" for a in alternatives), FLAGS))
 
 
+def phrase(pattern: str) -> re.Pattern[str]:
+    """A case-insensitive phrase rule (compiled when first used)."""
+    return cast(re.Pattern[str], LazyPattern(pattern, FLAGS))
+
+
 def cue(pattern: str) -> re.Pattern[str]:
     """A case-insensitive support cue (what a model's sentence must say for a code; compiled
     when first used)."""

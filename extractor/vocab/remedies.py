@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractor.vocab.phrases import FLAGS, TITLE, Phrase, cue
+from extractor.vocab.phrases import TITLE, Phrase, cue, phrase
 from extractor.vocab.phrases import W as _W
 
 
@@ -33,13 +33,13 @@ class RemedyKind:
 REMEDIES: tuple[RemedyKind, ...] = (
     RemedyKind(
         "apology", "an apology to the person",
-        pattern=re.compile(r"\bapologi[sz](?:e|ed|es|ing)\b|\bapolog(?:y|ies)\b"
-                           r"|\bsay(?:s|ing)? sorry\b", FLAGS),
+        pattern=phrase(r"\bapologi[sz](?:e|ed|es|ing)\b|\bapolog(?:y|ies)\b"
+                           r"|\bsay(?:s|ing)? sorry\b"),
         needles=("apolog", "sorry"),
         support=cue(r"\bapolog")),
     RemedyKind(
         "payment", "a payment of money to the person (symbolic or for loss)",
-        pattern=re.compile(
+        pattern=phrase(
             rf"\b(?:symbolic|financial|remedy|redress|time and trouble|compensat\w+|ex gratia"
             rf"|goodwill|distress) payments?\b|\bfinancial (?:remedy|redress)"
             rf"|\bpay(?:s|ing)? {_W}{{0,4}}(?:£|redress|compensation|a sum|an amount|remedy"
@@ -48,22 +48,22 @@ REMEDIES: tuple[RemedyKind, ...] = (
             rf"|\bcompensat(?:e|ion)\b|\b(?:offer|award|give|gave|pay)\w* (?:\w+ ){{0,2}}£\s?\d"
             rf"|£[\d,]+ (?:payment|to (?:{TITLE} [A-Z]\b(?!['’]s)|him|her"
             rf"|them)|for (?:the|his|her|their) (?:distress|time|trouble|uncertainty"
-            rf"|frustration|inconvenience|injustice|lost))", FLAGS),
+            rf"|frustration|inconvenience|injustice|lost))"),
         needles=("pay", "financial", "£", "compensat", "redress"),
         more=(
             # a payment named by what it is for, without an amount: "a payment to Mrs B for
             # her time and trouble"
-            Phrase(re.compile(
+            Phrase(phrase(
                 r"\b(?:a|the) payment (?:to (?:him|her|them|Mr|Mrs|Ms|Miss|Mx|Dr)\b|for (?:the "
                 r"|his |her |their )?(?:distress|time|trouble|uncertainty|frustration"
                 r"|inconvenience|injustice|lost|loss|avoidable)|in recognition|to (?:recognise"
-                r"|acknowledge|reflect|remedy|compensate))", FLAGS),
+                r"|acknowledge|reflect|remedy|compensate))"),
                 needles=("a payment", "the payment")),
             # costs met: "meet part of the costs of the move", "make good the loss"
-            Phrase(re.compile(
+            Phrase(phrase(
                 rf"\b(?:meet|cover|pay (?:for|towards)|contribut\w* (?:to|towards))"
                 rf" (?:[\w'’]+ ){{0,5}}(?:costs?|expenses|fees|bills?)\b"
-                rf"|\bmake good {_W}{{0,3}}loss", FLAGS),
+                rf"|\bmake good {_W}{{0,3}}loss"),
                 needles=("meet", "cover", "pay for", "pay towards", "contribut", "make good"))),
         # the paying itself; an amount alone may be a refund, a credit or the sum in dispute
         support=cue(r"\b(?:pay|pays|paid|paying|payments?)\b|\bcompensat"
@@ -75,7 +75,7 @@ REMEDIES: tuple[RemedyKind, ...] = (
     RemedyKind(
         "service_improvement",
         "changes for the future: procedures, policy, staff training or reminders",
-        pattern=re.compile(
+        pattern=phrase(
             rf"\bservice improvements?|\bremind\w* {_W}{{0,3}}(?:staff|officers|workers"
             rf"|employees|colleagues|teams?|managers|carers)"
             rf"|\b(?:staff|officer) (?:training|guidance|reminders?|briefings?)"
@@ -99,37 +99,36 @@ REMEDIES: tuple[RemedyKind, ...] = (
             rf"|won't|are not|is not|don't) (?:be )?(?:happen|repeated|recur|reoccur)"
             rf"|\bin (?:the )?future\b|\b(?:ensure|make sure) {_W}{{0,3}}(?:staff|officers"
             rf"|employees|workers|teams?) (?:are|is|understand|know|follow)\b"
-            rf"|\bmake {_W}{{0,3}}(?:staff|officers|employees|workers) aware\b", FLAGS),
+            rf"|\bmake {_W}{{0,3}}(?:staff|officers|employees|workers) aware\b"),
         needles=("service improvement", "remind", "training", "train", "guidance", "review",
                  "brief", "share", "amend", "update", "chang", "improve", "revis", "rewrit",
                  "action plan", "steps to", "prevent", "lesson", "learn", "write to",
                  "implement", "identify", "ensure", "make sure", "future"),
         more=(
             # the decision shared with the people who do the work
-            Phrase(re.compile(
+            Phrase(phrase(
                 rf"\bshare {_W}{{0,4}}(?:with|among|across) {_W}{{0,3}}(?:staff|officers|teams?"
-                rf"|employees|colleagues|managers|workers|practitioners|social workers)\b",
-                FLAGS), needles=("share",)),
+                rf"|employees|colleagues|managers|workers|practitioners|social workers)\b"),
+                needles=("share",)),
             # a change that stops it recurring
-            Phrase(re.compile(
+            Phrase(phrase(
                 rf"\b(?:stop|prevent|avoid) {_W}{{0,4}}(?:happening again|recurr\w*|reoccurr\w*"
                 rf"|being repeated)|\bdoes not happen again\b"
                 rf"|\b(?:consider|look at|decide|explain) how (?:it|they) (?:can|could|will"
-                rf"|might|should|would) (?:improve|prevent|avoid|ensure|change|stop)\b", FLAGS),
+                rf"|might|should|would) (?:improve|prevent|avoid|ensure|change|stop)\b"),
                 needles=("happening again", "recur", "reoccur", "repeated", "happen again",
                          "how it", "how they")),
             # training arranged, an audit of other cases
-            Phrase(re.compile(
+            Phrase(phrase(
                 rf"\b(?:arrange|deliver|organi[sz]e|hold|run|complete|undertake)\w* {_W}{{0,3}}"
-                rf"training\b|\b(?:carry out|undertake|complete|conduct)\w* (?:an? )?audit\b",
-                FLAGS), needles=("training", "audit")),
+                rf"training\b|\b(?:carry out|undertake|complete|conduct)\w* (?:an? )?audit\b"),
+                needles=("training", "audit")),
             # a service improved, a system put in place
-            Phrase(re.compile(
+            Phrase(phrase(
                 rf"\bimprov\w* (?:its|their|the) {_W}{{0,3}}?(?:handling|communication|record[- ]"
                 rf"keeping|response times|monitoring|oversight)\b"
                 rf"|\b(?:introduc|develop|establish|adopt|put in place)\w* {_W}{{0,3}}(?:system"
-                rf"|process|procedure|checks?|polic(?:y|ies)|protocol|guidance|checklist)s?\b",
-                FLAGS),
+                rf"|process|procedure|checks?|polic(?:y|ies)|protocol|guidance|checklist)s?\b"),
                 needles=("improv", "introduc", "develop", "establish", "adopt",
                          "put in place"))),
         # a change for the future: staff reminded or trained, or a procedure changed or reviewed
@@ -138,7 +137,7 @@ REMEDIES: tuple[RemedyKind, ...] = (
                     r"(?:procedures?|polic(?:y|ies)|practices?|guidance|processes)\b")),
     RemedyKind(
         "reassessment_or_review", "a new assessment, review, hearing or decision for the person",
-        pattern=re.compile(
+        pattern=phrase(
             rf"\bre-?assess(?:ed|es|ment|ing)?\b|\bre-?consider(?:s|ed|ing|ation)?\b"
             rf"|\bre-?calculat\w+|\bre-?determin\w+"
             rf"|\b(?:carry out|carries out|complete|completes|undertake|arrange|conduct|do|hold)"
@@ -154,26 +153,26 @@ REMEDIES: tuple[RemedyKind, ...] = (
             rf"{_W}{{0,5}}(?:assessment|review)\b"
             # the statutory children's procedure: "consider the complaint at stage two"
             rf"|\b(?:consider|escalat|progress|take|put)\w* {_W}{{0,4}}(?:complaint|it) (?:at|to"
-            rf"|through) stag(?:e|es) (?:2|3|two|three)\b", FLAGS),
+            rf"|through) stag(?:e|es) (?:2|3|two|three)\b"),
         needles=("assess", "review", "hearing", "reconsider", "re-consider", "appeal",
                  "investigation", "calculat", "determin", "decision", "stage"),
         more=(
             # a fresh look at the person's own case: an appeal answered, a decision looked at
             # again, a new decision on a remedy ("now consider a financial remedy")
-            Phrase(re.compile(
+            Phrase(phrase(
                 rf"\b(?:respond to|consider|hear|decide|determine|deal with)\b {_W}{{0,3}}appeal\b"
                 rf"|\blook again at\b|\btake a fresh look\b|\bafresh\b"
-                rf"|\bconsider (?:a|an|making a) (?:\w+ )?(?:remedy|payment|award)\b", FLAGS),
+                rf"|\bconsider (?:a|an|making a) (?:\w+ )?(?:remedy|payment|award)\b"),
                 needles=("appeal", "look again", "fresh", "consider a", "consider making")),
             # an assessment of the person carried out, what is owed worked out
-            Phrase(re.compile(
+            Phrase(phrase(
                 rf"\b(?:carry out|carries out|complete|completes|undertake|arrange|conduct)\b"
                 rf" (?:a|an|the|his|her|their|(?:Mr|Mrs|Ms|Miss|Mx|Dr) [A-Z]['’]s) {_W}{{0,2}}"
                 rf"(?:re)?assessment\b(?! of (?:its|the|their) (?:\w+ )?(?:procedures?"
                 rf"|polic(?:y|ies)|practices?|guidance|process))"
                 rf"|\bcalculat(?:e|es)\b {_W}{{0,8}}(?:allowances?|entitlement|benefits?|awards?"
-                rf"|contributions?|charges?|payments?|arrears|fees|budget|personal budget)\b",
-                FLAGS), needles=("assessment", "calculat"))),
+                rf"|contributions?|charges?|payments?|arrears|fees|budget|personal budget)\b"),
+                needles=("assessment", "calculat"))),
         # a fresh look at the person's own case: reviewing as a verb, or a new
         # assessment / decision
         support=cue(r"\bre-?assess\w*|\bre-?consider\w*"
@@ -185,14 +184,13 @@ REMEDIES: tuple[RemedyKind, ...] = (
                            r"|practices?|guidance|processes|how)\b")),
     RemedyKind(
         "refund_or_waiver", "money refunded, reimbursed, waived, credited or written off",
-        pattern=re.compile(
+        pattern=phrase(
             rf"\brefund\w*|\breimburs\w*|\bwaiv(?:e|ed|es|ing)\b|\bwrit(?:e|es|ten) off\b"
             rf"|\bcredit(?:s|ed|ing)?\b"
             rf"|\bdeduct (?:the|this|any|an?) {_W}{{0,3}}(?:fees?|charges?|costs?)\b"
             rf"|\bcancel\w* {_W}{{0,3}}(?:fees?|charges?|invoices?|debt|arrears|penalty|PCNs?"
             rf"|fines?)|\bremov(?:e|al|ed) (?:of )?{_W}{{0,4}}(?:fees?|charges?|costs?)\b"
-            rf"|\breduc(?:e|ed|tion)\w* {_W}{{0,4}}(?:invoice|bill|fees?|charges?|debt|arrears)",
-            FLAGS),
+            rf"|\breduc(?:e|ed|tion)\w* {_W}{{0,4}}(?:invoice|bill|fees?|charges?|debt|arrears)"),
         needles=("refund", "reimburs", "waiv", "write off", "writes off", "written off",
                  "credit", "deduct", "cancel", "remov", "reduc"),
         support=cue(r"\brefund\w*|\breimburs\w*|\bwaiv\w*|\bwr[io]t\w* off|\bcredit")),

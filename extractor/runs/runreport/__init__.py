@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from extractor.errors import InputError
+from extractor.runs import DEFAULT_TOP
 from extractor.runs.runreport.activity import issues, model_usage
 from extractor.runs.runreport.figures import (
     Figure,
@@ -24,7 +25,6 @@ from extractor.store.store import Store
 
 FIGURES = (outcomes_by_category, upheld_by_body, payments, reasons, remedy_kinds, referrals,
            issues, model_usage)
-DEFAULT_TOP = 15
 
 
 def figures(store: Store, run_id: int, top: int = DEFAULT_TOP) -> list[Figure]:
