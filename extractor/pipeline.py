@@ -75,6 +75,8 @@ def model_stage(record: Decision, ctx: Context, model_pass: ModelPass) -> Decisi
 
 def question_kinds(record: Decision, ctx: Context, model_pass: ModelPass) -> tuple[str, ...]:
     """The kinds of question the model stage will ask about this record, in order."""
+    from extractor.model.prompt import plan_questions
+
     settings = model_pass.settings
     return tuple(q.name for q in plan_questions(record, ctx, settings.model_scope,
                                                 settings.max_tokens, policy_of(model_pass)))
