@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
-from extractor.read.clean import CLEANERS, DEFAULT_STEPS, clean_text
+from extractor.read.clean import (
+    CLEANERS,
+    DEFAULT_STEPS,
+    FURNITURE_LINE_REGEX,
+    LIST_MARKER_REGEX,
+    clean_text,
+    line_start_patterns,
+    line_start_spans,
+)
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -26,6 +35,12 @@ STEPS = [
      "Final decision\n"),
     ("cookie_banner", "We use cookies on this site.\nAccept all cookies\nOxford City Council "
      "(24 001 234)", "\nOxford City Council (24 001 234)"),
+    ("cookie_banner", "COOKIES ON THIS SITE\nOn\nDecision", "\nDecision"),  # no lower case
+    ("cookie_banner", "We found fault.\nThe Council cooked the figures.", "We found fault.\n"
+     "The Council cooked the figures."),
+    ("furniture", "Print\nShare\nMenu\nText\n  Yes  \nNo", "Text\n"),  # first, runs, last
+    ("furniture", "Printed below\nNo fault\n Close \nend", "Printed below\nNo fault\nend"),
+    ("list_numbering", "1. a\n\n 2)  b\nc 3. d\n(iv) e\n\u2013 f", "a\n\nb\nc 3. d\ne\nf"),
 ]
 
 
@@ -55,6 +70,21 @@ WHITESPACE = [
 def test_whitespace_runs_and_offsets(raw, text, offsets):
     cleaned = clean_text(raw, ["whitespace"])
     assert (cleaned.text, cleaned.offsets) == (text, offsets)
+
+
+# Texts with and without matches at their first line, in runs of lines, at their end, and
+# strings that match inside a line only.
+LINE_START_TEXTS = ["", "Print", "Print\n", "\nPrint", "Print\nPrint\nx Print\n  Print  ",
+                    "a\n1. b\n 2) c\nd 3. e\n- f\n-g\n(a) h", "\n\nNo\nYes\nNone\n No \n"]
+
+
+@pytest.mark.parametrize("source", [FURNITURE_LINE_REGEX, LIST_MARKER_REGEX],
+                         ids=["furniture", "list_numbering"])
+@pytest.mark.parametrize("text", LINE_START_TEXTS)
+def test_line_start_spans_are_those_of_a_multiline_caret(source, text):
+    caret = re.compile(rf"^(?:{source})", re.MULTILINE)
+    assert list(line_start_spans(line_start_patterns(source), text)) == [
+        m.span() for m in caret.finditer(text)]
 
 
 def test_unknown_step_lists_valid_names():

@@ -9,7 +9,7 @@ position of the loaded-text character it came from: ``Cleaned.to_source(start, e
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 # Characters replaced one for one (the offset map is unchanged by these).
@@ -26,25 +26,30 @@ BANNER_START_REGEX = re.compile(
     r"|Cookies on (?:this|our) (?:site|website).*|This (?:site|website) uses cookies.*"
     r"|(?:Required|Necessary|Analytical|Manage) cookies|Accept (?:all )?cookies)[ ]*$",
     re.IGNORECASE | re.MULTILINE)
+# Every start line holds "cookie" or "privacy": a text whose lower-case form holds neither
+# "cook" nor "vacy" has no banner (letters with no other case-insensitive match than their
+# capitals, but "k" and the Kelvin sign, which lower-cases to "k").
+BANNER_NEEDLES = ("cook", "vacy")
 # ... and runs on while its lines talk about cookies, privacy or analytics (or are blank).
 BANNER_LINE_REGEX = re.compile(
     r"^[ ]*(?:$|.*\b(?:cookies?|privacy|analytics)\b.*|We recommend you set these.*"
     r"|(?:Accept|Reject|Save|Allow)(?: all)?(?: cookies| settings)?|On|Off)[ ]*$",
     re.IGNORECASE)
 
-# Page furniture: whole lines that are navigation or print artefacts, never content.
-FURNITURE_LINE_REGEX = re.compile(
-    r"^[ ]*(?:Back to top|Print this page|Print|LGO logogram|LGO logo|Skip to (?:main )?content"
+# The two patterns below match at the start of a line: see ``line_start_patterns``.
+
+# Page furniture: whole lines that are navigation or print artefacts, never content (the line
+# break after one goes with it).
+FURNITURE_LINE_REGEX = (
+    r"[ ]*(?:Back to top|Print this page|Print|LGO logogram|LGO logo|Skip to (?:main )?content"
     r"|Share this page|Share|Menu|Close|Download|Download (?:this )?decision"
-    r"|Was this page useful\??|Yes|No)[ ]*(?:\n|$)",
-    re.MULTILINE)
+    r"|Was this page useful\??|Yes|No)[ ]*(?=\n|\Z)")
 
 # List numbering at the start of a line: "  1. ", "12) ", "- ", "• ", "– ", "(a) ", "a) ".
-LIST_MARKER_REGEX = re.compile(
-    r"^[ ]*(?:\d{1,3}[.)]|\([a-z]{1,3}\)|[a-z]\)"
+LIST_MARKER_REGEX = (
+    r"[ ]*(?:\d{1,3}[.)]|\([a-z]{1,3}\)|[a-z]\)"
     r"|[-\u2022\u2013\u2014*\u00b7\u25aa\u25e6\u2023\u2043])"
-    r"[ ]+(?=\S)",
-    re.MULTILINE)
+    r"[ ]+(?=\S)")
 
 # The whitespace step in one pass: each run of two or more spaces and line breaks (a single
 # space or line break needs no change, so it costs no Python work).
@@ -76,20 +81,20 @@ Step = Callable[[str, list[int]], tuple[str, list[int]]]
 
 
 Edit = Callable[[re.Match[str]], tuple[str, list[int]]]
+# (start, end, replacement, the offsets of the replacement's characters) of one change.
+Change = tuple[int, int, str, list[int]]
 
 
-def rewrite(pattern: re.Pattern[str], edit: Edit, text: str, offsets: list[int]
-            ) -> tuple[str, list[int]]:
-    """Each match of ``pattern`` replaced by ``edit(match)``: (its replacement, the offsets of
-    the replacement's characters); the characters between matches keep theirs."""
+def replace_spans(text: str, offsets: list[int], changes: Iterable[Change]
+                  ) -> tuple[str, list[int]]:
+    """Each change's span (in order, not overlapping) replaced; the characters between
+    changes keep their offsets."""
     parts: list[str] = []
     new: list[int] = []
     pos = 0
-    for m in pattern.finditer(text):
-        s, e = m.span()
+    for s, e, replacement, kept in changes:
         parts.append(text[pos:s])
         new.extend(offsets[pos:s])
-        replacement, kept = edit(m)
         parts.append(replacement)
         new.extend(kept)
         pos = e
@@ -98,6 +103,46 @@ def rewrite(pattern: re.Pattern[str], edit: Edit, text: str, offsets: list[int]
     parts.append(text[pos:])
     new.extend(offsets[pos:])
     return "".join(parts), new
+
+
+def rewrite(pattern: re.Pattern[str], edit: Edit, text: str, offsets: list[int]
+            ) -> tuple[str, list[int]]:
+    """Each match of ``pattern`` replaced by ``edit(match)``: (its replacement, the offsets of
+    the replacement's characters); the characters between matches keep theirs."""
+    return replace_spans(text, offsets, ((*m.span(), *edit(m)) for m in pattern.finditer(text)))
+
+
+LinePatterns = tuple[re.Pattern[str], re.Pattern[str]]
+
+
+def line_start_patterns(source: str) -> LinePatterns:
+    """A pattern to be matched at the start of each line, compiled twice: for the text's first
+    line, and after a line break ("\\n" first). The regex engine skips to each line break at C
+    speed; a "^" of ``re.MULTILINE`` would be tried at every position of the text."""
+    return re.compile(source), re.compile(rf"\n(?:{source})")
+
+
+def line_start_spans(patterns: LinePatterns, text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each match at the start of a line, in order (as ``finditer`` of
+    ``^(?:source)`` with ``re.MULTILINE``, for a source that never matches a line break)."""
+    first, rest = patterns
+    m = first.match(text)
+    if m is not None:
+        yield m.span()
+    for m in rest.finditer(text):
+        yield m.start() + 1, m.end()
+
+
+def _delete_at_line_starts(source: str, with_break: bool = False) -> Step:
+    """Delete each match at the start of a line (``with_break``: and the line break after)."""
+    patterns = line_start_patterns(source)
+
+    def step(text: str, offsets: list[int]) -> tuple[str, list[int]]:
+        spans = line_start_spans(patterns, text)
+        return replace_spans(text, offsets, (
+            (s, e + 1 if with_break and text[e:e + 1] == "\n" else e, "", []) for s, e in spans))
+
+    return step
 
 
 def substitute(pattern: re.Pattern[str], repl: str | Callable[[re.Match[str]], str],
@@ -134,6 +179,9 @@ def _delete(pattern: re.Pattern[str]) -> Step:
 
 def _cookie_banner(text: str, offsets: list[int]) -> tuple[str, list[int]]:
     """Drop each cookie banner: its first line and every following banner-like line."""
+    lowered = text.lower()
+    if not any(needle in lowered for needle in BANNER_NEEDLES):
+        return text, offsets
     for _ in range(5):  # a page rarely has more than one banner
         m = BANNER_START_REGEX.search(text)
         if m is None:
@@ -179,8 +227,8 @@ CLEANERS: dict[str, Step] = {
     "invisible": _delete(INVISIBLE_REGEX),
     "quotes": _translate(QUOTE_TABLE),
     "cookie_banner": _cookie_banner,
-    "furniture": _delete(FURNITURE_LINE_REGEX),
-    "list_numbering": _delete(LIST_MARKER_REGEX),
+    "furniture": _delete_at_line_starts(FURNITURE_LINE_REGEX, with_break=True),
+    "list_numbering": _delete_at_line_starts(LIST_MARKER_REGEX),
     "whitespace": _whitespace,
 }
 DEFAULT_STEPS: tuple[str, ...] = ("nbsp", "invisible", "quotes", "cookie_banner", "furniture",
