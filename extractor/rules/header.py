@@ -6,7 +6,7 @@ import re
 from datetime import date
 from typing import Any
 
-from extractor.facts.patterns import SLUG_REF_REGEX, find_date, lines_holding, lowered_text
+from extractor.facts.patterns import SLUG_REF_REGEX, find_date
 from extractor.facts.taxonomy import ANNUAL_REPORT_GROUPINGS, CATEGORIES, known_subs, slugify
 from extractor.models import OUTCOMES, Issue, Span
 from extractor.rules.base import (
@@ -31,8 +31,6 @@ DATE_HEADER_REGEX = re.compile(
     r"^[ \t\u00a0]*(?:Decision date|Date of decision)[ \t\u00a0]*:[ \t\u00a0]*"
     r"(?:\r?\n[ \t\u00a0]*)?(?P<value>[^\n]*?\d[^\n]*?)[ \t\u00a0\r]*$",
     re.IGNORECASE | re.MULTILINE)
-# What both labels hold, lower-cased: a header starts a line holding it in the lowered text.
-DATE_HEADER_NEEDLE = "date"
 
 FIRST_PREFIX = 13                 # statements published for complaints from 1 Apr 2013
 MAX_SERIAL = 35_000               # highest seen 25 293; annual intake ~20-25k
@@ -109,22 +107,12 @@ def rule_decision_date(ctx: Context) -> list[Issue]:
 def rule_decision_date_header(ctx: Context) -> list[Issue]:
     """A "Decision date :" header whose value is not a real date ("31 Feb 2025"): the date is
     there but unreadable, so the record's date is null for a reason worth an error."""
-    m = _date_header(ctx.source) if ctx.source else None
+    m = DATE_HEADER_REGEX.search(ctx.source) if ctx.source else None
     if m is None or find_date(m["value"]) is not None:
         return []
     return [issue("decision_date_invalid", "decision_date",
                   f"the decision date header reads {m['value']!r}, which is not a real date",
                   Span(text=m["value"], start=m.start("value"), end=m.end("value")))]
-
-
-def _date_header(source: str) -> re.Match[str] | None:
-    """``DATE_HEADER_REGEX.search(source)``, tried only at the start of the lines whose
-    lowered text holds ``DATE_HEADER_NEEDLE`` (a match starts a line: no scan of the rest)."""
-    for start, _end in lines_holding(lowered_text(source), DATE_HEADER_NEEDLE):
-        m = DATE_HEADER_REGEX.match(source, start)
-        if m is not None:
-            return m
-    return None
 
 
 def _name(value: Any) -> Any:
