@@ -63,6 +63,9 @@ WHITESPACE = [
     ("a b\nc", "a b\nc", [0, 1, 2, 3, 4, 5]),
     ("\n \n", "", [0]),
     ("   ", "", [3]),
+    ("a\n\n\n", "a", [0, 1]),  # runs of line breaks only (no space beside one): their pattern
+    ("\n\na\n\nb", "a\nb", [2, 3, 5, 6]),
+    ("a\n\nb  c", "a\nb c", [0, 1, 3, 4, 6, 7]),  # both kinds of run
 ]
 
 

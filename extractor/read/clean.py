@@ -18,7 +18,8 @@ QUOTE_TABLE = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201
                              "\u2032": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"'})
 NBSP_TABLE = str.maketrans({c: " " for c in SPACE_CHARS} | {"\r": "\n"})
 # Zero-width characters and soft hyphens carry no text.
-INVISIBLE_REGEX = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+INVISIBLE_REGEX = re.compile(f"[{INVISIBLE_CHARS}]")
 
 # A cookie / privacy banner starts with one of these lines ...
 BANNER_START_REGEX = re.compile(
@@ -54,6 +55,11 @@ LIST_MARKER_REGEX = (
 # The whitespace step in one pass: each run of two or more spaces and line breaks (a single
 # space or line break needs no change, so it costs no Python work).
 WHITESPACE_RUN_REGEX = re.compile(r"[ \n][ \n]+")
+# A run with a space holds two spaces or a space beside a line break: a text holding none of
+# these has runs of line breaks only, found by LINE_BREAK_RUN_REGEX, which the regex engine
+# skips to at C speed (WHITESPACE_RUN_REGEX stops at every space between two words).
+SPACE_IN_RUN_STRINGS = ("  ", " \n", "\n ")
+LINE_BREAK_RUN_REGEX = re.compile(r"\n\n+")
 
 
 @dataclass
@@ -77,6 +83,10 @@ class Cleaned:
         return None if start < 0 else self.to_source(start, start + len(passage))
 
 
+# A cleaning step: (text, offset map) -> (cleaned text, its offset map). A step may change the
+# map it is given (``clean_text`` gives the first step a map of its own): removing a few
+# stretches in place moves the rest of the list at C speed, where a copy takes a reference to
+# every int.
 Step = Callable[[str, list[int]], tuple[str, list[int]]]
 
 
@@ -88,21 +98,19 @@ Change = tuple[int, int, str, list[int]]
 def replace_spans(text: str, offsets: list[int], changes: Iterable[Change]
                   ) -> tuple[str, list[int]]:
     """Each change's span (in order, not overlapping) replaced; the characters between
-    changes keep their offsets."""
-    parts: list[str] = []
-    new: list[int] = []
-    pos = 0
-    for s, e, replacement, kept in changes:
-        parts.append(text[pos:s])
-        new.extend(offsets[pos:s])
-        parts.append(replacement)
-        new.extend(kept)
-        pos = e
-    if not parts:
+    changes keep their offsets (``offsets`` is changed in place)."""
+    changes = list(changes)  # each replacement's offsets read before the map changes
+    if not changes:
         return text, offsets
+    parts: list[str] = []
+    pos = 0
+    for s, e, replacement, _kept in changes:
+        parts += (text[pos:s], replacement)
+        pos = e
     parts.append(text[pos:])
-    new.extend(offsets[pos:])
-    return "".join(parts), new
+    for s, e, _replacement, kept in reversed(changes):
+        offsets[s:e] = kept
+    return "".join(parts), offsets
 
 
 def rewrite(pattern: re.Pattern[str], edit: Edit, text: str, offsets: list[int]
@@ -177,6 +185,15 @@ def _delete(pattern: re.Pattern[str]) -> Step:
     return lambda text, offsets: substitute(pattern, "", text, offsets)
 
 
+def _delete_chars(pattern: re.Pattern[str], chars: str) -> Step:
+    """Delete the matches of ``pattern``, a class of ``chars`` (a text holding none of them,
+    told by a C-level look-up per character, is not scanned: a class is tried at every
+    position)."""
+    delete = _delete(pattern)
+    return lambda text, offsets: delete(text, offsets) if any(c in text for c in chars) \
+        else (text, offsets)
+
+
 def _cookie_banner(text: str, offsets: list[int]) -> tuple[str, list[int]]:
     """Drop each cookie banner: its first line and every following banner-like line."""
     lowered = text.lower()
@@ -194,7 +211,8 @@ def _cookie_banner(text: str, offsets: list[int]) -> tuple[str, list[int]]:
                 break
             end = stop
         start = m.start()
-        text, offsets = text[:start] + text[end:], offsets[:start] + offsets[end:]
+        text = text[:start] + text[end:]
+        del offsets[start:end]
     return text, offsets
 
 
@@ -204,9 +222,11 @@ def _whitespace(text: str, offsets: list[int]) -> tuple[str, list[int]]:
     one " " (the first space's), spaces at the text's start or end go. Kept characters keep
     their offsets."""
     if text[:1] == " " and text[1:2] not in (" ", "\n"):  # longer runs: below
-        text, offsets = text[1:], offsets[1:]
+        text = text[1:]
+        del offsets[0]
     if text[-1:] == " " and text[-2:-1] not in (" ", "\n"):
-        text, offsets = text[:-1], offsets[:-2] + offsets[-1:]
+        text = text[:-1]
+        del offsets[-2]  # the last offset is the text's end
     size = len(text)
 
     def one(m: re.Match[str]) -> tuple[str, list[int]]:
@@ -216,15 +236,19 @@ def _whitespace(text: str, offsets: list[int]) -> tuple[str, list[int]]:
             return "\n", [offsets[brk]]
         return (" ", [offsets[s]]) if s and e < size else ("", [])
 
-    text, offsets = rewrite(WHITESPACE_RUN_REGEX, one, text, offsets)
-    lead = len(text) - len(text.lstrip("\n"))
+    runs = WHITESPACE_RUN_REGEX if any(s in text for s in SPACE_IN_RUN_STRINGS) \
+        else LINE_BREAK_RUN_REGEX
+    text, offsets = rewrite(runs, one, text, offsets)
     trail = len(text.rstrip("\n"))
-    return text[lead:trail], offsets[lead:trail] + [offsets[trail]]
+    lead = min(len(text) - len(text.lstrip("\n")), trail)  # line breaks only: all go
+    del offsets[trail + 1:]  # the offset after the last character stays: the text's end
+    del offsets[:lead]
+    return text[lead:trail], offsets
 
 
 CLEANERS: dict[str, Step] = {
     "nbsp": _translate(NBSP_TABLE),
-    "invisible": _delete(INVISIBLE_REGEX),
+    "invisible": _delete_chars(INVISIBLE_REGEX, INVISIBLE_CHARS),
     "quotes": _translate(QUOTE_TABLE),
     "cookie_banner": _cookie_banner,
     "furniture": _delete_at_line_starts(FURNITURE_LINE_REGEX, with_break=True),
