@@ -7,15 +7,18 @@ from pathlib import Path
 
 import pytest
 
+from extractor.facts.patterns import LISTING_LINE
 from extractor.read.clean import (
     CLEANERS,
     DEFAULT_STEPS,
     FURNITURE_LINE_REGEX,
     LIST_MARKER_REGEX,
     clean_text,
+    first_at_line_start,
     line_start_patterns,
     line_start_spans,
 )
+from extractor.rules.header import DATE_HEADER_PATTERNS
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -79,15 +82,34 @@ def test_whitespace_runs_and_offsets(raw, text, offsets):
 # strings that match inside a line only.
 LINE_START_TEXTS = ["", "Print", "Print\n", "\nPrint", "Print\nPrint\nx Print\n  Print  ",
                     "a\n1. b\n 2) c\nd 3. e\n- f\n-g\n(a) h", "\n\nNo\nYes\nNone\n No \n"]
+LISTING_TEXTS = [
+    "Statement Upheld School transport 13-Feb-2024\nReport Not upheld Planning 1 May 2023",
+    "Title (24 001 234)\n  Statement Closed after initial enquiries Other 2-Jan-2025 \n"]
 
 
-@pytest.mark.parametrize("source", [FURNITURE_LINE_REGEX, LIST_MARKER_REGEX],
-                         ids=["furniture", "list_numbering"])
-@pytest.mark.parametrize("text", LINE_START_TEXTS)
-def test_line_start_spans_are_those_of_a_multiline_caret(source, text):
-    caret = re.compile(rf"^(?:{source})", re.MULTILINE)
-    assert list(line_start_spans(line_start_patterns(source), text)) == [
+@pytest.mark.parametrize("source, flags", [
+    (FURNITURE_LINE_REGEX, 0), (LIST_MARKER_REGEX, 0), (LISTING_LINE, re.MULTILINE)],
+    ids=["furniture", "list_numbering", "listing_line"])
+@pytest.mark.parametrize("text", LINE_START_TEXTS + LISTING_TEXTS)
+def test_line_start_spans_are_those_of_a_multiline_caret(source, flags, text):
+    caret = re.compile(rf"^(?:{source})", flags | re.MULTILINE)
+    assert list(line_start_spans(line_start_patterns(source, flags), text)) == [
         m.span() for m in caret.finditer(text)]
+
+
+# The date header rule's pattern (its value may stand on the next line): the first match.
+DATE_HEADER_TEXTS = ["Decision date : 31 Feb 2025", "x\n  DECISION DATE:\n  31 Feb 2025\nz",
+                     "The decision date : 1 May 2024\nDate of decision: 2 May 2024",
+                     "Decision date :\nSummary", "date of decision: 5\r\n"]
+
+
+@pytest.mark.parametrize("text", LINE_START_TEXTS + DATE_HEADER_TEXTS)
+def test_first_at_line_start_is_the_search_of_a_multiline_caret(text):
+    first = DATE_HEADER_PATTERNS[0]
+    caret = re.compile(rf"^(?:{first.pattern})", first.flags)
+    found, expected = first_at_line_start(DATE_HEADER_PATTERNS, text), caret.search(text)
+    assert (found and (found["value"], found.span("value"))) == (
+        expected and (expected["value"], expected.span("value")))
 
 
 def test_unknown_step_lists_valid_names():

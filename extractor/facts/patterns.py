@@ -103,9 +103,10 @@ MIRROR_META_REGEX = re.compile(
 DECIDED_REGEX = re.compile(r"\bDecided:? (?=\d)")
 # A listing card's line (category listings, search and archive results): "Statement Closed
 # after initial enquiries School transport 13-Feb-2024" (copies may space the date).
-LISTING_LINE_REGEX = re.compile(
-    r"^[ \t]*(?:Statement|Report) (?P<decision>Upheld|Not upheld|Closed after initial enquiries) "
-    r"(?P<sub>.+) (?P<date>\d{1,2}[- ][A-Z][a-z]{2,8}[- ]\d{4})[ \t\r]*$", re.MULTILINE)
+LISTING_LINE = (
+    r"[ \t]*(?:Statement|Report) (?P<decision>Upheld|Not upheld|Closed after initial enquiries) "
+    r"(?P<sub>.+) (?P<date>\d{1,2}[- ][A-Z][a-z]{2,8}[- ]\d{4})[ \t\r]*$")
+LISTING_LINE_REGEX = re.compile("^" + LISTING_LINE, re.MULTILINE)
 
 
 # --- Dates (DOMAIN §2.1: "05 Mar 2021"; listings "13-Feb-2024"; mirrors "29 July 2024") -------

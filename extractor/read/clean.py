@@ -123,11 +123,18 @@ def rewrite(pattern: re.Pattern[str], edit: Edit, text: str, offsets: list[int]
 LinePatterns = tuple[re.Pattern[str], re.Pattern[str]]
 
 
-def line_start_patterns(source: str) -> LinePatterns:
+def line_start_patterns(source: str, flags: int = 0) -> LinePatterns:
     """A pattern to be matched at the start of each line, compiled twice: for the text's first
     line, and after a line break ("\\n" first). The regex engine skips to each line break at C
     speed; a "^" of ``re.MULTILINE`` would be tried at every position of the text."""
-    return re.compile(source), re.compile(rf"\n(?:{source})")
+    return re.compile(source, flags), re.compile(rf"\n(?:{source})", flags)
+
+
+def first_at_line_start(patterns: LinePatterns, text: str) -> re.Match[str] | None:
+    """The first match at the start of a line (as ``search`` of ``^(?:source)`` with
+    ``re.MULTILINE``; a match after a line break holds it, its groups do not)."""
+    first, rest = patterns
+    return first.match(text) or rest.search(text)
 
 
 def line_start_spans(patterns: LinePatterns, text: str) -> Iterator[tuple[int, int]]:
