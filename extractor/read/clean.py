@@ -116,7 +116,8 @@ def replace_spans(text: str, offsets: list[int], changes: Iterable[Change]
 def rewrite(pattern: re.Pattern[str], edit: Edit, text: str, offsets: list[int]
             ) -> tuple[str, list[int]]:
     """Each match of ``pattern`` replaced by ``edit(match)``: (its replacement, the offsets of
-    the replacement's characters); the characters between matches keep theirs."""
+    the replacement's characters); the characters between matches keep theirs (``offsets``
+    is changed in place)."""
     return replace_spans(text, offsets, ((*m.span(), *edit(m)) for m in pattern.finditer(text)))
 
 
@@ -163,7 +164,8 @@ def _delete_at_line_starts(source: str, with_break: bool = False) -> Step:
 def substitute(pattern: re.Pattern[str], repl: str | Callable[[re.Match[str]], str],
                text: str, offsets: list[int]) -> tuple[str, list[int]]:
     """``pattern.sub`` that keeps the offset map: kept characters keep their offsets,
-    a same-length replacement maps one for one, any other maps to the match start."""
+    a same-length replacement maps one for one, any other maps to the match start
+    (``offsets`` is changed in place)."""
 
     def edit(m: re.Match[str]) -> tuple[str, list[int]]:
         s, e = m.span()
