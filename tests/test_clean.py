@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
-from extractor.read.clean import CLEANERS, DEFAULT_STEPS, clean_text
+from extractor.facts.patterns import LISTING_LINE
+from extractor.read.clean import (
+    CLEANERS,
+    DEFAULT_STEPS,
+    FURNITURE_LINE_REGEX,
+    LIST_MARKER_REGEX,
+    clean_text,
+    first_at_line_start,
+    line_start_patterns,
+    line_start_spans,
+)
+from extractor.rules.header import DATE_HEADER_PATTERNS
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -26,6 +38,12 @@ STEPS = [
      "Final decision\n"),
     ("cookie_banner", "We use cookies on this site.\nAccept all cookies\nOxford City Council "
      "(24 001 234)", "\nOxford City Council (24 001 234)"),
+    ("cookie_banner", "COOKIES ON THIS SITE\nOn\nDecision", "\nDecision"),  # no lower case
+    ("cookie_banner", "We found fault.\nThe Council cooked the figures.", "We found fault.\n"
+     "The Council cooked the figures."),
+    ("furniture", "Print\nShare\nMenu\nText\n  Yes  \nNo", "Text\n"),  # first, runs, last
+    ("furniture", "Printed below\nNo fault\n Close \nend", "Printed below\nNo fault\nend"),
+    ("list_numbering", "1. a\n\n 2)  b\nc 3. d\n(iv) e\n\u2013 f", "a\n\nb\nc 3. d\ne\nf"),
 ]
 
 
@@ -48,6 +66,9 @@ WHITESPACE = [
     ("a b\nc", "a b\nc", [0, 1, 2, 3, 4, 5]),
     ("\n \n", "", [0]),
     ("   ", "", [3]),
+    ("a\n\n\n", "a", [0, 1]),  # runs of line breaks only (no space beside one): their pattern
+    ("\n\na\n\nb", "a\nb", [2, 3, 5, 6]),
+    ("a\n\nb  c", "a\nb c", [0, 1, 3, 4, 6, 7]),  # both kinds of run
 ]
 
 
@@ -55,6 +76,40 @@ WHITESPACE = [
 def test_whitespace_runs_and_offsets(raw, text, offsets):
     cleaned = clean_text(raw, ["whitespace"])
     assert (cleaned.text, cleaned.offsets) == (text, offsets)
+
+
+# Texts with and without matches at their first line, in runs of lines, at their end, and
+# strings that match inside a line only.
+LINE_START_TEXTS = ["", "Print", "Print\n", "\nPrint", "Print\nPrint\nx Print\n  Print  ",
+                    "a\n1. b\n 2) c\nd 3. e\n- f\n-g\n(a) h", "\n\nNo\nYes\nNone\n No \n"]
+LISTING_TEXTS = [
+    "Statement Upheld School transport 13-Feb-2024\nReport Not upheld Planning 1 May 2023",
+    "Title (24 001 234)\n  Statement Closed after initial enquiries Other 2-Jan-2025 \n"]
+
+
+@pytest.mark.parametrize("source, flags", [
+    (FURNITURE_LINE_REGEX, 0), (LIST_MARKER_REGEX, 0), (LISTING_LINE, re.MULTILINE)],
+    ids=["furniture", "list_numbering", "listing_line"])
+@pytest.mark.parametrize("text", LINE_START_TEXTS + LISTING_TEXTS)
+def test_line_start_spans_are_those_of_a_multiline_caret(source, flags, text):
+    caret = re.compile(rf"^(?:{source})", flags | re.MULTILINE)
+    assert list(line_start_spans(line_start_patterns(source, flags), text)) == [
+        m.span() for m in caret.finditer(text)]
+
+
+# The date header rule's pattern (its value may stand on the next line): the first match.
+DATE_HEADER_TEXTS = ["Decision date : 31 Feb 2025", "x\n  DECISION DATE:\n  31 Feb 2025\nz",
+                     "The decision date : 1 May 2024\nDate of decision: 2 May 2024",
+                     "Decision date :\nSummary", "date of decision: 5\r\n"]
+
+
+@pytest.mark.parametrize("text", LINE_START_TEXTS + DATE_HEADER_TEXTS)
+def test_first_at_line_start_is_the_search_of_a_multiline_caret(text):
+    first = DATE_HEADER_PATTERNS[0]
+    caret = re.compile(rf"^(?:{first.pattern})", first.flags)
+    found, expected = first_at_line_start(DATE_HEADER_PATTERNS, text), caret.search(text)
+    assert (found and (found["value"], found.span("value"))) == (
+        expected and (expected["value"], expected.span("value")))
 
 
 def test_unknown_step_lists_valid_names():

@@ -222,6 +222,9 @@ def test_iter_sentences_keeps_titles_and_ends_after_pseudonyms():
     ("Nothing matches.\nStill nothing.", r"court", ("court",)),
     ("aaaa. aa", r"aaa", ("aa",)),
     ("A tribunal. A court. A tribunal again.", r"tribunal|court", ("tribunal", "court")),
+    # stretches far apart: a needle split between two is in neither
+    ("We asked the trib\n" + " " * 100 + "\nunal decided. A tribunal.", r"tribunal",
+     ("tribunal",)),
 ])
 def test_needles_find_what_every_sentence_finds(text, pattern, needles):
     regex = re.compile(pattern)

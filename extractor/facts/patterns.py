@@ -103,9 +103,10 @@ MIRROR_META_REGEX = re.compile(
 DECIDED_REGEX = re.compile(r"\bDecided:? (?=\d)")
 # A listing card's line (category listings, search and archive results): "Statement Closed
 # after initial enquiries School transport 13-Feb-2024" (copies may space the date).
-LISTING_LINE_REGEX = re.compile(
-    r"^[ \t]*(?:Statement|Report) (?P<decision>Upheld|Not upheld|Closed after initial enquiries) "
-    r"(?P<sub>.+) (?P<date>\d{1,2}[- ][A-Z][a-z]{2,8}[- ]\d{4})[ \t\r]*$", re.MULTILINE)
+LISTING_LINE = (
+    r"[ \t]*(?:Statement|Report) (?P<decision>Upheld|Not upheld|Closed after initial enquiries) "
+    r"(?P<sub>.+) (?P<date>\d{1,2}[- ][A-Z][a-z]{2,8}[- ]\d{4})[ \t\r]*$")
+LISTING_LINE_REGEX = re.compile("^" + LISTING_LINE, re.MULTILINE)
 
 
 # --- Dates (DOMAIN §2.1: "05 Mar 2021"; listings "13-Feb-2024"; mirrors "29 July 2024") -------
@@ -346,6 +347,9 @@ def lower_pattern_source(source: str) -> str:
 # Blocks of sentences at most this many characters apart are scanned for a needle as one
 # stretch (a heading between two sections), further apart separately (a section between).
 NEEDLE_SCAN_GAP = 80
+# Between two stretches in ``SentenceIndex.scanned``: a character no needle holds (one that
+# did would at worst be looked for in the stretches for nothing).
+STRETCH_SEPARATOR = "\x00"
 
 
 class SentenceIndex:
@@ -375,6 +379,10 @@ class SentenceIndex:
                 self.stretches.append((start, end))
         self.text = text
         self.view = view if view is not None else TextView(text)
+        # The stretches' lowered text in one string (STRETCH_SEPARATOR between two): a needle
+        # not in it is in no sentence, told by one C-level look-up instead of one per stretch.
+        self.scanned = STRETCH_SEPARATOR.join(self.view.lowered[first:last]
+                                              for first, last in self.stretches)
         self._held: dict[tuple[str, ...], list[int]] = {}
 
     def matches(self, pattern: re.Pattern[str], needles: tuple[str, ...] = ()
@@ -406,8 +414,9 @@ class SentenceIndex:
     def holding(self, needles: tuple[str, ...]) -> list[int]:
         """Indexes of the sentences that contain one of the needles, in order (computed once
         per needles). An occurrence counts for the sentence it starts in when it lies inside
-        that sentence's block; each needle is looked for once per stretch of nearby blocks
-        (most needles are in none of them), and a sentence found is not scanned on."""
+        that sentence's block; each needle is looked for once per stretch of nearby blocks,
+        and a sentence found is not scanned on. Most needles are in none of the stretches:
+        one look-up in their joined text (``scanned``) tells so."""
         held = self._held.get(needles)
         if held is None:
             found = self._find_holding(needles)
@@ -419,8 +428,10 @@ class SentenceIndex:
         if not self.sentences:
             return found
         lowered, starts, sentences = self.view.lowered, self.starts, self.sentences
-        block_ends = self.block_ends
+        block_ends, scanned = self.block_ends, self.scanned
         for needle in needles:
+            if needle not in scanned:
+                continue
             for first, last in self.stretches:
                 at = lowered.find(needle, first, last)
                 while at != -1:

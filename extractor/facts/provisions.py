@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from extractor.vocab import REASON_GROUNDS
 
@@ -65,8 +66,15 @@ class Provision:
         return self.subs[:n] == other.subs[:n]
 
 
+# Distinct citations parsed and kept (the rules parse each record's citations, and each
+# reason's grounds, again per decision; a bound, since records read from files hold anything).
+PARSED_CITATIONS_KEPT = 1024
+
+
+@lru_cache(maxsize=PARSED_CITATIONS_KEPT)
 def parse_canonical(canonical: str) -> Provision | None:
-    """The provision named by a canonical citation, or None when the form is wrong."""
+    """The provision named by a canonical citation, or None when the form is wrong (the
+    provision is frozen: one parse per citation is shared)."""
     m = CANONICAL_CITATION_REGEX.match(canonical)
     if m is None:
         return None

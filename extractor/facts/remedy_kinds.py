@@ -170,8 +170,9 @@ def _kind_hits(text: str, sentences: list[tuple[int, int]], expected: bool, view
                 found.setdefault(number[sentence], []).append((kind, m.start()))
     hits = {i: found[i] for i in sorted(found)}
     if expected:
+        item_frame, lowered = twin(ITEM_FRAME_REGEX), view.lowered
         for i, (start, end) in enumerate(sentences):
-            if i not in hits and twin(ITEM_FRAME_REGEX).search(view.lowered, start, end):
+            if i not in hits and item_frame.search(lowered, start, end):
                 hits[i] = []
     return hits
 

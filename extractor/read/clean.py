@@ -9,7 +9,7 @@ position of the loaded-text character it came from: ``Cleaned.to_source(start, e
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 # Characters replaced one for one (the offset map is unchanged by these).
@@ -18,7 +18,8 @@ QUOTE_TABLE = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201
                              "\u2032": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"'})
 NBSP_TABLE = str.maketrans({c: " " for c in SPACE_CHARS} | {"\r": "\n"})
 # Zero-width characters and soft hyphens carry no text.
-INVISIBLE_REGEX = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+INVISIBLE_REGEX = re.compile(f"[{INVISIBLE_CHARS}]")
 
 # A cookie / privacy banner starts with one of these lines ...
 BANNER_START_REGEX = re.compile(
@@ -26,29 +27,39 @@ BANNER_START_REGEX = re.compile(
     r"|Cookies on (?:this|our) (?:site|website).*|This (?:site|website) uses cookies.*"
     r"|(?:Required|Necessary|Analytical|Manage) cookies|Accept (?:all )?cookies)[ ]*$",
     re.IGNORECASE | re.MULTILINE)
+# Every start line holds "cookie" or "privacy": a text whose lower-case form holds neither
+# "cook" nor "vacy" has no banner (letters with no other case-insensitive match than their
+# capitals, but "k" and the Kelvin sign, which lower-cases to "k").
+BANNER_NEEDLES = ("cook", "vacy")
 # ... and runs on while its lines talk about cookies, privacy or analytics (or are blank).
 BANNER_LINE_REGEX = re.compile(
     r"^[ ]*(?:$|.*\b(?:cookies?|privacy|analytics)\b.*|We recommend you set these.*"
     r"|(?:Accept|Reject|Save|Allow)(?: all)?(?: cookies| settings)?|On|Off)[ ]*$",
     re.IGNORECASE)
 
-# Page furniture: whole lines that are navigation or print artefacts, never content.
-FURNITURE_LINE_REGEX = re.compile(
-    r"^[ ]*(?:Back to top|Print this page|Print|LGO logogram|LGO logo|Skip to (?:main )?content"
+# The two patterns below match at the start of a line: see ``line_start_patterns``.
+
+# Page furniture: whole lines that are navigation or print artefacts, never content (the line
+# break after one goes with it).
+FURNITURE_LINE_REGEX = (
+    r"[ ]*(?:Back to top|Print this page|Print|LGO logogram|LGO logo|Skip to (?:main )?content"
     r"|Share this page|Share|Menu|Close|Download|Download (?:this )?decision"
-    r"|Was this page useful\??|Yes|No)[ ]*(?:\n|$)",
-    re.MULTILINE)
+    r"|Was this page useful\??|Yes|No)[ ]*(?=\n|\Z)")
 
 # List numbering at the start of a line: "  1. ", "12) ", "- ", "• ", "– ", "(a) ", "a) ".
-LIST_MARKER_REGEX = re.compile(
-    r"^[ ]*(?:\d{1,3}[.)]|\([a-z]{1,3}\)|[a-z]\)"
+LIST_MARKER_REGEX = (
+    r"[ ]*(?:\d{1,3}[.)]|\([a-z]{1,3}\)|[a-z]\)"
     r"|[-\u2022\u2013\u2014*\u00b7\u25aa\u25e6\u2023\u2043])"
-    r"[ ]+(?=\S)",
-    re.MULTILINE)
+    r"[ ]+(?=\S)")
 
 # The whitespace step in one pass: each run of two or more spaces and line breaks (a single
 # space or line break needs no change, so it costs no Python work).
 WHITESPACE_RUN_REGEX = re.compile(r"[ \n][ \n]+")
+# A run with a space holds two spaces or a space beside a line break: a text holding none of
+# these has runs of line breaks only, found by LINE_BREAK_RUN_REGEX, which the regex engine
+# skips to at C speed (WHITESPACE_RUN_REGEX stops at every space between two words).
+SPACE_IN_RUN_STRINGS = ("  ", " \n", "\n ")
+LINE_BREAK_RUN_REGEX = re.compile(r"\n\n+")
 
 
 @dataclass
@@ -72,38 +83,89 @@ class Cleaned:
         return None if start < 0 else self.to_source(start, start + len(passage))
 
 
+# A cleaning step: (text, offset map) -> (cleaned text, its offset map). A step may change the
+# map it is given (``clean_text`` gives the first step a map of its own): removing a few
+# stretches in place moves the rest of the list at C speed, where a copy takes a reference to
+# every int.
 Step = Callable[[str, list[int]], tuple[str, list[int]]]
 
 
 Edit = Callable[[re.Match[str]], tuple[str, list[int]]]
+# (start, end, replacement, the offsets of the replacement's characters) of one change.
+Change = tuple[int, int, str, list[int]]
+
+
+def replace_spans(text: str, offsets: list[int], changes: Iterable[Change]
+                  ) -> tuple[str, list[int]]:
+    """Each change's span (in order, not overlapping) replaced; the characters between
+    changes keep their offsets (``offsets`` is changed in place)."""
+    changes = list(changes)  # each replacement's offsets read before the map changes
+    if not changes:
+        return text, offsets
+    parts: list[str] = []
+    pos = 0
+    for s, e, replacement, _kept in changes:
+        parts += (text[pos:s], replacement)
+        pos = e
+    parts.append(text[pos:])
+    for s, e, _replacement, kept in reversed(changes):
+        offsets[s:e] = kept
+    return "".join(parts), offsets
 
 
 def rewrite(pattern: re.Pattern[str], edit: Edit, text: str, offsets: list[int]
             ) -> tuple[str, list[int]]:
     """Each match of ``pattern`` replaced by ``edit(match)``: (its replacement, the offsets of
-    the replacement's characters); the characters between matches keep theirs."""
-    parts: list[str] = []
-    new: list[int] = []
-    pos = 0
-    for m in pattern.finditer(text):
-        s, e = m.span()
-        parts.append(text[pos:s])
-        new.extend(offsets[pos:s])
-        replacement, kept = edit(m)
-        parts.append(replacement)
-        new.extend(kept)
-        pos = e
-    if not parts:
-        return text, offsets
-    parts.append(text[pos:])
-    new.extend(offsets[pos:])
-    return "".join(parts), new
+    the replacement's characters); the characters between matches keep theirs (``offsets``
+    is changed in place)."""
+    return replace_spans(text, offsets, ((*m.span(), *edit(m)) for m in pattern.finditer(text)))
+
+
+LinePatterns = tuple[re.Pattern[str], re.Pattern[str]]
+
+
+def line_start_patterns(source: str, flags: int = 0) -> LinePatterns:
+    """A pattern to be matched at the start of each line, compiled twice: for the text's first
+    line, and after a line break ("\\n" first). The regex engine skips to each line break at C
+    speed; a "^" of ``re.MULTILINE`` would be tried at every position of the text."""
+    return re.compile(source, flags), re.compile(rf"\n(?:{source})", flags)
+
+
+def first_at_line_start(patterns: LinePatterns, text: str) -> re.Match[str] | None:
+    """The first match at the start of a line (as ``search`` of ``^(?:source)`` with
+    ``re.MULTILINE``; a match after a line break holds it, its groups do not)."""
+    first, rest = patterns
+    return first.match(text) or rest.search(text)
+
+
+def line_start_spans(patterns: LinePatterns, text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each match at the start of a line, in order (as ``finditer`` of
+    ``^(?:source)`` with ``re.MULTILINE``, for a source that never matches a line break)."""
+    first, rest = patterns
+    m = first.match(text)
+    if m is not None:
+        yield m.span()
+    for m in rest.finditer(text):
+        yield m.start() + 1, m.end()
+
+
+def _delete_at_line_starts(source: str, with_break: bool = False) -> Step:
+    """Delete each match at the start of a line (``with_break``: and the line break after)."""
+    patterns = line_start_patterns(source)
+
+    def step(text: str, offsets: list[int]) -> tuple[str, list[int]]:
+        spans = line_start_spans(patterns, text)
+        return replace_spans(text, offsets, (
+            (s, e + 1 if with_break and text[e:e + 1] == "\n" else e, "", []) for s, e in spans))
+
+    return step
 
 
 def substitute(pattern: re.Pattern[str], repl: str | Callable[[re.Match[str]], str],
                text: str, offsets: list[int]) -> tuple[str, list[int]]:
     """``pattern.sub`` that keeps the offset map: kept characters keep their offsets,
-    a same-length replacement maps one for one, any other maps to the match start."""
+    a same-length replacement maps one for one, any other maps to the match start
+    (``offsets`` is changed in place)."""
 
     def edit(m: re.Match[str]) -> tuple[str, list[int]]:
         s, e = m.span()
@@ -132,8 +194,20 @@ def _delete(pattern: re.Pattern[str]) -> Step:
     return lambda text, offsets: substitute(pattern, "", text, offsets)
 
 
+def _delete_chars(pattern: re.Pattern[str], chars: str) -> Step:
+    """Delete the matches of ``pattern``, a class of ``chars`` (a text holding none of them,
+    told by a C-level look-up per character, is not scanned: a class is tried at every
+    position)."""
+    delete = _delete(pattern)
+    return lambda text, offsets: delete(text, offsets) if any(c in text for c in chars) \
+        else (text, offsets)
+
+
 def _cookie_banner(text: str, offsets: list[int]) -> tuple[str, list[int]]:
     """Drop each cookie banner: its first line and every following banner-like line."""
+    lowered = text.lower()
+    if not any(needle in lowered for needle in BANNER_NEEDLES):
+        return text, offsets
     for _ in range(5):  # a page rarely has more than one banner
         m = BANNER_START_REGEX.search(text)
         if m is None:
@@ -146,7 +220,8 @@ def _cookie_banner(text: str, offsets: list[int]) -> tuple[str, list[int]]:
                 break
             end = stop
         start = m.start()
-        text, offsets = text[:start] + text[end:], offsets[:start] + offsets[end:]
+        text = text[:start] + text[end:]
+        del offsets[start:end]
     return text, offsets
 
 
@@ -156,9 +231,11 @@ def _whitespace(text: str, offsets: list[int]) -> tuple[str, list[int]]:
     one " " (the first space's), spaces at the text's start or end go. Kept characters keep
     their offsets."""
     if text[:1] == " " and text[1:2] not in (" ", "\n"):  # longer runs: below
-        text, offsets = text[1:], offsets[1:]
+        text = text[1:]
+        del offsets[0]
     if text[-1:] == " " and text[-2:-1] not in (" ", "\n"):
-        text, offsets = text[:-1], offsets[:-2] + offsets[-1:]
+        text = text[:-1]
+        del offsets[-2]  # the last offset is the text's end
     size = len(text)
 
     def one(m: re.Match[str]) -> tuple[str, list[int]]:
@@ -168,19 +245,23 @@ def _whitespace(text: str, offsets: list[int]) -> tuple[str, list[int]]:
             return "\n", [offsets[brk]]
         return (" ", [offsets[s]]) if s and e < size else ("", [])
 
-    text, offsets = rewrite(WHITESPACE_RUN_REGEX, one, text, offsets)
-    lead = len(text) - len(text.lstrip("\n"))
+    runs = WHITESPACE_RUN_REGEX if any(s in text for s in SPACE_IN_RUN_STRINGS) \
+        else LINE_BREAK_RUN_REGEX
+    text, offsets = rewrite(runs, one, text, offsets)
     trail = len(text.rstrip("\n"))
-    return text[lead:trail], offsets[lead:trail] + [offsets[trail]]
+    lead = min(len(text) - len(text.lstrip("\n")), trail)  # line breaks only: all go
+    del offsets[trail + 1:]  # the offset after the last character stays: the text's end
+    del offsets[:lead]
+    return text[lead:trail], offsets
 
 
 CLEANERS: dict[str, Step] = {
     "nbsp": _translate(NBSP_TABLE),
-    "invisible": _delete(INVISIBLE_REGEX),
+    "invisible": _delete_chars(INVISIBLE_REGEX, INVISIBLE_CHARS),
     "quotes": _translate(QUOTE_TABLE),
     "cookie_banner": _cookie_banner,
-    "furniture": _delete(FURNITURE_LINE_REGEX),
-    "list_numbering": _delete(LIST_MARKER_REGEX),
+    "furniture": _delete_at_line_starts(FURNITURE_LINE_REGEX, with_break=True),
+    "list_numbering": _delete_at_line_starts(LIST_MARKER_REGEX),
     "whitespace": _whitespace,
 }
 DEFAULT_STEPS: tuple[str, ...] = ("nbsp", "invisible", "quotes", "cookie_banner", "furniture",

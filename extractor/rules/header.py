@@ -9,6 +9,7 @@ from typing import Any
 from extractor.facts.patterns import SLUG_REF_REGEX, find_date
 from extractor.facts.taxonomy import ANNUAL_REPORT_GROUPINGS, CATEGORIES, known_subs, slugify
 from extractor.models import OUTCOMES, Issue, Span
+from extractor.read.clean import first_at_line_start, line_start_patterns
 from extractor.rules.base import (
     Context,
     get,
@@ -27,8 +28,9 @@ URL_CATEGORY_REGEX = re.compile(
 
 # A "Decision date :" header in the loaded text (value on the same line or, stacked, the next)
 # whose value holds a digit: a date is meant, real or not.
-DATE_HEADER_REGEX = re.compile(
-    r"^[ \t\u00a0]*(?:Decision date|Date of decision)[ \t\u00a0]*:[ \t\u00a0]*"
+# (Matched at the start of a line: read.clean.line_start_patterns.)
+DATE_HEADER_PATTERNS = line_start_patterns(
+    r"[ \t\u00a0]*(?:Decision date|Date of decision)[ \t\u00a0]*:[ \t\u00a0]*"
     r"(?:\r?\n[ \t\u00a0]*)?(?P<value>[^\n]*?\d[^\n]*?)[ \t\u00a0\r]*$",
     re.IGNORECASE | re.MULTILINE)
 
@@ -107,7 +109,7 @@ def rule_decision_date(ctx: Context) -> list[Issue]:
 def rule_decision_date_header(ctx: Context) -> list[Issue]:
     """A "Decision date :" header whose value is not a real date ("31 Feb 2025"): the date is
     there but unreadable, so the record's date is null for a reason worth an error."""
-    m = DATE_HEADER_REGEX.search(ctx.source) if ctx.source else None
+    m = first_at_line_start(DATE_HEADER_PATTERNS, ctx.source) if ctx.source else None
     if m is None or find_date(m["value"]) is not None:
         return []
     return [issue("decision_date_invalid", "decision_date",

@@ -7,10 +7,13 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from extractor.facts.patterns import LISTING_LINE_REGEX
+from extractor.facts.patterns import LISTING_LINE
 from extractor.models import Issue
+from extractor.read.clean import line_start_patterns, line_start_spans
 from extractor.rules.base import Context, get, issue, items
 
+# A listing card's line (facts.patterns.LISTING_LINE), matched at the start of a line.
+LISTING_LINE_PATTERNS = line_start_patterns(LISTING_LINE, re.MULTILINE)
 # A decision's title line "<Organisation> (<YY SSS SSS[x]>)", as a listing card also shows it.
 TITLE_LINE_REGEX = re.compile(
     r"^[ \t]*\S[^\n]{1,200}? \((?P<ref>\d{2} ?\d{3} ?\d{3}[a-z]?)\)[ \t\r]*$", re.MULTILINE)
@@ -106,7 +109,7 @@ def rule_several_decisions(ctx: Context) -> list[Issue]:
     "Statement Upheld <sub-category> <date>" line and a summary) is not one decision."""
     if ctx.source is None:
         return []
-    cards = sum(1 for _ in LISTING_LINE_REGEX.finditer(ctx.source)) \
+    cards = sum(1 for _ in line_start_spans(LISTING_LINE_PATTERNS, ctx.source)) \
         if "Statement " in ctx.source or "Report " in ctx.source else 0  # a card's first words
     titles = {m["ref"].replace(" ", "") for start, end in _ref_lines(ctx.source)
               for m in TITLE_LINE_REGEX.finditer(ctx.source, start, end)}
