@@ -1,6 +1,7 @@
-"""The lazy grammar check (``extractor/model/lazy_grammar.py``): which requests it takes, and
-(``live``: the packaged model, in this process) that it picks exactly the tokens
-llama-cpp-python's own grammar-first chain picks, for the answer schemas the model is asked."""
+"""The lazy grammar check (``extractor/model/lazy_grammar.py``): which requests it takes, its
+repetition penalties against llama.cpp's rule, and (``live``: the packaged model, in this
+process) that it picks exactly the tokens llama-cpp-python's own grammar-first chain picks,
+with the server's default repeat penalty, for the answer schemas the model is asked."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from extractor.model import answers, lazy_grammar
@@ -21,17 +23,42 @@ SENTENCES = ("The Council has agreed to apologise to Mrs B and pay her £150 for
 
 @pytest.mark.parametrize(("temp", "processors", "options", "plain"), [
     (0.0, None, {}, True),
-    (0.0, None, {"repeat_penalty": 1.0, "frequency_penalty": 0.0}, True),
-    (0.0, None, {"top_k": 40, "top_p": 0.95}, True),     # ignored by greedy
+    (0.0, None, {"repeat_penalty": 1.1}, True),           # the server's default: penalised
+    (0.0, None, {"top_k": 40, "top_p": 0.95}, True),      # ignored by greedy
+    (0.0, None, {"presence_penalty": 0.5, "frequency_penalty": 0.2}, True),
     (0.7, None, {}, False),                               # a re-ask samples
     (0.0, [lambda ids, logits: logits], {}, False),       # a logits processor sees every token
-    (0.0, None, {"repeat_penalty": 1.1}, False),          # penalties change the logits
-    (0.0, None, {"presence_penalty": 0.5}, False),
-    (0.0, None, {"frequency_penalty": 0.2}, False),
+    (0.0, None, {"mirostat_mode": 2}, False),
 ])
-def test_only_plain_greedy_sampling_is_taken(temp: float, processors: Any,
-                                             options: dict[str, float], plain: bool) -> None:
+def test_only_greedy_sampling_is_taken(temp: float, processors: Any,
+                                       options: dict[str, float], plain: bool) -> None:
     assert lazy_grammar.plain_greedy(temp, processors, options) is plain
+
+
+# (penalties, tokens accepted, logits of tokens 0-3, expected logits): llama.cpp's rule, float32
+PENALTY_CASES = [
+    ((64, 1.1, 0.0, 0.0), [], [1.0, -1.0, 2.0, 0.0], [1.0, -1.0, 2.0, 0.0]),
+    ((64, 1.1, 0.0, 0.0), [0, 1, 1], [1.1, -1.0, 2.0, 0.0],
+     [np.float32(1.1) / np.float32(1.1), np.float32(-1.0) * np.float32(1.1), 2.0, 0.0]),
+    ((64, 1.0, 0.5, 0.25), [2, 2, 3], [1.0, 1.0, 2.0, 0.0], [1.0, 1.0, 0.75, -0.75]),
+    ((2, 1.1, 0.0, 0.0), [0, 1, 2], [1.0, 1.0, 1.0, 1.0],      # only the last 2 count
+     [1.0, np.float32(1.0) / np.float32(1.1), np.float32(1.0) / np.float32(1.1), 1.0]),
+    ((0, 1.1, 0.0, 0.0), [0, 1], [1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0]),  # last_n 0: off
+    ((64, 1.0, 0.0, 0.0), [0, 1], [1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0]),  # neutral
+]
+
+
+@pytest.mark.parametrize(("penalties", "accepted", "logits", "expected"), PENALTY_CASES)
+def test_penalties_follow_llama_cpp(penalties: tuple[int, float, float, float],
+                                    accepted: list[int], logits: list[float],
+                                    expected: list[float]) -> None:
+    rule = lazy_grammar.Penalties(*penalties)
+    for token in accepted:
+        rule.accept(token)
+    given = np.array(logits, dtype=np.float32)
+    out = rule.apply(given)
+    assert out.dtype == np.float32 and out.tolist() == np.array(expected, np.float32).tolist()
+    assert given.tolist() == np.array(logits, np.float32).tolist()  # the model's own untouched
 
 
 def test_install_without_llama_cpp_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -80,7 +107,7 @@ def test_lazy_check_picks_the_same_tokens_as_the_grammar_first_chain() -> None:
                 grammar = LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)
                 llm.reset()
                 out = llm.create_completion(prompt, max_tokens=60, temperature=0.0,
-                                            grammar=grammar)
+                                            repeat_penalty=1.1, grammar=grammar)
                 texts.append(out["choices"][0]["text"])
                 samplers.append(llm._sampler)
             assert texts[0] == texts[1]
