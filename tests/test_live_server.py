@@ -21,6 +21,7 @@ import signal
 import threading
 import time
 
+import openai._base_client as openai_http
 import pytest
 from conftest import ROOT
 
@@ -37,6 +38,8 @@ pytestmark = [
                        reason="needs the local extra: pip install -e '.[local]'"),
 ]
 FAILED = "extraction_failed"
+# The HTTP client class the openai client sends with (httpx; httpx2 from openai 3).
+CLIENT = (getattr(openai_http, "httpx2", None) or openai_http.httpx).Client
 # What a question that failed for the server's sake (not the model's reading) says.
 SERVER_FAILED_REGEX = re.compile(r"model server error|embedded model server|not asked")
 SHORT = ROOT / "tests" / "fixtures" / "model_closed_atypical.txt"
@@ -107,14 +110,23 @@ def test_hazardous_sentences_are_answered_without_a_crash(monkeypatch):
     assert not [m for m in failures(record) if SERVER_FAILED_REGEX.search(m)], failures(record)
 
 
-def kill_soon(pid: int, sig: int, after: float) -> threading.Thread:
-    """Send ``sig`` to ``pid`` ``after`` seconds from now (a question is then in flight)."""
+def kill_when_asked(monkeypatch, server, sig: int, after: float = 0.05) -> None:
+    """Send ``sig`` to the server ``after`` seconds after the next question is sent, so the
+    question is in flight whatever the prompt cache makes of it (a fixed delay from the start
+    raced a question answered from a cached prompt in under half a second)."""
+    send = CLIENT.send
+
     def kill() -> None:
         time.sleep(after)
-        os.kill(pid, sig)
-    thread = threading.Thread(target=kill, daemon=True)
-    thread.start()
-    return thread
+        os.kill(server.pid, sig)
+
+    def send_then_kill(client, request, *args, **kwargs):
+        if request.url.path.endswith("/chat/completions"):
+            monkeypatch.setattr(CLIENT, "send", send)  # once
+            threading.Thread(target=kill, daemon=True).start()
+        return send(client, request, *args, **kwargs)
+
+    monkeypatch.setattr(CLIENT, "send", send_then_kill)
 
 
 def test_a_server_killed_mid_run_is_restarted_and_later_documents_are_answered(monkeypatch):
@@ -124,7 +136,7 @@ def test_a_server_killed_mid_run_is_restarted_and_later_documents_are_answered(m
     with open_model_pass(BackendOptions("local"), Settings.from_env()) as mp:
         server = mp.watch.server
         for restarts, sig in enumerate((signal.SIGKILL, signal.SIGSEGV), start=1):
-            kill_soon(server.pid, sig, after=0.5)  # the question is then in flight
+            kill_when_asked(monkeypatch, server, sig)
             killed = run_one(doc, mp)
             words = f"was killed by {sig.name}; restarted it (restart {restarts} of"
             assert any(words in m for m in failures(killed)), failures(killed)
