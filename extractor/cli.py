@@ -285,7 +285,9 @@ def batch(
     harvested: Annotated[bool, typer.Option("--harvested", help="Also the pages `harvest` "
                                             "stored that have no result for this backend, "
                                             "model, prompt and schema.")] = False,
-    concurrency: Annotated[int, typer.Option(min=1, help="Model requests in flight.")] = 1,
+    concurrency: Annotated[int, typer.Option(
+        min=1, help="Model requests in flight (keep 1 with the embedded model: it answers one "
+                    "at a time, and more workers compete with it for the cores).")] = 1,
     resume: Annotated[bool, typer.Option(help="Skip documents already done with the same text, "
                                          "backend, model, prompt and schema.")] = True,
     retry_failed: Annotated[bool, typer.Option(help="Re-run only the documents whose result "
