@@ -22,8 +22,11 @@ EXTERNAL = ("http://", "https://", "mailto:")
 CITE_REGEX = re.compile(r"DOMAIN(?:\.md)?\s*(?P<refs>§\s?\d+(?:\.\d+)?(?:\s*(?:-|,|and)\s*§?\s?"
                         r"\d+(?:\.\d+)?)*)")
 SECTION_NUMBER_REGEX = re.compile(r"\d+(?:\.\d+)?")
+# The project's own files (not the git-ignored hidden folders, such as train/.venv and
+# train/.work, which a training run fills while the tests run).
 CITING = [p for folder in ("extractor", "tests", "bench", "train", "scripts")
-          for p in sorted((ROOT / folder).rglob("*")) if p.suffix in (".py", ".md", ".sh")]
+          for p in sorted((ROOT / folder).rglob("*")) if p.suffix in (".py", ".md", ".sh")
+          and not any(part.startswith(".") for part in p.relative_to(ROOT).parts)]
 
 
 def anchor(title: str) -> str:
